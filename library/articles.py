@@ -1,0 +1,258 @@
+"""Articles in the database: the record type and the queries that read and write it."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from library.citekeys import base_citekey, unique_citekey
+from library.errors import NotFound
+from library.extracted import METADATA_FIELDS, Extracted, FieldValue, Origin
+
+# Short ids: lowercase letters and digits without look-alikes (no 0/o, 1/l/i).
+_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+ID_LENGTH = 6
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class Article:
+    """One article as stored: metadata with provenance, clean text and bookkeeping."""
+
+    pk: int
+    id: str
+    citekey: str
+    text: str
+    format: str
+    added_at: str
+    modified_at: str
+    rev: int
+    text_sha256: str
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    site: str | None = None
+    republished_by: str | None = None
+    url: str | None = None
+    language: str | None = None
+    type: str | None = None
+    origins: dict[str, Origin] = field(default_factory=dict)
+    pages: list[int] | None = None
+    source_path: str | None = None
+    file_sha256: str | None = None
+
+    def metadata(self) -> dict[str, str | list[str] | None]:
+        """The metadata fields by name, in display order."""
+        return {name: getattr(self, name) for name in METADATA_FIELDS}
+
+    @property
+    def display_title(self) -> str:
+        """The title, or a placeholder for an article that has none."""
+        return self.title or "(untitled)"
+
+
+_COLUMNS = (
+    "pk, id, citekey, text, format, added_at, modified_at, rev, text_sha256, title, subtitle,"
+    " authors, date, site, republished_by, url, language, type, origins, pages, source_path,"
+    " file_sha256"
+)
+# Listing never needs the text: leaving it out keeps `folio list` fast on big libraries.
+_LIST_COLUMNS = _COLUMNS.replace(" text,", " '' AS text,")
+
+
+def _from_row(row: sqlite3.Row) -> Article:
+    values = dict(row)
+    values["authors"] = json.loads(values["authors"])
+    values["origins"] = json.loads(values["origins"])
+    values["pages"] = json.loads(values["pages"]) if values["pages"] else None
+    return Article(**values)
+
+
+def get_article(conn: sqlite3.Connection, ref: str) -> Article:
+    """The article whose id or citekey is `ref` (case-insensitive); NotFound otherwise."""
+    key = ref.strip()
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE id = ? OR citekey = ? ORDER BY id = ? DESC LIMIT 1",
+        (key.lower(), key, key.lower()),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no article with id or citekey '{ref}'")
+    return _from_row(row)
+
+
+def find_article_id(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    """The article with this exact id, or None."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return _from_row(row) if row else None
+
+
+SORT_ORDERS = {
+    "added": "added_at, pk",
+    "date": "date IS NULL, date, added_at",
+    "title": "title IS NULL, title COLLATE NOCASE, pk",
+}
+
+
+def list_articles(conn: sqlite3.Connection, sort: str = "added") -> list[Article]:
+    """All articles without their text, in the given order (`added`, `date` or `title`)."""
+    rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM articles ORDER BY {SORT_ORDERS[sort]}")
+    return [_from_row(row) for row in rows]
+
+
+def articles_by_ids(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Article]:
+    """Full articles for these ids, by id (one query, for search results)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
+    return {row["id"]: _from_row(row) for row in rows}
+
+
+def new_article_id(conn: sqlite3.Connection) -> str:
+    """A random short id not used yet."""
+    while True:
+        candidate = "".join(secrets.choice(_ID_ALPHABET) for _ in range(ID_LENGTH))
+        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone() is None:
+            return candidate
+
+
+def citekey_taken(conn: sqlite3.Connection, key: str) -> bool:
+    """Whether an article already has this key (keys compare case-insensitively)."""
+    return conn.execute("SELECT 1 FROM articles WHERE citekey = ?", (key,)).fetchone() is not None
+
+
+def assign_citekey(conn: sqlite3.Connection, fields: dict[str, FieldValue]) -> str:
+    """A fresh unique key for an article with these fields."""
+    authors = fields["authors"].value if "authors" in fields else []
+    base = base_citekey(
+        list(authors),
+        _text(fields.get("site")),
+        _text(fields.get("title")),
+        _text(fields.get("date")),
+    )
+    return unique_citekey(base, lambda key: citekey_taken(conn, key))
+
+
+def _text(value: FieldValue | None) -> str | None:
+    return value.value if value is not None and isinstance(value.value, str) else None
+
+
+def enqueue_index(conn: sqlite3.Connection, article_id: str) -> None:
+    """Record, inside the caller's transaction, that the index must catch up on this article."""
+    conn.execute("INSERT INTO index_queue(article_id) VALUES (?)", (article_id,))
+
+
+def _metadata_columns(fields: dict[str, FieldValue]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for name in METADATA_FIELDS:
+        value = fields[name].value if name in fields else None
+        values[name] = json.dumps(list(value or [])) if name == "authors" else value
+    values["origins"] = json.dumps({name: fields[name].origin for name in fields})
+    return values
+
+
+def insert_article(
+    conn: sqlite3.Connection,
+    extracted: Extracted,
+    *,
+    text_sha256: str,
+    format: str,
+    source_path: str | None,
+    file_sha256: str | None,
+) -> Article:
+    """Insert a new article (inside the caller's transaction) and queue it for indexing."""
+    article_id = new_article_id(conn)
+    stamp = now_iso()
+    values = _metadata_columns(extracted.fields)
+    values.update(
+        id=article_id,
+        citekey=assign_citekey(conn, extracted.fields),
+        text=extracted.text,
+        text_sha256=text_sha256,
+        pages=json.dumps(extracted.pages) if extracted.pages is not None else None,
+        format=format,
+        source_path=source_path,
+        file_sha256=file_sha256,
+        added_at=stamp,
+        modified_at=stamp,
+    )
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", values)
+    enqueue_index(conn, article_id)
+    return find_article_id(conn, article_id)  # type: ignore[return-value]
+
+
+def replace_content(
+    conn: sqlite3.Connection,
+    article: Article,
+    extracted: Extracted,
+    *,
+    text_sha256: str,
+    format: str,
+    source_path: str | None,
+    file_sha256: str | None,
+) -> Article:
+    """Give an existing article a new version of its source, keeping its id and citekey.
+
+    Metadata the user typed is kept; found and guessed values come from the new version.
+    """
+    fields = dict(extracted.fields)
+    for name, origin in article.origins.items():
+        if origin == "user":
+            fields[name] = FieldValue(getattr(article, name), "user")
+    values = _metadata_columns(fields)
+    values.update(
+        text=extracted.text,
+        text_sha256=text_sha256,
+        pages=json.dumps(extracted.pages) if extracted.pages is not None else None,
+        format=format,
+        source_path=source_path or article.source_path,
+        file_sha256=file_sha256,
+        modified_at=now_iso(),
+        pk=article.pk,
+    )
+    assignments = ", ".join(f"{name} = :{name}" for name in values if name != "pk")
+    conn.execute(f"UPDATE articles SET {assignments}, rev = rev + 1 WHERE pk = :pk", values)
+    enqueue_index(conn, article.id)
+    return find_article_id(conn, article.id)  # type: ignore[return-value]
+
+
+def update_metadata(
+    conn: sqlite3.Connection, article: Article, changes: dict[str, str | list[str] | None]
+) -> Article:
+    """Set metadata fields the user typed (marked as `user`); None clears a field."""
+    origins = dict(article.origins)
+    columns: dict[str, object] = {}
+    for name, value in changes.items():
+        if name == "authors":
+            columns[name] = json.dumps(list(value or []))
+        else:
+            columns[name] = value
+        if value in (None, [], ""):
+            origins.pop(name, None)
+        else:
+            origins[name] = "user"
+    columns["origins"] = json.dumps(origins)
+    columns["modified_at"] = now_iso()
+    assignments = ", ".join(f"{name} = :{name}" for name in columns)
+    conn.execute(
+        f"UPDATE articles SET {assignments}, rev = rev + 1 WHERE pk = :pk",
+        {**columns, "pk": article.pk},
+    )
+    enqueue_index(conn, article.id)
+    return find_article_id(conn, article.id)  # type: ignore[return-value]
+
+
+def delete_article(conn: sqlite3.Connection, article: Article) -> None:
+    """Remove an article (inside the caller's transaction); the original file stays in files/."""
+    conn.execute("DELETE FROM articles WHERE pk = ?", (article.pk,))
+    enqueue_index(conn, article.id)

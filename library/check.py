@@ -1,0 +1,86 @@
+"""`folio check`: is the database sound, and does the index agree with it?"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from library.articles import enqueue_index
+from library.blobs import blob_path
+from library.database import transaction
+from library.store import Library
+
+
+@dataclass
+class CheckReport:
+    """What disagrees. Everything but `database` and `missing_files` is repairable."""
+
+    database: str = "ok"
+    index: str = "ok"  # ok | missing | outdated
+    pending: int = 0
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+    dead_files: list[str] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """Whether nothing at all was found wrong."""
+        return (
+            self.database == "ok"
+            and self.index == "ok"
+            and not (self.pending or self.missing or self.stale or self.orphans)
+            and not (self.dead_files or self.missing_files)
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """The report as plain JSON data."""
+        return {**asdict(self), "clean": self.clean}
+
+
+def check_library(library: Library) -> CheckReport:
+    """Compare database, original files and index without changing anything."""
+    conn = library.conn
+    report = CheckReport()
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        report.database = "; ".join(problems[:5])
+    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if fk:
+        report.database = f"{len(fk)} rows point at missing records"
+    report.pending = conn.execute("SELECT count(DISTINCT article_id) FROM index_queue").fetchone()[
+        0
+    ]
+    rows = conn.execute("SELECT id, rev, file_sha256, format FROM articles").fetchall()
+    for row in rows:
+        if (
+            row["file_sha256"]
+            and not blob_path(library.files_dir, row["file_sha256"], f".{row['format']}").exists()
+        ):
+            report.missing_files.append(row["id"])
+    if not library.index.index_dir.exists():
+        report.index = "missing"
+        return report
+    if not library.index.is_current():
+        report.index = "outdated"
+        return report
+    indexed = library.index.stored_revisions()
+    in_db = {row["id"]: row["rev"] for row in rows}
+    report.missing = sorted(set(in_db) - set(indexed))
+    report.orphans = sorted(set(indexed) - set(in_db))
+    report.stale = sorted(i for i in set(in_db) & set(indexed) if in_db[i] != indexed[i])
+    report.dead_files = sorted(path.name for path in library.index.dead_files())
+    return report
+
+
+def repair_library(library: Library, report: CheckReport) -> CheckReport:
+    """Fix what `check_library` found that can be fixed, then check again."""
+    if report.index != "ok":
+        library.index.rebuild(library.conn)
+    else:
+        with transaction(library.conn) as conn:
+            for article_id in [*report.missing, *report.stale, *report.orphans]:
+                enqueue_index(conn, article_id)
+        library.index.sync(library.conn)
+        library.index.remove_dead_files()
+    return check_library(library)

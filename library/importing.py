@@ -1,0 +1,224 @@
+"""The import pipeline: paths → bytes → importer → database (+ original file) → index."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from library import articles
+from library.articles import Article
+from library.blobs import sha256_of, store_blob
+from library.database import transaction
+from library.errors import FolioError, ImportRefused
+from library.importers import SUPPORTED_LIST, extract, format_for_name, sniff_format
+from library.store import Library
+
+Status = Literal["added", "present", "updated", "failed"]
+STDIN = "-"
+# Files per database transaction: an interrupted import keeps every batch that committed.
+BATCH_SIZE = 200
+# Articles between index syncs during a long import (each sync opens a Whoosh writer).
+SYNC_EVERY = 5000
+
+
+@dataclass
+class ImportResult:
+    """What happened to one input."""
+
+    path: str
+    status: Status
+    article: Article | None = None
+    error: str | None = None
+
+
+@dataclass
+class Source:
+    """One file to import: where it came from and, for stdin, its bytes."""
+
+    name: str
+    path: Path | None
+    data: bytes | None = None
+
+
+def collect_sources(
+    inputs: Iterable[str], glob: str | None = None, stdin: BinaryIO | None = None
+) -> tuple[list[Source], list[ImportResult], int]:
+    """Expand files and folders into sources. Returns (sources, failures, skipped count).
+
+    Files inside folders whose format Folio does not read are skipped, not failed: a
+    folder of articles usually holds images and other things too.
+    """
+    sources: list[Source] = []
+    failures: list[ImportResult] = []
+    skipped = 0
+    for item in inputs:
+        if item == STDIN:
+            reader = stdin or sys.stdin.buffer
+            sources.append(Source(name="<stdin>", path=None, data=reader.read()))
+            continue
+        path = Path(item).expanduser()
+        if path.is_dir():
+            found, other = _walk_folder(path, glob)
+            skipped += other
+            if not found:
+                failures.append(
+                    ImportResult(
+                        item,
+                        "failed",
+                        error=f"{item}: no supported files "
+                        f"({SUPPORTED_LIST}){' matching ' + glob if glob else ''}",
+                    )
+                )
+            sources.extend(Source(name=str(p), path=p) for p in found)
+        elif path.is_file():
+            sources.append(Source(name=item, path=path))
+        elif path.exists():
+            failures.append(ImportResult(item, "failed", error=f"{item}: not a regular file"))
+        else:
+            failures.append(ImportResult(item, "failed", error=f"{item}: no such file or folder"))
+    return sources, failures, skipped
+
+
+def _walk_folder(folder: Path, glob: str | None) -> tuple[list[Path], int]:
+    """Supported files below `folder` in a stable order, skipping hidden ones."""
+    found: list[Path] = []
+    skipped = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.startswith("."):
+                continue
+            path = Path(dirpath, filename)
+            if glob and not (
+                fnmatch.fnmatch(filename, glob)
+                or fnmatch.fnmatch(str(path.relative_to(folder)), glob)
+            ):
+                continue
+            if format_for_name(filename) is None:
+                skipped += 1
+                continue
+            found.append(path)
+    return found, skipped
+
+
+def import_sources(
+    library: Library,
+    sources: list[Source],
+    progress: Callable[[Source], None] | None = None,
+) -> Iterator[ImportResult]:
+    """Import each source, yielding a result per source. Every good file is imported
+    whatever happens to the others; the database commits every BATCH_SIZE files."""
+    since_sync = 0
+    for start in range(0, len(sources), BATCH_SIZE):
+        batch = sources[start : start + BATCH_SIZE]
+        results: list[ImportResult] = []
+        with transaction(library.conn) as conn:
+            for source in batch:
+                results.append(_import_one(library, conn, source))
+                if progress:
+                    progress(source)
+        since_sync += sum(result.status in ("added", "updated") for result in results)
+        if since_sync >= SYNC_EVERY:
+            library.index.sync(library.conn)
+            since_sync = 0
+        yield from results
+    library.index.sync(library.conn)
+
+
+def _import_one(library: Library, conn: sqlite3.Connection, source: Source) -> ImportResult:
+    """Import one source inside the batch's transaction, turning refusals into results."""
+    conn.execute("SAVEPOINT one_file")
+    try:
+        result = _import_source(library, conn, source)
+    except FolioError as exc:
+        conn.execute("ROLLBACK TO one_file")
+        result = ImportResult(source.name, "failed", error=str(exc))
+    except OSError as exc:
+        conn.execute("ROLLBACK TO one_file")
+        reason = exc.strerror or str(exc)
+        result = ImportResult(source.name, "failed", error=f"{source.name}: {reason.lower()}")
+    conn.execute("RELEASE one_file")
+    return result
+
+
+def _read(library: Library, source: Source) -> bytes:
+    """The bytes of a source, refusing files over the size limit before reading them."""
+    if source.data is not None:
+        data = source.data
+    else:
+        assert source.path is not None
+        size = source.path.stat().st_size
+        if size > library.max_file_bytes:
+            raise ImportRefused(
+                f"{source.name}: file is {size / 1048576:.0f} MB, over the "
+                f"{library.max_file_bytes / 1048576:.0f} MB limit (set FOLIO_MAX_FILE_MB)"
+            )
+        data = source.path.read_bytes()
+    if len(data) > library.max_file_bytes:
+        raise ImportRefused(f"{source.name}: input is over the size limit")
+    if not data:
+        raise ImportRefused(f"{source.name}: file is empty")
+    return data
+
+
+def _import_source(library: Library, conn: sqlite3.Connection, source: Source) -> ImportResult:
+    if source.path is not None:
+        fmt = format_for_name(source.path.name)
+        if fmt is None:
+            raise ImportRefused(
+                f"{source.name}: unsupported format '{source.path.suffix or source.path.name}' "
+                f"(Folio reads {SUPPORTED_LIST})"
+            )
+    data = _read(library, source)
+    if source.path is None:
+        fmt = sniff_format(data)
+    file_sha = sha256_of(data)
+    same_file = conn.execute(
+        "SELECT id FROM articles WHERE file_sha256 = ? LIMIT 1", (file_sha,)
+    ).fetchone()
+    if same_file:
+        return ImportResult(source.name, "present", articles.find_article_id(conn, same_file[0]))
+    extracted = extract(data, fmt, source.name)
+    text_sha = sha256_of(extracted.text.encode("utf-8"))
+    same_text = conn.execute(
+        "SELECT id FROM articles WHERE text_sha256 = ? LIMIT 1", (text_sha,)
+    ).fetchone()
+    if same_text:
+        return ImportResult(source.name, "present", articles.find_article_id(conn, same_text[0]))
+    ext = f".{fmt}"
+    conn.execute(
+        "INSERT OR IGNORE INTO files(sha256, size, ext, added_at) VALUES (?, ?, ?, ?)",
+        (file_sha, len(data), ext, articles.now_iso()),
+    )
+    store_blob(library.files_dir, data, file_sha, ext)
+    source_path = str(source.path.resolve()) if source.path is not None else None
+    url_field = extracted.fields.get("url")
+    known = _known_article(conn, source_path, url_field.value if url_field else None)
+    kwargs = dict(text_sha256=text_sha, format=fmt, source_path=source_path, file_sha256=file_sha)
+    if known is not None:
+        article = articles.replace_content(conn, known, extracted, **kwargs)  # type: ignore[arg-type]
+        return ImportResult(source.name, "updated", article)
+    article = articles.insert_article(conn, extracted, **kwargs)  # type: ignore[arg-type]
+    return ImportResult(source.name, "added", article)
+
+
+def _known_article(
+    conn: sqlite3.Connection, source_path: str | None, url: object
+) -> Article | None:
+    """An article imported before from the same path or URL: a new version updates it."""
+    row = None
+    if source_path:
+        row = conn.execute(
+            "SELECT id FROM articles WHERE source_path = ? ORDER BY pk LIMIT 1", (source_path,)
+        ).fetchone()
+    if row is None and isinstance(url, str) and url:
+        row = conn.execute(
+            "SELECT id FROM articles WHERE url = ? ORDER BY pk LIMIT 1", (url,)
+        ).fetchone()
+    return articles.find_article_id(conn, row[0]) if row else None

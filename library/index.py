@@ -1,0 +1,220 @@
+"""The Whoosh index: derived from the database, kept in step through the outbox, rebuildable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from library.errors import LibraryError
+from library.index_schema import INDEX_SCHEMA_VERSION, build_schema, tag_terms
+
+_MARKER = "folio-index-version"
+_BATCH = 500
+
+
+def parse_iso_date(value: str | None) -> datetime | None:
+    """`YYYY[-MM[-DD]]` as a datetime at the start of that period, or None."""
+    if not value:
+        return None
+    try:
+        year, month, day = ([int(part) for part in value.split("-")[:3]] + [1, 1])[:3]
+        return datetime(year, month, day)
+    except ValueError:
+        return None
+
+
+def document_for(row: sqlite3.Row | dict[str, Any], tags: Iterable[str] = ()) -> dict[str, Any]:
+    """The Whoosh document for an article row (columns as in the `articles` table)."""
+    doc: dict[str, Any] = {"id": row["id"], "citekey": row["citekey"], "rev": row["rev"]}
+    for name in ("title", "site", "type"):
+        if row[name]:
+            doc[name] = row[name]
+    if row["subtitle"]:
+        doc["title"] = f"{doc.get('title', '')}\n{row['subtitle']}"
+    if row["republished_by"]:
+        doc["site"] = f"{doc.get('site', '')}\n{row['republished_by']}"
+    authors = json.loads(row["authors"]) if isinstance(row["authors"], str) else row["authors"]
+    if authors:
+        doc["authors"] = "\n".join(authors)
+    when = parse_iso_date(row["date"])
+    if when:
+        doc["date"] = when
+    terms = tag_terms(tags)
+    if terms:
+        doc["tags"] = ",".join(terms)
+    doc["body"] = row["text"]
+    return doc
+
+
+class SearchIndex:
+    """The index folder of one library."""
+
+    def __init__(self, index_dir: Path, writer_timeout: float = 60.0) -> None:
+        self.index_dir = index_dir
+        self.writer_timeout = writer_timeout
+        self._index: Any = None
+
+    def is_current(self) -> bool:
+        """Whether the folder holds an index of the schema this Folio writes."""
+        marker = self.index_dir / _MARKER
+        try:
+            return marker.read_text().strip() == str(INDEX_SCHEMA_VERSION) and _has_toc(
+                self.index_dir
+            )
+        except OSError:
+            return False
+
+    def open(self) -> Any:
+        """The Whoosh index object (opened once per process)."""
+        if self._index is None:
+            from whoosh import index as whoosh_index
+
+            self._index = whoosh_index.open_dir(str(self.index_dir))
+        return self._index
+
+    def writer(self, **options: Any) -> Any:
+        """A writer that waits for another process's lock rather than failing."""
+        from whoosh.index import LockError
+
+        try:
+            return self.open().writer(timeout=self.writer_timeout, **options)
+        except LockError:
+            raise LibraryError(
+                f"{self.index_dir}: the search index stayed locked by another Folio process for "
+                f"{self.writer_timeout:.0f} s; try again"
+            ) from None
+
+    def searcher(self) -> Any:
+        """A searcher on the latest committed index."""
+        return self.open().searcher()
+
+    def sync(self, conn: sqlite3.Connection) -> int:
+        """Apply the outbox: index what the database changed since the last sync."""
+        if not self.is_current():
+            return self.rebuild(conn)
+        high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
+        if high is None:
+            return 0
+        ids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT article_id FROM index_queue WHERE seq <= ?", (high,)
+            )
+        ]
+        writer = self.writer()
+        try:
+            for chunk in _chunks(ids, _BATCH):
+                for article_id in chunk:
+                    writer.delete_by_term("id", article_id)
+                for row, tags in _rows_with_tags(conn, chunk):
+                    writer.add_document(**document_for(row, tags))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
+        return len(ids)
+
+    def rebuild(
+        self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Build a fresh index from the database beside the old one, then swap it in."""
+        from whoosh import index as whoosh_index
+
+        total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
+        fresh = self.index_dir.with_name(self.index_dir.name + ".new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        new_index = whoosh_index.create_in(str(fresh), build_schema())
+        writer = new_index.writer(limitmb=256)
+        done = 0
+        try:
+            for chunk in _chunks(
+                [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")], _BATCH
+            ):
+                for row, tags in _rows_with_tags(conn, chunk):
+                    writer.add_document(**document_for(row, tags))
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")
+        self._swap_in(fresh)
+        if high is not None:
+            conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
+        return done
+
+    def _swap_in(self, fresh: Path) -> None:
+        """Replace the index folder with `fresh`; the old one is removed after the rename."""
+        self._index = None
+        old = self.index_dir.with_name(self.index_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.index_dir.exists():
+            self.index_dir.rename(old)
+        fresh.rename(self.index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def stored_revisions(self) -> dict[str, int]:
+        """Every indexed article id with the revision it was indexed at."""
+        with self.searcher() as searcher:
+            return {fields["id"]: fields.get("rev", 0) for fields in searcher.all_stored_fields()}
+
+    def dead_files(self, keep: set[str] | None = None) -> list[Path]:
+        """Files in the index folder that no live segment or table of contents uses
+        (left by writers that were killed before they committed)."""
+        ix = self.open()
+        live = {segment.segment_id() for segment in ix._segments()}
+        live |= keep or set()
+        toc = f"_{ix.indexname}_{ix.latest_generation()}.toc"
+        return [
+            path
+            for path in self.index_dir.iterdir()
+            if path.is_file()
+            and path.name not in (toc, _MARKER)
+            and not path.name.endswith("_WRITELOCK")
+            and not any(path.name.startswith(prefix + ".") for prefix in live)
+        ]
+
+    def remove_dead_files(self) -> int:
+        """Delete dead writer files, holding the write lock so no live writer loses its own."""
+        self._index = None  # see the latest table of contents
+        writer = self.writer()
+        try:
+            own = {writer.newsegment.segment_id()}
+            dead = self.dead_files(keep=own)
+            for path in dead:
+                path.unlink(missing_ok=True)
+        finally:
+            writer.cancel()
+        # Cancelling leaves the files the writer had opened for its new segment.
+        for path in self.index_dir.glob(f"{own.pop()}.*"):
+            path.unlink(missing_ok=True)
+        return len(dead)
+
+
+def _has_toc(index_dir: Path) -> bool:
+    return any(index_dir.glob("_*_*.toc"))
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _rows_with_tags(
+    conn: sqlite3.Connection, ids: list[str]
+) -> Iterator[tuple[sqlite3.Row, list[str]]]:
+    """Article rows for these ids with their tags (none until passage notes add them)."""
+    marks = ",".join("?" * len(ids))
+    for row in conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids):
+        yield row, []

@@ -1,0 +1,81 @@
+"""The one place the index's fields and text analysis are defined."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+# Bump when the schema or analysis changes: a mismatching index is rebuilt from the database.
+INDEX_SCHEMA_VERSION = 1
+
+# A word: letters/digits, with inner dots kept ("U.S.", "3.11"). An explicit expression,
+# because the default one keeps `*` inside words (Markdown `*very*` would not match "very").
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
+WORD_RE = re.compile(WORD_PATTERN)
+
+# Fields searched when a query names none, with their weights.
+DEFAULT_FIELDS: dict[str, float] = {
+    "title": 3.0,
+    "authors": 2.0,
+    "site": 1.0,
+    "tags": 2.0,
+    "notes": 1.5,
+    "body": 1.0,
+}
+
+# Names people type for fields, mapped to the index's names.
+FIELD_ALIASES: dict[str, str] = {
+    "author": "authors",
+    "tag": "tags",
+    "note": "notes",
+    "text": "body",
+    "year": "date",
+    "publisher": "site",
+    "key": "citekey",
+}
+
+# Fields a query may name.
+QUERY_FIELDS = frozenset(
+    {"id", "citekey", "title", "authors", "site", "date", "type", "tags", "notes", "body"}
+)
+
+
+def build_analyzer() -> Any:
+    """Lower-cased, accent-folded words without English stop words."""
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StopFilter
+    from whoosh.support.charset import accent_map
+
+    return (
+        RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+    )
+
+
+def build_schema() -> Any:
+    """The Whoosh schema. Bodies are not stored: snippets are cut from the database's text."""
+    from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+
+    analyzer = build_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        citekey=KEYWORD(stored=True, lowercase=True),
+        rev=NUMERIC(stored=True),
+        title=TEXT(analyzer=analyzer, field_boost=DEFAULT_FIELDS["title"]),
+        authors=TEXT(analyzer=analyzer, field_boost=DEFAULT_FIELDS["authors"]),
+        site=TEXT(analyzer=analyzer),
+        date=DATETIME(sortable=True),
+        type=KEYWORD(lowercase=True),
+        tags=KEYWORD(lowercase=True, commas=True, scorable=True),
+        notes=TEXT(analyzer=analyzer),
+        body=TEXT(analyzer=analyzer),
+    )
+
+
+def tag_terms(tags: Iterable[str]) -> list[str]:
+    """Index terms for hierarchical tags: `groups/isis-k` is also found under `groups`."""
+    terms: set[str] = set()
+    for tag in tags:
+        parts = tag.lower().strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            terms.add("/".join(parts[:depth]))
+    return sorted(terms)

@@ -1,0 +1,176 @@
+"""Full-text search: query parsing with clear errors, ranked hits, snippets, suggestions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from library.articles import articles_by_ids
+from library.errors import QueryError
+from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, QUERY_FIELDS
+from library.snippets import Snippet, make_snippets
+from library.store import Library
+
+SORTS = ("score", "date")
+_FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_TEXT_FIELDS = frozenset({"title", "authors", "site", "notes", "body", "tags"})
+
+
+@dataclass
+class Hit:
+    """One article that matched."""
+
+    id: str
+    citekey: str
+    title: str | None
+    authors: list[str]
+    date: str | None
+    site: str | None
+    score: float
+    snippets: list[Snippet] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The hit as plain JSON data."""
+        return {
+            "id": self.id,
+            "citekey": self.citekey,
+            "title": self.title,
+            "authors": self.authors,
+            "date": self.date,
+            "site": self.site,
+            "score": round(self.score, 4),
+            "snippets": [snippet.to_json() for snippet in self.snippets],
+        }
+
+
+@dataclass
+class SearchResult:
+    """The hits of one query, and a corrected query when nothing matched."""
+
+    hits: list[Hit]
+    suggestion: str | None = None
+
+
+def _strip_quoted(query: str) -> str:
+    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), query)
+
+
+def validate_query(query: str) -> None:
+    """Refuse what Whoosh would silently misread: no terms, unbalanced quotes or
+    brackets, unknown field names."""
+    if not re.search(r"\w", _OPERATORS.sub(" ", query)):
+        raise QueryError("invalid query: it has no words to search for")
+    if query.count('"') % 2:
+        raise QueryError('invalid query: a quote (") is not closed')
+    bare = _strip_quoted(query)
+    depth = 0
+    for char in bare:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("invalid query: ')' without a matching '('")
+    if depth:
+        raise QueryError("invalid query: '(' is not closed")
+    if bare.count("[") != bare.count("]") or bare.count("{") != bare.count("}"):
+        raise QueryError("invalid query: a range bracket is not closed")
+    for match in _FIELD_NAME.finditer(bare):
+        name = match.group(1).lower()
+        if FIELD_ALIASES.get(name, name) not in QUERY_FIELDS:
+            known = ", ".join(sorted(QUERY_FIELDS | set(FIELD_ALIASES)))
+            raise QueryError(f"invalid query: unknown field '{match.group(1)}:' (fields: {known})")
+
+
+def build_parser(schema: Any) -> Any:
+    """The query parser: AND by default, fuzzy `word~`, field aliases, `<`/`>` ranges."""
+    from whoosh import qparser
+
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    aliases: dict[str, list[str]] = {}
+    for alias, name in FIELD_ALIASES.items():
+        aliases.setdefault(name, []).append(alias)
+    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+    return parser
+
+
+def parse_query(query: str, schema: Any) -> Any:
+    """Parse `query` in Whoosh syntax; QueryError with the reason when it is malformed."""
+    validate_query(query)
+    # Field names are case-insensitive for people ("Title:drones").
+    query = _FIELD_NAME.sub(lambda m: f"{m.group(1).lower()}:", query)
+    try:
+        parsed = build_parser(schema).parse(query)
+    except Exception as exc:  # Whoosh raises bare ValueErrors and worse on odd input
+        raise QueryError(f"invalid query: {exc}") from None
+    for node in _walk(parsed):
+        error = getattr(node, "error", None)
+        if error:
+            raise QueryError(f"invalid query: {error}")
+    return parsed
+
+
+def _walk(query: Any) -> list[Any]:
+    nodes = [query]
+    for child in query.children() if hasattr(query, "children") else ():
+        nodes.extend(_walk(child))
+    return nodes
+
+
+def search(
+    library: Library, query: str, *, limit: int = 10, sort: str = "score", snippets: int = 2
+) -> SearchResult:
+    """Run `query` and return ranked hits with snippets cut from the stored text."""
+    if sort not in SORTS:
+        raise QueryError(f"invalid sort '{sort}' (choose from {', '.join(SORTS)})")
+    library.ensure_index()
+    index = library.index.open()
+    parsed = parse_query(query, index.schema)
+    with library.index.searcher() as searcher:
+        options: dict[str, Any] = {"limit": limit, "terms": True}
+        if sort == "date":
+            options.update(sortedby="date", reverse=True)
+        results = searcher.search(parsed, **options)
+        found = [(hit["id"], hit.score or 0.0, _matched_words(hit)) for hit in results]
+        suggestion = None
+        if not found:
+            suggestion = _suggest(searcher, parsed, query)
+    stored = articles_by_ids(library.conn, [article_id for article_id, _, _ in found])
+    hits = []
+    for article_id, score, words in found:
+        article = stored.get(article_id)
+        if article is None:  # deleted since the index was read; the outbox will catch up
+            continue
+        hits.append(
+            Hit(
+                id=article.id,
+                citekey=article.citekey,
+                title=article.title,
+                authors=article.authors,
+                date=article.date,
+                site=article.site,
+                score=score,
+                snippets=make_snippets(article.text, words, snippets) if snippets else [],
+            )
+        )
+    return SearchResult(hits, suggestion)
+
+
+def _matched_words(hit: Any) -> set[str]:
+    """The index terms this hit matched in text fields (expanded fuzzy/wildcard terms too)."""
+    words = set()
+    for fieldname, term in hit.matched_terms() or ():
+        if fieldname in _TEXT_FIELDS:
+            words.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
+    return words
+
+
+def _suggest(searcher: Any, parsed: Any, query: str) -> str | None:
+    """A corrected query built from the index's vocabulary, when one differs."""
+    try:
+        corrected = searcher.correct_query(parsed, query, prefix=1, maxdist=2)
+    except Exception:
+        return None
+    text = corrected.string
+    return text if text and text != query else None

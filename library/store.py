@@ -1,0 +1,80 @@
+"""An open library folder: the database (system of record), original files and the index."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from library.database import connect, transaction
+from library.errors import LibraryError
+from library.index import SearchIndex
+
+DB_NAME = "folio.db"
+FILES_DIR = "files"
+INDEX_DIR = "index"
+DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
+class Library:
+    """A library folder opened for use. Close it (or use `with`) when done."""
+
+    def __init__(self, root: Path, *, create: bool = True) -> None:
+        self.root = root
+        _prepare_folder(root, create)
+        self.files_dir = root / FILES_DIR
+        self.index = SearchIndex(root / INDEX_DIR)
+        self.conn: sqlite3.Connection = connect(root / DB_NAME)
+        self.max_file_bytes = _max_file_bytes()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A database transaction; once it commits, the index catches up on what it changed."""
+        with transaction(self.conn) as conn:
+            yield conn
+        self.index.sync(self.conn)
+
+    def ensure_index(self) -> None:
+        """Make the index answer for the database: apply what it missed, rebuild if it is gone."""
+        self.index.sync(self.conn)
+
+
+def _prepare_folder(root: Path, create: bool) -> None:
+    """Create the folder on first use and refuse one that cannot be written."""
+    if root.exists() and not root.is_dir():
+        raise LibraryError(f"{root}: the library path is a file, not a folder")
+    if not root.exists():
+        if not create:
+            raise LibraryError(f"{root}: no library here (run `folio init {root}`)")
+        try:
+            (root / FILES_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(
+                f"{root}: cannot create the library folder ({exc.strerror})"
+            ) from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise LibraryError(f"{root}: the library folder is read-only")
+    (root / FILES_DIR).mkdir(exist_ok=True)
+
+
+def _max_file_bytes() -> int:
+    """The largest file `folio add` takes: FOLIO_MAX_FILE_MB, or 100 MB."""
+    value = os.environ.get("FOLIO_MAX_FILE_MB")
+    if not value:
+        return DEFAULT_MAX_FILE_BYTES
+    try:
+        return int(float(value) * 1024 * 1024)
+    except ValueError:
+        raise LibraryError(f"FOLIO_MAX_FILE_MB: not a number: {value!r}") from None

@@ -1,0 +1,32 @@
+"""Text normalisation, applied once at import: stable offsets, and no text drives a terminal."""
+
+from __future__ import annotations
+
+import re
+
+_NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _control_symbol(code: int) -> str:
+    """The visible stand-in for a control character (U+2400 block for C0, a replacement for C1)."""
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"  # C1 controls have no picture; U+FFFD is visible and inert
+
+
+_CONTROL_TABLE = {
+    code: _control_symbol(code)
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+    if code not in (0x09, 0x0A)
+}
+
+
+def normalize_text(text: str) -> str:
+    """Normalise line breaks to `\\n` and map C0/C1 controls (but `\\n`, `\\t`) to visible symbols.
+
+    Idempotent: normalising normalised text changes nothing.
+    """
+    text = _NEWLINES.sub("\n", text)
+    return text.translate(_CONTROL_TABLE)

@@ -1,0 +1,79 @@
+"""Shared fixtures: every test gets its own temporary library, never the user's."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from library.store import Library
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_library_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point FOLIO_LIBRARY at a temporary folder so nothing can reach a real library."""
+    monkeypatch.setenv("FOLIO_LIBRARY", str(tmp_path / "default-library"))
+    monkeypatch.delenv("FOLIO_MAX_FILE_MB", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    """A library folder that does not exist yet."""
+    return tmp_path / "lib"
+
+
+@pytest.fixture
+def library(library_dir: Path) -> Iterator[Library]:
+    """An open, empty library."""
+    with Library(library_dir) as opened:
+        yield opened
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The real web captures; tests using them skip when the corpus is absent."""
+    if not SEEDS.is_dir():
+        pytest.skip("shared corpus seeds not present")
+    return SEEDS
+
+
+class Folio:
+    """Runs the CLI against one library folder, like a user in a shell."""
+
+    def __init__(self, library_dir: Path) -> None:
+        self.library_dir = library_dir
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None) -> Result:
+        from tui.cli import cli
+
+        return self.runner.invoke(
+            cli, ["--library", str(self.library_dir), *args], input=input, catch_exceptions=False
+        )
+
+    def json(self, *args: str) -> object:
+        result = self(*args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def folio(library_dir: Path) -> Folio:
+    """The `folio` CLI bound to a temporary library."""
+    return Folio(library_dir)
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    """Write a fixture file, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,43 @@
+"""CLI commands must not pay for Textual (or for importers they do not use)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_cli_and_core_do_not_import_textual() -> None:
+    modules = _modules_after(
+        "import tui.cli, library.store, library.search, library.importing, library.check"
+    )
+    assert "textual" not in modules and "rich" not in modules
+
+
+def test_cli_startup_does_not_import_whoosh_or_extractors() -> None:
+    modules = _modules_after("import tui.cli")
+    assert not {"whoosh", "trafilatura", "pypdf"} & modules
+
+
+def test_list_command_does_not_import_textual_when_run(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from tui.cli import cli\n"
+        f"try:\n    cli(['--library', {str(tmp_path / 'lib')!r}, 'list'])\n"
+        "except SystemExit:\n    pass\n"
+        "assert 'textual' not in sys.modules, 'textual imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)

@@ -1,0 +1,126 @@
+"""The index is derived: it follows the database, and `folio check` finds and fixes drift."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from library import articles
+from library.check import check_library
+from library.database import transaction
+from library.store import Library
+from tests.conftest import Folio, write
+from tests.fixtures import BEES, RIVER
+
+
+def _add_two(folio: Folio, tmp_path: Path) -> list[str]:
+    write(tmp_path / "s" / "bees.txt", BEES)
+    write(tmp_path / "s" / "river.txt", RIVER)
+    folio("add", str(tmp_path / "s"))
+    return [a["id"] for a in folio.json("list")]
+
+
+def test_new_library_checks_clean(folio: Folio, tmp_path: Path) -> None:
+    _add_two(folio, tmp_path)
+    result = folio("check")
+    assert result.exit_code == 0 and "clean" in result.stdout
+    report = folio.json("check")
+    assert report["clean"] is True
+
+
+def test_deleted_index_is_detected_and_rebuilt_by_search(folio: Folio, tmp_path: Path) -> None:
+    _add_two(folio, tmp_path)
+    shutil.rmtree(folio.library_dir / "index")
+    report = folio("check", "--json")
+    assert report.exit_code == 1 and '"index": "missing"' in report.stdout
+    assert [h["citekey"] for h in folio.json("search", "honey")] == ["okafor2023urban"]
+    assert folio("check").exit_code == 0
+
+
+def test_index_that_fell_behind_is_reported_and_repaired(folio: Folio, tmp_path: Path) -> None:
+    ids = _add_two(folio, tmp_path)
+    # Simulate a crash after the database committed but before the index did.
+    with Library(folio.library_dir) as library, transaction(library.conn) as conn:
+        article = articles.get_article(conn, ids[0])
+        articles.update_metadata(conn, article, {"title": "Changed Behind The Index"})
+        conn.execute("DELETE FROM index_queue")
+        articles.delete_article(conn, articles.get_article(conn, ids[1]))
+        conn.execute("DELETE FROM index_queue")
+    result = folio("check", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["stale"] == [ids[0]] and report["orphans"] == [ids[1]]
+    repaired = folio("check", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "After repair: clean." in repaired.stdout
+    assert [h["title"] for h in folio.json("search", "title:behind")] == [
+        "Changed Behind The Index"
+    ]
+    assert folio.json("search", "floodgates") == []
+
+
+def test_pending_outbox_is_applied_on_next_use(folio: Folio, tmp_path: Path) -> None:
+    ids = _add_two(folio, tmp_path)
+    with Library(folio.library_dir) as library, transaction(library.conn) as conn:
+        articles.update_metadata(
+            conn, articles.get_article(conn, ids[0]), {"title": "Pending Title"}
+        )
+    # The write above skipped the sync, as a crash between the two commits would.
+    result = folio("check", "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout)["pending"] == 1
+    assert [h["id"] for h in folio.json("search", "title:pending")] == [ids[0]]
+
+
+def test_dead_writer_files_are_found_and_removed(folio: Folio, tmp_path: Path) -> None:
+    _add_two(folio, tmp_path)
+    dead = folio.library_dir / "index" / "MAIN_deadbeef12345678.seg"
+    dead.write_bytes(b"left by a killed writer")
+    result = folio("check")
+    assert result.exit_code == 1 and "dead index writer files" in result.stdout
+    assert folio("check", "--repair").exit_code == 0
+    assert not dead.exists()
+
+
+def test_reindex_rebuilds_everything(folio: Folio, tmp_path: Path) -> None:
+    _add_two(folio, tmp_path)
+    result = folio("reindex")
+    assert result.exit_code == 0 and "Indexed 2 article(s)" in result.stdout
+    assert len(folio.json("search", "honey OR floodgates")) == 2
+
+
+def test_interrupted_import_keeps_committed_batches(
+    folio: Folio, tmp_path: Path, monkeypatch
+) -> None:
+    from library import importing
+
+    folder = tmp_path / "many"
+    for n in range(5):
+        write(folder / f"{n}.txt", f"Article number {n}\n\nBody text {n} about canals and locks.\n")
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    calls = {"n": 0}
+    real = importing._import_one
+
+    def crash_on_fifth(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "_import_one", crash_on_fifth)
+    result = folio("add", str(folder))
+    assert result.exit_code == 130
+    assert len(folio.json("list")) == 4
+    monkeypatch.setattr(importing, "_import_one", real)
+    assert folio("check", "--repair").exit_code == 0
+    assert len(folio.json("search", "canals")) == 4
+
+
+def test_second_library_handle_sees_first_handles_writes(library_dir: Path, tmp_path: Path) -> None:
+    from library.importing import Source, import_sources
+
+    with Library(library_dir) as one, Library(library_dir) as two:
+        list(import_sources(one, [Source("a", None, BEES.encode())]))
+        list(import_sources(two, [Source("b", None, RIVER.encode())]))
+        assert len(articles.list_articles(one.conn)) == 2
+        assert len(check_library(one).stale) == 0

@@ -1,0 +1,461 @@
+"""The `folio` command line. Imports stay inside commands: a command pays only for what it uses."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from library.errors import FolioError
+
+if TYPE_CHECKING:
+    from library.articles import Article
+    from library.store import Library
+
+SORT_CHOICES = ("added", "date", "title")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    """Print a one-line error on stderr and exit."""
+    click.echo(f"folio: {message}", err=True)
+    sys.exit(code)
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Folio's errors (and other expected failures) into one line on stderr."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
+        try:
+            return command(*args, **kwargs)
+        except FolioError as exc:
+            _fail(str(exc), exc.exit_code)
+        except sqlite3.OperationalError as exc:
+            _fail(f"the library database refused the change: {exc}")
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{(exc.strerror or str(exc)).lower()}")
+        except KeyboardInterrupt:
+            _fail("interrupted; everything committed before this point is kept", 130)
+
+    return run
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _open_library(ctx: click.Context) -> Iterator[Library]:
+    from library.location import resolve_library_dir
+    from library.store import Library
+
+    library = Library(resolve_library_dir(ctx.obj["library"]))
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "library_dir",
+    metavar="DIR",
+    envvar="FOLIO_LIBRARY",
+    help="Library folder (default: $FOLIO_LIBRARY, else the user data folder).",
+)
+@click.version_option(package_name="folio")
+@click.pass_context
+def cli(ctx: click.Context, library_dir: str | None) -> None:
+    """Folio: a researcher's notebook and citation manager for the terminal."""
+    ctx.ensure_object(dict)
+    ctx.obj["library"] = library_dir
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.pass_context
+@_guarded
+def init(ctx: click.Context, directory: str | None) -> None:
+    """Create a library folder (the default one, or DIRECTORY)."""
+    from library.location import resolve_library_dir
+    from library.store import Library
+
+    root = resolve_library_dir(directory or ctx.obj["library"])
+    with Library(root) as library:
+        library.ensure_index()
+    click.echo(f"Library ready at {root}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--glob", "glob", metavar="PATTERN", help="Only files matching PATTERN in folders.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    metavar="MB",
+    help="Refuse files larger than this (default 100, or $FOLIO_MAX_FILE_MB).",
+)
+@click.pass_context
+@_guarded
+def add(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    glob: str | None,
+    as_json: bool,
+    quiet: bool,
+    max_size: float | None,
+) -> None:
+    """Import files and folders (recursive) into the library; `-` reads stdin."""
+    from library.importing import collect_sources, import_sources
+
+    sources, failures, skipped = collect_sources(paths, glob)
+    results = list(failures)
+    with _open_library(ctx) as library:
+        if max_size:
+            library.max_file_bytes = int(max_size * 1024 * 1024)
+        show_bar = not (quiet or as_json) and sys.stderr.isatty() and len(sources) > 1
+        with _progress(len(sources), show_bar) as advance:
+            results.extend(import_sources(library, sources, lambda _source: advance()))
+    if as_json:
+        for result in results:
+            click.echo(json.dumps(_result_json(result), ensure_ascii=False))
+    else:
+        for result in results:
+            if result.status == "failed":
+                click.echo(f"folio: {result.error}", err=True)
+        if not quiet:
+            _print_import_summary(results, skipped, single=len(paths) == 1 and len(results) == 1)
+    if any(result.status == "failed" for result in results):
+        sys.exit(1)
+
+
+@contextmanager
+def _progress(total: int, show: bool) -> Iterator[Callable[[], None]]:
+    if not show:
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
+
+
+def _result_json(result: Any) -> dict[str, Any]:
+    article = result.article
+    return {
+        "path": result.path,
+        "status": result.status,
+        "id": article.id if article else None,
+        "citekey": article.citekey if article else None,
+        "title": article.title if article else None,
+        "error": result.error,
+    }
+
+
+def _print_import_summary(results: list[Any], skipped: int, single: bool) -> None:
+    counts = {status: 0 for status in ("added", "updated", "present", "failed")}
+    for result in results:
+        counts[result.status] += 1
+        if result.status != "failed" and single:
+            verb = {"added": "Added", "updated": "Updated", "present": "Already present:"}
+            article = result.article
+            click.echo(
+                f"{verb[result.status]} {article.id} [{article.citekey}] "
+                f"{_one_line(article.display_title)}"
+            )
+    if single:
+        return
+    parts = [f"{counts[s]} {s}" for s in ("added", "updated", "present", "failed") if counts[s]]
+    parts.append(f"{skipped} skipped (other formats)") if skipped else None
+    click.echo(", ".join(parts) or "nothing to import")
+
+
+def _one_line(text: str, width: int | None = None) -> str:
+    flat = " ".join(text.split())
+    if width and len(flat) > width:
+        return flat[: width - 1] + "…"
+    return flat
+
+
+@cli.command(name="list")
+@click.option("--sort", type=click.Choice(SORT_CHOICES), default="added", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of articles.")
+@click.pass_context
+@_guarded
+def list_command(ctx: click.Context, sort: str, as_json: bool) -> None:
+    """List the articles in the library."""
+    from library.articles import list_articles
+
+    with _open_library(ctx) as library:
+        items = list_articles(library.conn, sort)
+    if as_json:
+        _emit_json([_article_json(article) for article in items])
+        return
+    for article in items:
+        who = _one_line(", ".join(article.authors) or article.site or "", 24)
+        click.echo(
+            f"{article.id}  {article.citekey:<28.28} {article.date or '':<10}  "
+            f"{who:<24}  {_one_line(article.display_title, 70)}"
+        )
+    if not items:
+        click.echo("The library is empty. Import articles with `folio add PATH`.", err=True)
+
+
+def _article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": article.id, "citekey": article.citekey}
+    data.update(article.metadata())
+    data["origins"] = article.origins
+    data.update(
+        format=article.format,
+        source_path=article.source_path,
+        added=article.added_at,
+        modified=article.modified_at,
+    )
+    if with_text:
+        data["pages"] = article.pages
+        data["characters"] = len(article.text)
+        data["text"] = article.text
+    return data
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Metadata and text as JSON.")
+@click.option("--text", "with_text", is_flag=True, help="Print the clean text too.")
+@click.pass_context
+@_guarded
+def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
+    """Show an article's metadata (REF is its id or citekey)."""
+    from library.articles import get_article
+    from library.extracted import METADATA_FIELDS
+
+    with _open_library(ctx) as library:
+        article = get_article(library.conn, ref)
+    if as_json:
+        _emit_json(_article_json(article, with_text=True))
+        return
+    click.echo(f"{click.style(article.display_title, bold=True)}")
+    click.echo(f"  id        {article.id}")
+    click.echo(f"  citekey   {article.citekey}")
+    for name in METADATA_FIELDS:
+        value = getattr(article, name)
+        if name == "title" or not value:
+            continue
+        shown = "; ".join(value) if isinstance(value, list) else value
+        mark = article.origins.get(name, "")
+        mark = f"  ({mark})" if mark and mark != "found" else ""
+        click.echo(f"  {name.replace('_', ' '):<9} {shown}{mark}")
+    title_origin = article.origins.get("title")
+    if title_origin and title_origin != "found":
+        click.echo(f"  (title {title_origin})")
+    words = len(article.text.split())
+    paragraphs = sum(1 for block in article.text.split("\n\n") if block.strip())
+    pages = f", {len(article.pages)} pages" if article.pages else ""
+    click.echo(f"  text      {words} words, {paragraphs} paragraphs{pages} ({article.format})")
+    click.echo(f"  added     {article.added_at}")
+    if article.source_path:
+        click.echo(f"  source    {article.source_path}")
+    if with_text:
+        click.echo()
+        click.echo(article.text)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--title")
+@click.option("--subtitle")
+@click.option("--author", "authors", multiple=True, help="Repeat for several authors.")
+@click.option("--date", metavar="YYYY[-MM[-DD]]")
+@click.option("--site")
+@click.option("--republished-by", "republished_by")
+@click.option("--url")
+@click.option("--language")
+@click.option("--type", "type_")
+@click.pass_context
+@_guarded
+def edit(
+    ctx: click.Context, ref: str, authors: tuple[str, ...], type_: str | None, **fields: str | None
+) -> None:
+    """Correct an article's metadata; with no options, edit it as TOML in $EDITOR."""
+    from library.articles import get_article, update_metadata
+    from library.metadata import changes_from_toml, check_changes, to_toml
+
+    raw: dict[str, object] = {name: value for name, value in fields.items() if value is not None}
+    if authors:
+        raw["authors"] = list(authors)
+    if type_ is not None:
+        raw["type"] = type_
+    with _open_library(ctx) as library:
+        article = get_article(library.conn, ref)
+        if raw:
+            changes = check_changes(raw)
+        else:
+            edited = click.edit(to_toml(article), extension=".toml", require_save=True)
+            if edited is None:
+                click.echo("No changes.")
+                return
+            changes = changes_from_toml(article, edited)
+        if not changes:
+            click.echo("No changes.")
+            return
+        with library.write() as conn:
+            article = update_metadata(conn, get_article(conn, ref), changes)
+    click.echo(f"Updated {article.id} [{article.citekey}]: {', '.join(changes)}")
+
+
+@cli.command()
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+@_guarded
+def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
+    """Remove articles from the library (the original files stay in files/)."""
+    from library.articles import delete_article, get_article
+
+    with _open_library(ctx) as library:
+        targets = [get_article(library.conn, ref) for ref in refs]
+        unique = {article.id: article for article in targets}
+        for article in unique.values():
+            click.echo(f"{article.id} [{article.citekey}] {_one_line(article.display_title, 70)}")
+        if not yes:
+            if not sys.stdin.isatty():
+                _fail("refusing to delete without confirmation: pass --yes")
+            click.confirm(f"Delete {len(unique)} article(s)?", abort=True, err=True)
+        with library.write() as conn:
+            for article in unique.values():
+                delete_article(conn, article)
+    click.echo(f"Deleted {len(unique)} article(s).")
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
+@click.pass_context
+@_guarded
+def search(
+    ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool
+) -> None:
+    """Full-text search (Whoosh syntax: AND OR NOT, "phrases", field:value, wild*, word~)."""
+    from library.search import search as run_search
+
+    text = " ".join(query)
+    with _open_library(ctx) as library:
+        result = run_search(library, text, limit=limit, sort=sort)
+    if result.suggestion:
+        click.echo(f"No matches. Did you mean: {result.suggestion}", err=True)
+    if as_json:
+        _emit_json([hit.to_json() for hit in result.hits])
+        return
+    if not result.hits and not result.suggestion:
+        click.echo("No matches.", err=True)
+    color = sys.stdout.isatty()
+    for hit in result.hits:
+        meta = " · ".join(filter(None, [", ".join(hit.authors) or hit.site, hit.date]))
+        click.echo(
+            f"{click.style(hit.id, fg='cyan')}  [{hit.citekey}]  "
+            f"{click.style(_one_line(hit.title or '(untitled)'), bold=True)}"
+            f"{'  — ' + meta if meta else ''}"
+        )
+        for snippet in hit.snippets:
+            click.echo(f"    …{_highlight(snippet, color)}…")
+
+
+def _highlight(snippet: Any, color: bool) -> str:
+    """The snippet with matched words emphasised (plain when not on a terminal)."""
+    out, position = [], snippet.start
+    for start, end in snippet.highlights:
+        out.append(snippet.text[position - snippet.start : start - snippet.start])
+        word = snippet.text[start - snippet.start : end - snippet.start]
+        out.append(click.style(word, fg="yellow", bold=True) if color else word)
+        position = end
+    out.append(snippet.text[position - snippet.start :])
+    return "".join(out)
+
+
+@cli.command()
+@click.pass_context
+@_guarded
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the search index from the database."""
+    with _open_library(ctx) as library:
+        count = library.index.rebuild(library.conn)
+    click.echo(f"Indexed {count} article(s).")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Fix what can be fixed.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@click.pass_context
+@_guarded
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check the database, original files and index agree; --repair fixes the index."""
+    from library.check import check_library, repair_library
+
+    with _open_library(ctx) as library:
+        report = check_library(library)
+        before = report
+        if repair and not report.clean:
+            report = repair_library(library, report)
+    if as_json:
+        data = report.to_json()
+        if repair:
+            data["repaired"] = before.to_json()
+        _emit_json(data)
+    else:
+        _print_check(before, "Found" if repair else "")
+        if repair and not before.clean:
+            click.echo("After repair: " + ("clean." if report.clean else "problems remain:"))
+            if not report.clean:
+                _print_check(report, "")
+    if not report.clean:
+        sys.exit(1)
+
+
+def _print_check(report: Any, prefix: str) -> None:
+    if report.clean:
+        click.echo("Library is clean.")
+        return
+    lines = []
+    if report.database != "ok":
+        lines.append(f"database: {report.database}")
+    if report.index != "ok":
+        lines.append(f"index: {report.index} (folio check --repair or folio reindex rebuilds it)")
+    for label, items in (
+        ("waiting to be indexed", report.pending),
+        ("missing from the index", report.missing),
+        ("stale in the index", report.stale),
+        ("in the index but not the library", report.orphans),
+        ("dead index writer files", report.dead_files),
+        ("articles whose original file is missing", report.missing_files),
+    ):
+        count = items if isinstance(items, int) else len(items)
+        if count:
+            sample = "" if isinstance(items, int) else ": " + ", ".join(items[:8])
+            lines.append(f"{count} {label}{sample}{' …' if count > 8 else ''}")
+    for line in lines:
+        click.echo(f"{prefix + ' ' if prefix else ''}{line}")
+
+
+def main() -> None:
+    """Console entry point."""
+    if os.environ.get("FOLIO_DEBUG"):
+        cli()
+        return
+    try:
+        cli()
+    except Exception as exc:
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set FOLIO_DEBUG=1 for details)")
