@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,10 @@ from library.store import Library
 
 SORTS = ("score", "date")
 _FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
+_STEMMED_FIELDS = frozenset({"title", "body", "notes"})
+_MIN_STEM_PREFIX = 3
+_MAX_FORMS_SCANNED = 500
+_OTHER_FORM_WEIGHT = 0.8
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _TEXT_FIELDS = frozenset({"title", "authors", "site", "notes", "body", "tags"})
 
@@ -128,6 +134,7 @@ def search(
     index = library.index.open()
     parsed = parse_query(query, index.schema)
     with library.index.searcher() as searcher:
+        parsed = expand_word_forms(parsed, searcher.reader())
         options: dict[str, Any] = {"limit": limit, "terms": True}
         if sort == "date":
             options.update(sortedby="date", reverse=True)
@@ -155,6 +162,55 @@ def search(
             )
         )
     return SearchResult(hits, suggestion)
+
+
+def word_forms(reader: Any, fieldname: str, word: str) -> list[str]:
+    """Indexed words of the same stem as `word` ("drone" → drone, drones, droning)."""
+    from whoosh.lang.porter2 import stem
+
+    root = stem(word)
+    prefix = word[: len(os.path.commonprefix([word, root]))]
+    if len(prefix) < _MIN_STEM_PREFIX:
+        return [word]
+    forms = {word}
+    for count, candidate in enumerate(reader.expand_prefix(fieldname, prefix)):
+        if count >= _MAX_FORMS_SCANNED:
+            break
+        text = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+        if text != word and _stem_cached(text) == root:
+            forms.add(text)
+    return sorted(forms)
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem_cached(word: str) -> str:
+    from whoosh.lang.porter2 import stem
+
+    return stem(word)
+
+
+def expand_word_forms(query: Any, reader: Any) -> Any:
+    """Let plain words match their other forms: stemming at query time keeps the index
+    unstemmed, so fuzzy terms, suggestions and highlights work on real words."""
+    from whoosh.query import Or, Term
+
+    if type(query) is Term and query.fieldname in _STEMMED_FIELDS:
+        forms = word_forms(reader, query.fieldname, query.text)
+        if len(forms) == 1:
+            return query
+        return Or(
+            [
+                Term(
+                    query.fieldname,
+                    form,
+                    boost=query.boost * (1.0 if form == query.text else _OTHER_FORM_WEIGHT),
+                )
+                for form in forms
+            ]
+        )
+    if query.is_leaf():
+        return query
+    return query.apply(lambda child: expand_word_forms(child, reader))
 
 
 def _matched_words(hit: Any) -> set[str]:

@@ -43,7 +43,7 @@ def _bad_case(tmp_path: Path, name: str) -> tuple[Path, tuple[str, ...]]:
             ("zip.txt", "binary"),
         ),
         "broken-utf8": (
-            "caf\u00e9 ok ".encode() + b"\xff\xfe broken",
+            "Caf\u00e9 na\u00efve r\u00e9sum\u00e9 ".encode() + b"\xff broken",
             "broken.txt",
             ("broken.txt", "UTF-8"),
         ),
@@ -160,3 +160,27 @@ def test_library_path_that_is_a_file(tmp_path: Path) -> None:
 def test_unknown_option_values_are_click_errors(seeded: Folio) -> None:
     result = seeded("list", "--sort", "colour")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_pdf_without_text_layer_is_refused(seeded: Folio, tmp_path: Path) -> None:
+    from tests.test_pdf_import import make_pdf
+
+    before = _snapshot(seeded)
+    path = write(tmp_path / "scan.pdf", make_pdf([[], []]))
+    _assert_one_line_failure(seeded("add", str(path)), "scan.pdf", "no text layer")
+    assert _snapshot(seeded) == before
+
+
+def test_pdf_imports_with_page_boundaries(seeded: Folio, tmp_path: Path) -> None:
+    from tests.test_pdf_import import make_pdf
+
+    pdf = make_pdf(
+        [["Canal Locks Survey", "The first page about lock gates."], ["The second page."]],
+        info={"Title": "Canal Locks Survey", "Author": "Ines Moreau"},
+    )
+    result = seeded("add", str(write(tmp_path / "survey.pdf", pdf)), "--json")
+    assert result.exit_code == 0, result.output
+    article = seeded.json("show", seeded.json("search", "title:locks")[0]["id"])
+    assert article["authors"] == ["Ines Moreau"]
+    first, second = article["pages"]
+    assert first == 0 and article["text"][second:].startswith("The second page.")

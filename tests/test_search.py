@@ -136,3 +136,16 @@ def test_snippets_match_accented_words_through_folding() -> None:
     snippets = make_snippets("Le café était fermé.", {"cafe"})
     ((start, end),) = snippets[0].highlights
     assert "Le café était fermé."[start:end] == "café"
+
+
+def test_plain_words_match_other_forms_of_the_word(filled: Folio) -> None:
+    assert _keys(filled, "floodgate") == ["lindqvist2021floodgates"]
+    hit = filled.json("search", "hive")[0]
+    words = {
+        s["text"][a - s["start"] : b - s["start"]].lower()
+        for s in hit["snippets"]
+        for a, b in s["highlights"]
+    }
+    assert words == {"hives"}
+    # Phrases stay exact.
+    assert _keys(filled, '"rooftop hive"') == []

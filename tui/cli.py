@@ -240,33 +240,40 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     """Show an article's metadata (REF is its id or citekey)."""
     from library.articles import get_article
     from library.extracted import METADATA_FIELDS
+    from library.paragraphs import paragraph_spans
 
     with _open_library(ctx) as library:
         article = get_article(library.conn, ref)
     if as_json:
         _emit_json(_article_json(article, with_text=True))
         return
-    click.echo(f"{click.style(article.display_title, bold=True)}")
-    click.echo(f"  id        {article.id}")
-    click.echo(f"  citekey   {article.citekey}")
+    title_origin = article.origins.get("title", "found")
+    title_mark = f"  ({title_origin})" if title_origin != "found" else ""
+    click.echo(f"{click.style(article.display_title, bold=True)}{title_mark}")
+    rows = [("id", article.id), ("citekey", article.citekey)]
     for name in METADATA_FIELDS:
         value = getattr(article, name)
         if name == "title" or not value:
             continue
         shown = "; ".join(value) if isinstance(value, list) else value
-        mark = article.origins.get(name, "")
-        mark = f"  ({mark})" if mark and mark != "found" else ""
-        click.echo(f"  {name.replace('_', ' '):<9} {shown}{mark}")
-    title_origin = article.origins.get("title")
-    if title_origin and title_origin != "found":
-        click.echo(f"  (title {title_origin})")
-    words = len(article.text.split())
-    paragraphs = sum(1 for block in article.text.split("\n\n") if block.strip())
+        origin = article.origins.get(name, "found")
+        rows.append(
+            (name.replace("_", " "), shown + (f"  ({origin})" if origin != "found" else ""))
+        )
     pages = f", {len(article.pages)} pages" if article.pages else ""
-    click.echo(f"  text      {words} words, {paragraphs} paragraphs{pages} ({article.format})")
-    click.echo(f"  added     {article.added_at}")
+    paragraphs = len(paragraph_spans(article.text))
+    rows.append(
+        (
+            "text",
+            f"{len(article.text.split())} words, {paragraphs} paragraphs{pages} ({article.format})",
+        )
+    )
+    rows.append(("added", article.added_at))
     if article.source_path:
-        click.echo(f"  source    {article.source_path}")
+        rows.append(("source", article.source_path))
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        click.echo(f"  {label:<{width}}  {value}")
     if with_text:
         click.echo()
         click.echo(article.text)

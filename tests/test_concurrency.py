@@ -1,0 +1,59 @@
+"""Two Folio processes on one library: a second writer waits for the first, never fails."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from library.store import Library
+from tests.conftest import Folio, write
+from tests.fixtures import BEES, RIVER
+
+
+def _hold(release_after: float, acquire, release) -> threading.Thread:
+    ready = threading.Event()
+
+    def run() -> None:
+        acquire()
+        ready.set()
+        time.sleep(release_after)
+        release()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    ready.wait()
+    return thread
+
+
+def test_import_waits_for_another_database_writer(folio: Folio, tmp_path: Path) -> None:
+    folio("add", str(write(tmp_path / "bees.txt", BEES)))
+    other = sqlite3.connect(folio.library_dir / "folio.db", isolation_level=None,
+                            check_same_thread=False)
+    holder = _hold(0.8, lambda: other.execute("BEGIN IMMEDIATE"),
+                   lambda: other.execute("COMMIT"))
+    started = time.monotonic()
+    result = folio("add", str(write(tmp_path / "river.txt", RIVER)))
+    holder.join()
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started >= 0.5
+    assert len(folio.json("list")) == 2
+
+
+def test_import_waits_for_another_index_writer(folio: Folio, tmp_path: Path) -> None:
+    folio("add", str(write(tmp_path / "bees.txt", BEES)))
+    library = Library(folio.library_dir)
+    writer_box: list = []
+    holder = _hold(
+        0.8,
+        lambda: writer_box.append(library.index.writer()),
+        lambda: writer_box[0].cancel(),
+    )
+    result = folio("add", str(write(tmp_path / "river.txt", RIVER)))
+    holder.join()
+    library.close()
+    assert result.exit_code == 0, result.output
+    assert [h["citekey"] for h in folio.json("search", "floodgates")] == [
+        "lindqvist2021floodgates"
+    ]
