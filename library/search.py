@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,7 +168,10 @@ def word_forms(reader: Any, fieldname: str, word: str) -> list[str]:
     from whoosh.lang.porter2 import stem
 
     root = stem(word)
-    prefix = word[: len(os.path.commonprefix([word, root]))]
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(word, root)) if a != b), min(len(word), len(root))
+    )
+    prefix = word[:shared]
     if len(prefix) < _MIN_STEM_PREFIX:
         return [word]
     forms = {word}

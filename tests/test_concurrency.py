@@ -29,10 +29,10 @@ def _hold(release_after: float, acquire, release) -> threading.Thread:
 
 def test_import_waits_for_another_database_writer(folio: Folio, tmp_path: Path) -> None:
     folio("add", str(write(tmp_path / "bees.txt", BEES)))
-    other = sqlite3.connect(folio.library_dir / "folio.db", isolation_level=None,
-                            check_same_thread=False)
-    holder = _hold(0.8, lambda: other.execute("BEGIN IMMEDIATE"),
-                   lambda: other.execute("COMMIT"))
+    other = sqlite3.connect(
+        folio.library_dir / "folio.db", isolation_level=None, check_same_thread=False
+    )
+    holder = _hold(0.8, lambda: other.execute("BEGIN IMMEDIATE"), lambda: other.execute("COMMIT"))
     started = time.monotonic()
     result = folio("add", str(write(tmp_path / "river.txt", RIVER)))
     holder.join()
@@ -54,6 +54,4 @@ def test_import_waits_for_another_index_writer(folio: Folio, tmp_path: Path) -> 
     holder.join()
     library.close()
     assert result.exit_code == 0, result.output
-    assert [h["citekey"] for h in folio.json("search", "floodgates")] == [
-        "lindqvist2021floodgates"
-    ]
+    assert [h["citekey"] for h in folio.json("search", "floodgates")] == ["lindqvist2021floodgates"]

@@ -55,8 +55,13 @@ def test_seed_citekeys_are_readable_and_unique(imported: dict[str, dict]) -> Non
 def test_seed_furniture_is_gone_but_the_article_stays(imported: dict[str, dict]) -> None:
     for seed, article in imported.items():
         text = article["text"]
-        for furniture in ("Click to comment", "Leave a Comment", "Subscribe via Email",
-                          "Follow RAWA on Twitter", "bloggers like this"):
+        for furniture in (
+            "Click to comment",
+            "Leave a Comment",
+            "Subscribe via Email",
+            "Follow RAWA on Twitter",
+            "bloggers like this",
+        ):
             assert furniture not in text, (seed, furniture)
 
 
