@@ -169,7 +169,8 @@ def word_forms(reader: Any, fieldname: str, word: str) -> list[str]:
 
     root = stem(word)
     shared = next(
-        (i for i, (a, b) in enumerate(zip(word, root)) if a != b), min(len(word), len(root))
+        (i for i, (a, b) in enumerate(zip(word, root, strict=False)) if a != b),
+        min(len(word), len(root)),
     )
     prefix = word[:shared]
     if len(prefix) < _MIN_STEM_PREFIX:
