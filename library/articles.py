@@ -159,30 +159,42 @@ def _metadata_columns(fields: dict[str, FieldValue]) -> dict[str, object]:
     return values
 
 
+@dataclass(frozen=True)
+class SourceVersion:
+    """Where a version of an article's content came from."""
+
+    text_sha256: str
+    format: str
+    source_path: str | None
+    file_sha256: str | None
+
+
+def _content_columns(
+    extracted: Extracted, fields: dict[str, FieldValue], version: SourceVersion
+) -> dict[str, object]:
+    values = _metadata_columns(fields)
+    values.update(
+        text=extracted.text,
+        text_sha256=version.text_sha256,
+        pages=json.dumps(extracted.pages) if extracted.pages is not None else None,
+        format=version.format,
+        source_path=version.source_path,
+        file_sha256=version.file_sha256,
+        modified_at=now_iso(),
+    )
+    return values
+
+
 def insert_article(
-    conn: sqlite3.Connection,
-    extracted: Extracted,
-    *,
-    text_sha256: str,
-    format: str,
-    source_path: str | None,
-    file_sha256: str | None,
+    conn: sqlite3.Connection, extracted: Extracted, version: SourceVersion
 ) -> Article:
     """Insert a new article (inside the caller's transaction) and queue it for indexing."""
     article_id = new_article_id(conn)
-    stamp = now_iso()
-    values = _metadata_columns(extracted.fields)
+    values = _content_columns(extracted, extracted.fields, version)
     values.update(
         id=article_id,
         citekey=assign_citekey(conn, extracted.fields),
-        text=extracted.text,
-        text_sha256=text_sha256,
-        pages=json.dumps(extracted.pages) if extracted.pages is not None else None,
-        format=format,
-        source_path=source_path,
-        file_sha256=file_sha256,
-        added_at=stamp,
-        modified_at=stamp,
+        added_at=values["modified_at"],
     )
     names = ", ".join(values)
     marks = ", ".join(f":{name}" for name in values)
@@ -192,14 +204,7 @@ def insert_article(
 
 
 def replace_content(
-    conn: sqlite3.Connection,
-    article: Article,
-    extracted: Extracted,
-    *,
-    text_sha256: str,
-    format: str,
-    source_path: str | None,
-    file_sha256: str | None,
+    conn: sqlite3.Connection, article: Article, extracted: Extracted, version: SourceVersion
 ) -> Article:
     """Give an existing article a new version of its source, keeping its id and citekey.
 
@@ -209,19 +214,13 @@ def replace_content(
     for name, origin in article.origins.items():
         if origin == "user":
             fields[name] = FieldValue(getattr(article, name), "user")
-    values = _metadata_columns(fields)
-    values.update(
-        text=extracted.text,
-        text_sha256=text_sha256,
-        pages=json.dumps(extracted.pages) if extracted.pages is not None else None,
-        format=format,
-        source_path=source_path or article.source_path,
-        file_sha256=file_sha256,
-        modified_at=now_iso(),
-        pk=article.pk,
+    values = _content_columns(extracted, fields, version)
+    values["source_path"] = version.source_path or article.source_path
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    conn.execute(
+        f"UPDATE articles SET {assignments}, rev = rev + 1 WHERE pk = :pk",
+        {**values, "pk": article.pk},
     )
-    assignments = ", ".join(f"{name} = :{name}" for name in values if name != "pk")
-    conn.execute(f"UPDATE articles SET {assignments}, rev = rev + 1 WHERE pk = :pk", values)
     enqueue_index(conn, article.id)
     return find_article_id(conn, article.id)  # type: ignore[return-value]
 

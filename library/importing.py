@@ -200,11 +200,11 @@ def _import_source(library: Library, conn: sqlite3.Connection, source: Source) -
     source_path = str(source.path.resolve()) if source.path is not None else None
     url_field = extracted.fields.get("url")
     known = _known_article(conn, source_path, url_field.value if url_field else None)
-    kwargs = dict(text_sha256=text_sha, format=fmt, source_path=source_path, file_sha256=file_sha)
+    version = articles.SourceVersion(text_sha, fmt, source_path, file_sha)
     if known is not None:
-        article = articles.replace_content(conn, known, extracted, **kwargs)  # type: ignore[arg-type]
+        article = articles.replace_content(conn, known, extracted, version)
         return ImportResult(source.name, "updated", article)
-    article = articles.insert_article(conn, extracted, **kwargs)  # type: ignore[arg-type]
+    article = articles.insert_article(conn, extracted, version)
     return ImportResult(source.name, "added", article)
 
 
