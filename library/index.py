@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -15,6 +16,7 @@ from library.index_schema import INDEX_SCHEMA_VERSION, build_schema, tag_terms
 
 _MARKER = "folio-index-version"
 _BATCH = 500
+_PARALLEL_FROM = 1000
 
 
 def parse_iso_date(value: str | None) -> datetime | None:
@@ -58,6 +60,7 @@ class SearchIndex:
         self.index_dir = index_dir
         self.writer_timeout = writer_timeout
         self._index: Any = None
+        self._searcher: Any = None
 
     def is_current(self) -> bool:
         """Whether the folder holds an index of the schema this Folio writes."""
@@ -90,8 +93,23 @@ class SearchIndex:
             ) from None
 
     def searcher(self) -> Any:
-        """A searcher on the latest committed index."""
-        return self.open().searcher()
+        """A searcher on the latest committed index, reused while the index is unchanged
+        (opening one costs far more than a query)."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # Not Whoosh's refresh(): it reuses segment readers and so misses deletions
+            # committed to a segment it already had open.
+            self._searcher.close()
+            self._searcher = None
+        if self._searcher is None:
+            self._searcher = self.open().searcher()
+        return self._searcher
+
+    def close(self) -> None:
+        """Release the searcher's files."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._index = None
 
     def sync(self, conn: sqlite3.Connection) -> int:
         """Apply the outbox: index what the database changed since the last sync."""
@@ -106,7 +124,7 @@ class SearchIndex:
                 "SELECT DISTINCT article_id FROM index_queue WHERE seq <= ?", (high,)
             )
         ]
-        writer = self.writer()
+        writer = self.writer(**_bulk_options(len(ids)))
         try:
             for chunk in _chunks(ids, _BATCH):
                 for article_id in chunk:
@@ -132,7 +150,7 @@ class SearchIndex:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         new_index = whoosh_index.create_in(str(fresh), build_schema())
-        writer = new_index.writer(limitmb=256)
+        writer = new_index.writer(**_bulk_options(total))
         done = 0
         try:
             for chunk in _chunks(
@@ -156,7 +174,7 @@ class SearchIndex:
 
     def _swap_in(self, fresh: Path) -> None:
         """Replace the index folder with `fresh`; the old one is removed after the rename."""
-        self._index = None
+        self.close()
         old = self.index_dir.with_name(self.index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.index_dir.exists():
@@ -166,8 +184,8 @@ class SearchIndex:
 
     def stored_revisions(self) -> dict[str, int]:
         """Every indexed article id with the revision it was indexed at."""
-        with self.searcher() as searcher:
-            return {fields["id"]: fields.get("rev", 0) for fields in searcher.all_stored_fields()}
+        searcher = self.searcher()
+        return {fields["id"]: fields.get("rev", 0) for fields in searcher.all_stored_fields()}
 
     def dead_files(self, keep: set[str] | None = None) -> list[Path]:
         """Files in the index folder that no live segment or table of contents uses
@@ -200,6 +218,15 @@ class SearchIndex:
         for path in self.index_dir.glob(f"{own.pop()}.*"):
             path.unlink(missing_ok=True)
         return len(dead)
+
+
+def _bulk_options(count: int) -> dict[str, Any]:
+    """Writer options: big batches are analysed in two processes (Whoosh's analysis is
+    pure Python, so a second core nearly doubles throughput)."""
+    options: dict[str, Any] = {"limitmb": 256}
+    if count >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        options.update(procs=min(2, os.cpu_count() or 1), multisegment=True)
+    return options
 
 
 def _has_toc(index_dir: Path) -> bool:

@@ -30,7 +30,8 @@ class Library:
         self.max_file_bytes = _max_file_bytes()
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the index searcher and the database connection."""
+        self.index.close()
         self.conn.close()
 
     def __enter__(self) -> Library:

@@ -55,3 +55,22 @@ def test_import_waits_for_another_index_writer(folio: Folio, tmp_path: Path) -> 
     library.close()
     assert result.exit_code == 0, result.output
     assert [h["citekey"] for h in folio.json("search", "floodgates")] == ["lindqvist2021floodgates"]
+
+
+def test_long_lived_searcher_sees_other_handles_changes(folio: Folio, tmp_path: Path) -> None:
+    from library import articles
+    from library.search import search
+
+    folio("add", str(write(tmp_path / "bees.txt", BEES)))
+    folio("add", str(write(tmp_path / "river.txt", RIVER)))
+    with Library(folio.library_dir) as reader, Library(folio.library_dir) as other:
+        assert len(search(reader, "honey OR floodgates").hits) == 2
+        with other.write() as conn:
+            articles.delete_article(conn, articles.get_article(conn, "okafor2023urban"))
+        assert [h.citekey for h in search(reader, "honey OR floodgates").hits] == [
+            "lindqvist2021floodgates"
+        ]
+        with other.write() as conn:
+            river = articles.get_article(conn, "lindqvist2021floodgates")
+            articles.update_metadata(conn, river, {"title": "Renamed Gates"})
+        assert [h.title for h in search(reader, "title:renamed").hits] == ["Renamed Gates"]
