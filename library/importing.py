@@ -23,8 +23,6 @@ Status = Literal["added", "present", "updated", "failed"]
 STDIN = "-"
 # Files per database transaction: an interrupted import keeps every batch that committed.
 BATCH_SIZE = 200
-# Articles between index syncs during a long import (each sync opens a Whoosh writer).
-SYNC_EVERY = 5000
 
 
 @dataclass
@@ -113,8 +111,11 @@ def import_sources(
     progress: Callable[[Source], None] | None = None,
 ) -> Iterator[ImportResult]:
     """Import each source, yielding a result per source. Every good file is imported
-    whatever happens to the others; the database commits every BATCH_SIZE files."""
-    since_sync = 0
+    whatever happens to the others; the database commits every BATCH_SIZE files.
+
+    The index catches up once, at the end: one big write is several times faster in Whoosh
+    than many small ones, and until then the outbox remembers what it has to index.
+    """
     for start in range(0, len(sources), BATCH_SIZE):
         batch = sources[start : start + BATCH_SIZE]
         results: list[ImportResult] = []
@@ -123,10 +124,6 @@ def import_sources(
                 results.append(_import_one(library, conn, source))
                 if progress:
                     progress(source)
-        since_sync += sum(result.status in ("added", "updated") for result in results)
-        if since_sync >= SYNC_EVERY:
-            library.index.sync(library.conn)
-            since_sync = 0
         yield from results
     library.index.sync(library.conn)
 

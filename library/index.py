@@ -161,7 +161,9 @@ class SearchIndex:
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-            writer.commit(optimize=True)
+            # One process leaves one segment; two leave two, which search well enough and
+            # merging them would cost as much again as the build.
+            writer.commit()
         except BaseException:
             writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)

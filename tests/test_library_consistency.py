@@ -124,3 +124,19 @@ def test_second_library_handle_sees_first_handles_writes(library_dir: Path, tmp_
         list(import_sources(two, [Source("b", None, RIVER.encode())]))
         assert len(articles.list_articles(one.conn)) == 2
         assert len(check_library(one).stale) == 0
+
+
+def test_bulk_index_writes_in_two_processes_give_the_same_answers(
+    folio: Folio, tmp_path: Path, monkeypatch
+) -> None:
+    from library import index
+
+    monkeypatch.setattr(index, "_PARALLEL_FROM", 2)
+    folder = tmp_path / "bulk"
+    for n in range(12):
+        write(folder / f"{n:02}.txt", f"Bulk article {n}\n\nLock keeper number {n} spoke.\n")
+    assert folio("add", str(folder)).exit_code == 0
+    assert len(folio.json("search", "keeper", "--limit", "50")) == 12
+    assert folio("reindex").exit_code == 0
+    assert len(folio.json("search", "keeper", "--limit", "50")) == 12
+    assert folio("check").exit_code == 0
