@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from library.index_schema import WORD_RE
+from library.index_schema import WORD_RE, fold
 
 CONTEXT_BEFORE = 60
 WINDOW = 220
@@ -34,12 +33,6 @@ class Snippet:
             "end": self.end,
             "highlights": [list(span) for span in self.highlights],
         }
-
-
-def fold(word: str) -> str:
-    """A word as the index sees it: lower case, accents removed."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
