@@ -17,6 +17,7 @@ from library.blobs import sha256_of, store_blob
 from library.database import transaction
 from library.errors import FolioError, ImportRefused
 from library.importers import SUPPORTED_LIST, extract, format_for_name, sniff_format
+from library.index import Progress
 from library.store import Library
 
 Status = Literal["added", "present", "updated", "failed"]
@@ -109,6 +110,7 @@ def import_sources(
     library: Library,
     sources: list[Source],
     progress: Callable[[Source], None] | None = None,
+    index_progress: Progress | None = None,
 ) -> Iterator[ImportResult]:
     """Import each source, yielding a result per source. Every good file is imported
     whatever happens to the others; the database commits every BATCH_SIZE files.
@@ -125,7 +127,7 @@ def import_sources(
                 if progress:
                     progress(source)
         yield from results
-    library.index.sync(library.conn)
+    library.index.sync(library.conn, index_progress)
 
 
 def _import_one(library: Library, conn: sqlite3.Connection, source: Source) -> ImportResult:

@@ -15,6 +15,8 @@ from library.errors import LibraryError
 from library.index_schema import INDEX_SCHEMA_VERSION, build_schema, tag_terms
 
 _MARKER = "folio-index-version"
+# Called with (done, total) as articles are handed to the index writer.
+Progress = Callable[[int, int], None]
 _BATCH = 500
 _PARALLEL_FROM = 1000
 
@@ -111,10 +113,10 @@ class SearchIndex:
             self._searcher = None
         self._index = None
 
-    def sync(self, conn: sqlite3.Connection) -> int:
+    def sync(self, conn: sqlite3.Connection, progress: Progress | None = None) -> int:
         """Apply the outbox: index what the database changed since the last sync."""
         if not self.is_current():
-            return self.rebuild(conn)
+            return self.rebuild(conn, progress)
         high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
         if high is None:
             return 0
@@ -126,11 +128,13 @@ class SearchIndex:
         ]
         writer = self.writer(**_bulk_options(len(ids)))
         try:
-            for chunk in _chunks(ids, _BATCH):
+            for done, chunk in enumerate(_chunks(ids, _BATCH)):
                 for article_id in chunk:
                     writer.delete_by_term("id", article_id)
                 for row, tags in _rows_with_tags(conn, chunk):
                     writer.add_document(**document_for(row, tags))
+                if progress:
+                    progress(min((done + 1) * _BATCH, len(ids)), len(ids))
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -138,9 +142,7 @@ class SearchIndex:
         conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
         return len(ids)
 
-    def rebuild(
-        self, conn: sqlite3.Connection, progress: Callable[[int, int], None] | None = None
-    ) -> int:
+    def rebuild(self, conn: sqlite3.Connection, progress: Progress | None = None) -> int:
         """Build a fresh index from the database beside the old one, then swap it in."""
         from whoosh import index as whoosh_index
 

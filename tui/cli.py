@@ -128,8 +128,25 @@ def add(
         if max_size:
             library.max_file_bytes = int(max_size * 1024 * 1024)
         show_bar = not (quiet or as_json) and sys.stderr.isatty() and len(sources) > 1
-        with _progress(len(sources), show_bar) as advance:
-            results.extend(import_sources(library, sources, lambda _source: advance()))
+        progress = _Progress(show_bar)
+        imported = 0
+
+        def one_more(_source: object) -> None:
+            nonlocal imported
+            imported += 1
+            progress.reach("Importing", imported, len(sources))
+
+        try:
+            results.extend(
+                import_sources(
+                    library,
+                    sources,
+                    one_more,
+                    lambda done, total: progress.reach("Indexing", done, total),
+                )
+            )
+        finally:
+            progress.close()
     if as_json:
         for result in results:
             click.echo(json.dumps(_result_json(result), ensure_ascii=False))
@@ -143,13 +160,30 @@ def add(
         sys.exit(1)
 
 
-@contextmanager
-def _progress(total: int, show: bool) -> Iterator[Callable[[], None]]:
-    if not show:
-        yield lambda: None
-        return
-    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
-        yield lambda: bar.update(1)
+class _Progress:
+    """Progress bars on stderr, one per stage; a new stage closes the bar of the last."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.label = ""
+        self.bar: Any = None
+
+    def reach(self, label: str, done: int, total: int) -> None:
+        """Show that `done` of `total` are through stage `label`."""
+        if not self.show:
+            return
+        if label != self.label:
+            self.close()
+            self.label = label
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        """Finish the current bar."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _result_json(result: Any) -> dict[str, Any]:
