@@ -119,7 +119,11 @@ def add(
     quiet: bool,
     max_size: float | None,
 ) -> None:
-    """Import files and folders (recursive) into the library; `-` reads stdin."""
+    """Import files and folders (recursive); `-` reads stdin.
+
+    Reads .txt, .md, .html/.htm and .pdf. Adding the same content again changes nothing;
+    a changed version of a file added before (same path or URL) updates its article.
+    """
     from library.importing import collect_sources, import_sources
 
     sources, failures, skipped = collect_sources(paths, glob)
@@ -329,7 +333,10 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
 def edit(
     ctx: click.Context, ref: str, authors: tuple[str, ...], type_: str | None, **fields: str | None
 ) -> None:
-    """Correct an article's metadata; with no options, edit it as TOML in $EDITOR."""
+    """Correct an article's metadata.
+
+    With no options, opens the metadata as TOML in $EDITOR. An empty value clears a field.
+    """
     from library.articles import get_article, update_metadata
     from library.metadata import changes_from_toml, check_changes, to_toml
 
@@ -362,7 +369,10 @@ def edit(
 @click.pass_context
 @_guarded
 def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
-    """Remove articles from the library (the original files stay in files/)."""
+    """Remove articles (asks first).
+
+    The original files stay in the library's files/ folder.
+    """
     from library.articles import delete_article, get_article
 
     with _open_library(ctx) as library:
@@ -390,7 +400,14 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
 def search(
     ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool
 ) -> None:
-    """Full-text search (Whoosh syntax: AND OR NOT, "phrases", field:value, wild*, word~)."""
+    """Full-text search of the library.
+
+    \b
+    Syntax: words (all must match), OR, NOT, "a phrase", field:value
+    (title author site date type tag note), wild*cards, fuzzy~ and
+    date ranges such as date:[2021 to 2022]. Other forms of a word match
+    too (drone finds drones).
+    """
     from library.search import search as run_search
 
     text = " ".join(query)
@@ -443,7 +460,10 @@ def reindex(ctx: click.Context) -> None:
 @click.pass_context
 @_guarded
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
-    """Check the database, original files and index agree; --repair fixes the index."""
+    """Check that the database, files and index agree.
+
+    Exit status 1 when something is wrong; --repair brings the index back in step.
+    """
     from library.check import check_library, repair_library
 
     with _open_library(ctx) as library:
