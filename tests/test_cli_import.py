@@ -139,3 +139,39 @@ def test_control_characters_are_made_visible_at_import(folio: Folio, tmp_path: P
     assert "\x1b" not in shown["text"] and "\r" not in shown["text"]
     assert "\u241b[31mred" in shown["text"]
     assert "[@click=app.quit]" in shown["text"]
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Lock Keepers of the Marrow | Harbour Gazette</title>
+<meta property="og:title" content="Lock Keepers of the Marrow">
+<meta property="og:site_name" content="Harbour Gazette">
+<meta property="og:url" content="https://gazette.example.org/2021/lock-keepers">
+<meta name="author" content="Petra Novak">
+<meta property="article:published_time" content="2021-05-14T08:00:00Z">
+</head><body><nav>Home | News | Sport</nav><article><h1>Lock Keepers of the Marrow</h1>
+<p>For three generations the same family has kept the upper lock on the Marrow River,
+opening the gates by hand for barges and pleasure boats alike.</p>
+<p>{second}</p></article><footer>Share this article</footer></body></html>"""
+
+
+def test_html_page_imports_with_its_metadata(folio: Folio, tmp_path: Path) -> None:
+    page = PAGE.replace("{second}", "The keepers log every boat in a ledger kept since 1952.")
+    record = _lines(folio("add", str(write(tmp_path / "page.html", page)), "--json"))[0]
+    shown = folio.json("show", record["id"])
+    assert shown["title"] == "Lock Keepers of the Marrow"
+    assert shown["authors"] == ["Petra Novak"]
+    assert shown["site"] == "Harbour Gazette"
+    assert shown["url"] == "https://gazette.example.org/2021/lock-keepers"
+    assert shown["date"] == "2021-05-14"
+    assert shown["language"] == "en"
+    assert "ledger kept since 1952" in shown["text"]
+    assert "Share this article" not in shown["text"]
+
+
+def test_same_url_saved_again_elsewhere_updates_the_article(folio: Folio, tmp_path: Path) -> None:
+    first = PAGE.replace("{second}", "The keepers log every boat in a ledger.")
+    second = PAGE.replace("{second}", "The keepers now log every boat on a tablet.")
+    one = _lines(folio("add", str(write(tmp_path / "a" / "page.html", first)), "--json"))[0]
+    two = _lines(folio("add", str(write(tmp_path / "b" / "saved.html", second)), "--json"))[0]
+    assert two["status"] == "updated" and two["id"] == one["id"]
+    assert "tablet" in folio.json("show", one["id"])["text"]
