@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,17 +9,13 @@ from typing import Any
 from library.articles import articles_by_ids
 from library.errors import QueryError
 from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, QUERY_FIELDS
+from library.query_rewrite import highlight_words, rewrite_query
 from library.snippets import Snippet, make_snippets
 from library.store import Library
 
 SORTS = ("score", "date")
 _FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
-_STEMMED_FIELDS = frozenset({"title", "body", "notes"})
-_MIN_STEM_PREFIX = 3
-_MAX_FORMS_SCANNED = 500
-_OTHER_FORM_WEIGHT = 0.8
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
-_TEXT_FIELDS = frozenset({"title", "authors", "site", "notes", "body", "tags"})
 
 
 @dataclass
@@ -143,16 +138,16 @@ def search(
     index = library.index.open()
     parsed = parse_query(query, index.schema)
     searcher = library.index.searcher()
-    parsed = expand_word_forms(parsed, searcher.reader())
-    options: dict[str, Any] = {"limit": limit, "terms": True}
+    runnable = rewrite_query(parsed, searcher.reader())
+    options: dict[str, Any] = {"limit": limit}
     if sort == "date":
         options.update(sortedby="date", reverse=True)
-    results = searcher.search(parsed, **options)
-    found = [(hit["id"], hit.score or 0.0, _matched_words(hit)) for hit in results]
+    found = [(hit["id"], hit.score or 0.0) for hit in searcher.search(runnable, **options)]
     suggestion = _suggest(searcher, parsed, query) if not found else None
-    stored = articles_by_ids(library.conn, [article_id for article_id, _, _ in found])
+    words = highlight_words(runnable)
+    stored = articles_by_ids(library.conn, [article_id for article_id, _ in found])
     hits = []
-    for article_id, score, words in found:
+    for article_id, score in found:
         article = stored.get(article_id)
         if article is None:  # deleted since the index was read; the outbox will catch up
             continue
@@ -169,68 +164,6 @@ def search(
             )
         )
     return SearchResult(hits, suggestion)
-
-
-def word_forms(reader: Any, fieldname: str, word: str) -> list[str]:
-    """Indexed words of the same stem as `word` ("drone" → drone, drones, droning)."""
-    from whoosh.lang.porter2 import stem
-
-    root = stem(word)
-    shared = next(
-        (i for i, (a, b) in enumerate(zip(word, root, strict=False)) if a != b),
-        min(len(word), len(root)),
-    )
-    prefix = word[:shared]
-    if len(prefix) < _MIN_STEM_PREFIX:
-        return [word]
-    forms = {word}
-    for count, candidate in enumerate(reader.expand_prefix(fieldname, prefix)):
-        if count >= _MAX_FORMS_SCANNED:
-            break
-        text = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
-        if text != word and _stem_cached(text) == root:
-            forms.add(text)
-    return sorted(forms)
-
-
-@functools.lru_cache(maxsize=65536)
-def _stem_cached(word: str) -> str:
-    from whoosh.lang.porter2 import stem
-
-    return stem(word)
-
-
-def expand_word_forms(query: Any, reader: Any) -> Any:
-    """Let plain words match their other forms: stemming at query time keeps the index
-    unstemmed, so fuzzy terms, suggestions and highlights work on real words."""
-    from whoosh.query import Or, Term
-
-    if type(query) is Term and query.fieldname in _STEMMED_FIELDS:
-        forms = word_forms(reader, query.fieldname, query.text)
-        if len(forms) == 1:
-            return query
-        return Or(
-            [
-                Term(
-                    query.fieldname,
-                    form,
-                    boost=query.boost * (1.0 if form == query.text else _OTHER_FORM_WEIGHT),
-                )
-                for form in forms
-            ]
-        )
-    if query.is_leaf():
-        return query
-    return query.apply(lambda child: expand_word_forms(child, reader))
-
-
-def _matched_words(hit: Any) -> set[str]:
-    """The index terms this hit matched in text fields (expanded fuzzy/wildcard terms too)."""
-    words = set()
-    for fieldname, term in hit.matched_terms() or ():
-        if fieldname in _TEXT_FIELDS:
-            words.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-    return words
 
 
 def _suggest(searcher: Any, parsed: Any, query: str) -> str | None:
