@@ -227,7 +227,9 @@ class SearchIndex:
 def _bulk_options(count: int) -> dict[str, Any]:
     """Writer options: big batches are analysed in two processes (Whoosh's analysis is
     pure Python, so a second core nearly doubles throughput)."""
-    options: dict[str, Any] = {"limitmb": 256}
+    # Separate segment files, not one compound file: Whoosh reads a compound segment by
+    # copying each part into memory, which is most of the cost of opening a big index.
+    options: dict[str, Any] = {"limitmb": 256, "compound": False}
     if count >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         options.update(procs=min(2, os.cpu_count() or 1), multisegment=True)
     return options
