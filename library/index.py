@@ -6,7 +6,10 @@ import json
 import os
 import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -143,47 +146,66 @@ class SearchIndex:
         return len(ids)
 
     def rebuild(self, conn: sqlite3.Connection, progress: Progress | None = None) -> int:
-        """Build a fresh index from the database beside the old one, then swap it in."""
+        """Build a fresh index from the database beside the old one, then swap it in.
+
+        The old index's write lock is held throughout, so no other process's sync lands in
+        an index about to be replaced (theirs waits, and the outbox keeps its work).
+        """
         from whoosh import index as whoosh_index
 
-        total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
-        fresh = self.index_dir.with_name(self.index_dir.name + ".new")
-        shutil.rmtree(fresh, ignore_errors=True)
-        fresh.mkdir(parents=True)
-        new_index = whoosh_index.create_in(str(fresh), build_schema())
-        writer = new_index.writer(**_bulk_options(total))
-        done = 0
-        try:
-            for chunk in _chunks(
-                [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")], _BATCH
-            ):
-                for row, tags in _rows_with_tags(conn, chunk):
-                    writer.add_document(**document_for(row, tags))
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
-            # One process leaves one segment; two leave two, which search well enough and
-            # merging them would cost as much again as the build.
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
-        (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")
-        self._swap_in(fresh)
-        if high is not None:
-            conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
+        with self._old_index_locked():
+            total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
+            self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+            fresh = Path(
+                tempfile.mkdtemp(prefix=f"{self.index_dir.name}.new-", dir=self.index_dir.parent)
+            )
+            try:
+                new_index = whoosh_index.create_in(str(fresh), build_schema())
+                done = _write_all(new_index, conn, total, progress)
+                (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")
+                self._swap_in(fresh)
+            finally:
+                shutil.rmtree(fresh, ignore_errors=True)
+            if high is not None:
+                conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
         return done
+
+    @contextmanager
+    def _old_index_locked(self) -> Iterator[None]:
+        """Hold the current index's write lock, if there is a current index."""
+        if not _has_toc(self.index_dir):
+            yield
+            return
+        from whoosh.filedb.filestore import FileStorage
+
+        lock = FileStorage(str(self.index_dir)).lock("MAIN_WRITELOCK")
+        deadline = time.monotonic() + self.writer_timeout
+        while not lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise LibraryError(
+                    f"{self.index_dir}: the search index stayed locked by another Folio "
+                    f"process for {self.writer_timeout:.0f} s; try again"
+                )
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _swap_in(self, fresh: Path) -> None:
         """Replace the index folder with `fresh`; the old one is removed after the rename."""
         self.close()
-        old = self.index_dir.with_name(self.index_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
+        old = Path(tempfile.mkdtemp(prefix=f"{self.index_dir.name}.old-", dir=fresh.parent))
+        old.rmdir()
         if self.index_dir.exists():
             self.index_dir.rename(old)
-        fresh.rename(self.index_dir)
+        try:
+            fresh.rename(self.index_dir)
+        except OSError:
+            # Another process's first build landed in between: its index is as good.
+            if not _has_toc(self.index_dir):
+                raise
         shutil.rmtree(old, ignore_errors=True)
 
     def stored_revisions(self) -> dict[str, int]:
@@ -222,6 +244,29 @@ class SearchIndex:
         for path in self.index_dir.glob(f"{own.pop()}.*"):
             path.unlink(missing_ok=True)
         return len(dead)
+
+
+def _write_all(
+    new_index: Any, conn: sqlite3.Connection, total: int, progress: Progress | None
+) -> int:
+    """Add every article to a new, empty index and commit it."""
+    writer = new_index.writer(**_bulk_options(total))
+    done = 0
+    try:
+        ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")]
+        for chunk in _chunks(ids, _BATCH):
+            for row, tags in _rows_with_tags(conn, chunk):
+                writer.add_document(**document_for(row, tags))
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        # One process leaves one segment; two leave two, which search well enough, and
+        # merging them would cost as much again as the build.
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return done
 
 
 def _bulk_options(count: int) -> dict[str, Any]:

@@ -74,3 +74,23 @@ def test_long_lived_searcher_sees_other_handles_changes(folio: Folio, tmp_path: 
             river = articles.get_article(conn, "lindqvist2021floodgates")
             articles.update_metadata(conn, river, {"title": "Renamed Gates"})
         assert [h.title for h in search(reader, "title:renamed").hits] == ["Renamed Gates"]
+
+
+def test_reindex_waits_for_another_index_writer(folio: Folio, tmp_path: Path) -> None:
+    folio("add", str(write(tmp_path / "bees.txt", BEES)))
+    library = Library(folio.library_dir)
+    writer_box: list = []
+    holder = _hold(
+        0.8,
+        lambda: writer_box.append(library.index.writer()),
+        lambda: writer_box[0].cancel(),
+    )
+    started = time.monotonic()
+    result = folio("reindex")
+    holder.join()
+    library.close()
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started >= 0.5
+    assert [h["citekey"] for h in folio.json("search", "honey")] == ["okafor2023urban"]
+    leftovers = [p.name for p in folio.library_dir.iterdir() if p.name.startswith("index.")]
+    assert leftovers == []
