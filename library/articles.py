@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -101,10 +102,16 @@ SORT_ORDERS = {
 }
 
 
-def list_articles(conn: sqlite3.Connection, sort: str = "added") -> list[Article]:
-    """All articles without their text, in the given order (`added`, `date` or `title`)."""
+def iter_articles(conn: sqlite3.Connection, sort: str = "added") -> Iterator[Article]:
+    """Every article without its text, in the given order (`added`, `date` or `title`),
+    one at a time so a big library is never all in memory."""
     rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM articles ORDER BY {SORT_ORDERS[sort]}")
-    return [_from_row(row) for row in rows]
+    return (_from_row(row) for row in rows)
+
+
+def list_articles(conn: sqlite3.Connection, sort: str = "added") -> list[Article]:
+    """All articles without their text, in the given order."""
+    return list(iter_articles(conn, sort))
 
 
 def articles_by_ids(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Article]:

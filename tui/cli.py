@@ -234,21 +234,56 @@ def _one_line(text: str, width: int | None = None) -> str:
 @_guarded
 def list_command(ctx: click.Context, sort: str, as_json: bool) -> None:
     """List the articles in the library."""
-    from library.articles import list_articles
+    from library.articles import iter_articles
 
     with _open_library(ctx) as library:
-        items = list_articles(library.conn, sort)
-    if as_json:
-        _emit_json([_article_json(article) for article in items])
-        return
-    for article in items:
-        who = _one_line(", ".join(article.authors) or article.site or "", 24)
-        click.echo(
-            f"{article.id}  {article.citekey:<28.28} {article.date or '':<10}  "
-            f"{who:<24}  {_one_line(article.display_title, 70)}"
-        )
-    if not items:
+        items = iter_articles(library.conn, sort)
+        if as_json:
+            count = _stream_json_list(_article_json(article) for article in items)
+        else:
+            count = _echo_lines(_list_line(article) for article in items)
+    if not count and not as_json:
         click.echo("The library is empty. Import articles with `folio add PATH`.", err=True)
+
+
+def _list_line(article: Article) -> str:
+    who = _one_line(", ".join(article.authors) or article.site or "", 24)
+    return (
+        f"{article.id}  {article.citekey:<28.28} {article.date or '':<10}  "
+        f"{who:<24}  {_one_line(article.display_title, 70)}"
+    )
+
+
+def _echo_lines(lines: Iterator[str], chunk: int = 2000) -> int:
+    """Print lines in chunks (one write per line is most of a long listing's time)."""
+    buffer: list[str] = []
+    count = 0
+    for line in lines:
+        buffer.append(line)
+        count += 1
+        if len(buffer) >= chunk:
+            click.echo("\n".join(buffer))
+            buffer.clear()
+    if buffer:
+        click.echo("\n".join(buffer))
+    return count
+
+
+def _stream_json_list(items: Iterator[Any]) -> int:
+    """Print a JSON list one item per line, so a long one is never all in memory."""
+    count = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal count
+        yield "["
+        for item in items:
+            text = json.dumps(item, ensure_ascii=False)
+            yield f",{text}" if count else text
+            count += 1
+        yield "]"
+
+    _echo_lines(lines())
+    return count
 
 
 def _article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
