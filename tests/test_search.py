@@ -89,6 +89,8 @@ def test_zero_hits_suggests_a_correction(filled: Folio) -> None:
         ("colour:blue", "unknown field"),
         ("date:[2021 to", "range bracket"),
         ("AND", "no words"),
+        ("title: honey", "no value"),
+        ("honey title:", "no value"),
         ("date:[yesterday to 2022]", "invalid query"),
     ],
 )
