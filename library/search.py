@@ -76,7 +76,7 @@ def validate_query(query: str) -> None:
         raise QueryError("invalid query: a range bracket is not closed")
     for match in _FIELD_NAME.finditer(bare):
         name = match.group(1).lower()
-        if match.end() == len(bare) or bare[match.end()].isspace():
+        if match.end() == len(query) or query[match.end()].isspace():
             raise QueryError(f"invalid query: '{match.group(1)}:' has no value after it")
         if FIELD_ALIASES.get(name, name) not in QUERY_FIELDS:
             known = ", ".join(sorted(QUERY_FIELDS | set(FIELD_ALIASES)))

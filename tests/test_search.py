@@ -37,6 +37,7 @@ def test_phrase_field_wildcard_fuzzy_and_date_queries(filled: Folio) -> None:
     assert _keys(filled, '"linden trees"') == ["okafor2023urban"]
     assert _keys(filled, '"trees linden"') == []
     assert _keys(filled, "author:lindqvist") == ["lindqvist2021floodgates"]
+    assert _keys(filled, 'author:"ana ferreira"') == ["lindqvist2021floodgates"]
     assert _keys(filled, "title:beekeepers") == ["okafor2023urban"]
     assert _keys(filled, "pollinat*") == ["okafor2023urban"]
     assert _keys(filled, "embankmnt~") == ["lindqvist2021floodgates"]
