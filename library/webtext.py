@@ -12,7 +12,8 @@ line goes only when it is a known furniture phrase, a metadata line (byline, dat
 a keyword list, or a short line that is not a sentence (no sentence punctuation).
 
 Only the lines at the two ends are classified, so the cost does not grow with the
-length of the article body.
+length of the article body. Dates are read by `library.webdates`, author names by
+`library.bylines`.
 """
 
 from __future__ import annotations
@@ -20,15 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date as _date
 
+from library.bylines import authors_in_sentence, byline_remainder, parse_authors
 from library.extracted import Extracted, FieldValue
+from library.webdates import DATE, SEPARATORS, iso_from_match
 
 __all__ = [
     "extract_web_text",
     "guess_title",
-    "parse_authors",
-    "parse_date",
     "strip_furniture",
 ]
 
@@ -156,25 +156,7 @@ _MD_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 _MD_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)|`+|<[^>]+>")
 _MD_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
 
-# --- Dates ------------------------------------------------------------------------------
-_MONTH_NUMBERS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MON = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_DATE = re.compile(
-    rf"(?<![\w-])(?:"
-    rf"(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})(?:[-/.](?P<id>\d{{1,2}}))?(?![\d/.-]\d)"
-    rf"|(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})(?!\d)"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MON})\.?,?\s+(?P<y2>\d{{4}})(?!\d)"
-    rf"|(?P<m3>{_MON})\.?,?\s+(?P<y3>\d{{4}})(?!\d)"
-    rf")",
-    re.IGNORECASE,
-)
-_YEAR_ONLY = re.compile(r"\s*(\d{4})\s*")
+# --- Date lines -------------------------------------------------------------------------
 # Words that may surround a date on a date line ("Published on Wed, 3 March 2021, 10:15").
 _DATE_NOISE = re.compile(
     r"\b(?:published|posted|updated|last|first|modified|created|dated?|on|at|am|pm|a\.m\.?"
@@ -182,40 +164,6 @@ _DATE_NOISE = re.compile(
     r"(?:day)?|\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\b\.?",
     re.IGNORECASE,
 )
-_SEPARATORS = " \t,|•·–—-:;/"
-_MIN_YEAR, _MAX_YEAR = 1800, 2100
-
-# --- Names ------------------------------------------------------------------------------
-_BYLINE = re.compile(
-    r"^(?:(?:(?:written|words|posted|reported|story|text)\s+)?by\s+"
-    r"|(?:authors?|writers?|byline)\s*:\s*)(?P<rest>\S.*)$",
-    re.IGNORECASE,
-)
-# "…and the mills stop in winter. Writes Dr. Jane Doe" ends a standfirst.
-_WRITES_SENTENCE = re.compile(
-    r"^(?:.*[,;:—–]\s+)?(?:writes|written by|reports)\s+(?P<rest>.+?)\.?$", re.IGNORECASE
-)
-_BY_SENTENCE = re.compile(r"^by\s+(?P<rest>.+?)\.?$", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r"\s*[,;]\s*|\s+and\s+|\s*&\s*", re.IGNORECASE)
-_NAME_SEGMENT_SPLIT = re.compile(r"\s*[|•·]\s*|\s+[–—-]\s+")
-_NAME_TAIL = re.compile(rf"\s+(?:on|at)\s+(?=\d|{_MON}\b|[A-Z][a-z]+day\b).*$", re.IGNORECASE)
-_HONORIFIC = re.compile(
-    r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|fr|hon)\.?\s+)+", re.IGNORECASE
-)
-_CREDENTIALS = re.compile(r",?\s+(?:ph\.?\s?d|m\.?d|mba|esq)\.?$", re.IGNORECASE)
-_NAME_PARTICLES = frozenset(
-    "de da di do dos das du del della der den van von ter le la bin ibn bint al el y".split()
-)
-_NOT_NAME_WORDS = frozenset(
-    "the this that these our your staff team editors editorial board news agency agencies"
-    " press reuters ap afp admin administrator guest contributor".split()
-)
-_ROLE_WORDS = frozenset(
-    "editor editors correspondent reporter writer contributor columnist analyst fellow"
-    " professor director author journalist chief senior staff associate bureau producer"
-    " desk special contributing".split()
-)
-_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
 
 # --- Sites and type ---------------------------------------------------------------------
 _PAGE_SITE = re.compile(
@@ -244,45 +192,6 @@ _GUESS_STOPWORDS = frozenset(
 
 
 # --- Public functions -------------------------------------------------------------------
-
-
-def parse_date(text: str) -> str | None:
-    """The first date in `text` as ISO `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`), or None.
-
-    Reads `2021-03-03`, `2021/03/03`, `March 3, 2021`, `Mar. 3 2021`, `3 March 2021`,
-    `3rd of March 2021`, `March 2021`, and a string that is only a year. Numeric
-    day/month orders (`03/04/2021`) are ambiguous and not read.
-    """
-    match = _DATE.search(text)
-    if match is None:
-        year_only = _YEAR_ONLY.fullmatch(text)
-        if year_only and _MIN_YEAR <= int(year_only.group(1)) <= _MAX_YEAR:
-            return year_only.group(1)
-        return None
-    return _iso_from_match(match)
-
-
-def parse_authors(text: str) -> list[str]:
-    """Personal names in a byline's remainder ("Dr. Jane Doe and John Smith"), or [].
-
-    Honorifics (Dr., Prof.) and credentials (PhD) are dropped; job titles ("Senior
-    Editor") are skipped. When any other part does not look like a name, the whole
-    text is not taken as a byline and [] is returned — a wrong author is worse than none.
-    """
-    segment = _NAME_SEGMENT_SPLIT.split(text.strip(), maxsplit=1)[0]
-    segment = _NAME_TAIL.sub("", segment).strip(_SEPARATORS + ".")
-    names: list[str] = []
-    for part in _NAME_SPLIT.split(segment):
-        name = _CREDENTIALS.sub("", _HONORIFIC.sub("", part.strip())).strip(" ,")
-        if not name:
-            continue
-        if _is_role(name):
-            continue
-        name = name.rstrip(".")
-        if not _is_person_name(name):
-            return []
-        names.append(name.title() if name.isupper() else name)
-    return names
 
 
 def guess_title(text: str) -> str | None:
@@ -520,10 +429,9 @@ def _ends_sentence(plain: str) -> bool:
 
 def _parse_meta(plain: str) -> _Meta | None:
     """A byline, date line, dateline, source URL or site line, or None."""
-    if match := _BYLINE.match(plain):
-        rest = match.group("rest")
-        date_match = _DATE.search(rest)
-        date = _iso_from_match(date_match) if date_match else None
+    if (rest := byline_remainder(plain)) is not None:
+        date_match = DATE.search(rest)
+        date = iso_from_match(date_match) if date_match else None
         if date_match:
             rest = rest[: date_match.start()]
         authors = parse_authors(rest)
@@ -535,78 +443,31 @@ def _parse_meta(plain: str) -> _Meta | None:
         return _Meta(url=match.group("url"))
     if match := _PAGE_SITE.match(plain):
         return _Meta(page_site=match.group("site"))
-    if (date_match := _DATE.search(plain)) is not None:
+    if (date_match := DATE.search(plain)) is not None:
         return _date_line(plain, date_match)
     return None
 
 
 def _date_line(plain: str, match: re.Match[str]) -> _Meta | None:
     """A line made of a date, date words, and at most a publication name beside it."""
-    date = _iso_from_match(match)
+    date = iso_from_match(match)
     if date is None:
         return None
     before = _DATE_NOISE.sub("", plain[: match.start()]).strip()
     after = _DATE_NOISE.sub("", plain[match.end() :]).strip()
-    before_name, after_name = before.strip(_SEPARATORS), after.strip(_SEPARATORS)
+    before_name, after_name = before.strip(SEPARATORS), after.strip(SEPARATORS)
     if not before_name and not after_name:
         return _Meta(date=date)
     # A name only counts beside a separator: "The March 2021 Floods" is a headline.
-    if before_name and not after_name and before[-1:] in _SEPARATORS:
+    if before_name and not after_name and before[-1:] in SEPARATORS:
         site = before_name
-    elif after_name and not before_name and after[:1] in _SEPARATORS:
+    elif after_name and not before_name and after[:1] in SEPARATORS:
         site = after_name
     else:
         return None
     if len(site.split()) > 6 or not site[:1].isupper() or _ends_sentence(site):
         return None
     return _Meta(date=date, site=site)
-
-
-def _iso_from_match(match: re.Match[str]) -> str | None:
-    """The ISO form of a _DATE match, or None when it is not a real calendar date."""
-    groups = match.groupdict()
-    if groups["iy"]:
-        year, month, day = groups["iy"], groups["im"], groups["id"]
-    else:
-        for n in "123":
-            if groups[f"y{n}"]:
-                year, day = groups[f"y{n}"], groups.get(f"d{n}")
-                month = str(_MONTH_NUMBERS[groups[f"m{n}"][:3].lower()])
-                break
-    y, m = int(year), int(month)
-    if not (_MIN_YEAR <= y <= _MAX_YEAR and 1 <= m <= 12):
-        return None
-    if day is None:
-        return f"{y:04d}-{m:02d}"
-    try:
-        return _date(y, m, int(day)).isoformat()
-    except ValueError:
-        return None
-
-
-def _is_role(part: str) -> bool:
-    """Whether a byline part is a job title ("Senior Editor") rather than a name."""
-    return any(word.strip(".,").lower() in _ROLE_WORDS for word in part.split())
-
-
-def _is_person_name(name: str) -> bool:
-    """Whether `name` looks like a personal name: 2–5 capitalised words or initials."""
-    tokens = name.split()
-    if not 2 <= len(tokens) <= 5:
-        return False
-    if tokens[0].lower() in _NAME_PARTICLES or _INITIAL.match(tokens[-1]):
-        return False
-    if all(_INITIAL.match(token) for token in tokens):
-        return False
-    for token in tokens:
-        if token.lower() in _NAME_PARTICLES:
-            continue
-        if token.lower().strip(".") in _NOT_NAME_WORDS:
-            return False
-        core = token.replace("-", "").replace("'", "").replace("’", "").replace(".", "")
-        if not (token[:1].isupper() and core.isalpha()):
-            return False
-    return True
 
 
 def _balance_quotes(title: str) -> str:
@@ -900,8 +761,7 @@ def _writes_authors(doc: _Document, layout: _Layout) -> list[str]:
         plain = doc.line(k).plain
         breaks = list(_SENTENCE_BREAK.finditer(plain))
         last = plain[breaks[-1].end() - 1 :] if breaks else plain
-        match = _WRITES_SENTENCE.match(last) or _BY_SENTENCE.match(last)
-        if match and (authors := parse_authors(match.group("rest"))):
+        if authors := authors_in_sentence(last):
             return authors
     return []
 

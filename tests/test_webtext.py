@@ -14,15 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from library.bylines import parse_authors
 from library.extracted import ARTICLE_TYPES, METADATA_FIELDS, Extracted
 from library.importers.plaintext import extract_text
-from library.webtext import (
-    extract_web_text,
-    guess_title,
-    parse_authors,
-    parse_date,
-    strip_furniture,
-)
+from library.webdates import parse_date
+from library.webtext import extract_web_text, guess_title, strip_furniture
 
 # --- helpers ----------------------------------------------------------------------------
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
+from library.bylines import parse_authors
 from library.extracted import ARTICLE_TYPES, Extracted, FieldValue
-from library.webtext import extract_web_text, parse_authors, parse_date
+from library.webdates import parse_date
+from library.webtext import extract_web_text
 
 _FENCE = re.compile(r"^---\s*$")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)\s*$")

@@ -1,0 +1,80 @@
+"""Dates as written on web pages and in front matter, read as ISO dates.
+
+`parse_date` reads the first date in a string. The web-capture importer also finds the
+date inside a byline or a dateline with `DATE` and turns the match into an ISO date with
+`iso_from_match`, so that it knows what stands before and after the date on the line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as _date
+
+__all__ = [
+    "DATE",
+    "MONTH",
+    "SEPARATORS",
+    "iso_from_match",
+    "parse_date",
+]
+
+_MONTH_NUMBERS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+# A month name, full or abbreviated, as a regular-expression fragment (no groups).
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DATE = re.compile(
+    rf"(?<![\w-])(?:"
+    rf"(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})(?:[-/.](?P<id>\d{{1,2}}))?(?![\d/.-]\d)"
+    rf"|(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})(?!\d)"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\.?,?\s+(?P<y2>\d{{4}})(?!\d)"
+    rf"|(?P<m3>{MONTH})\.?,?\s+(?P<y3>\d{{4}})(?!\d)"
+    rf")",
+    re.IGNORECASE,
+)
+_YEAR_ONLY = re.compile(r"\s*(\d{4})\s*")
+# What separates a date, or a name, from what stands beside it on a metadata line.
+SEPARATORS = " \t,|•·–—-:;/"
+_MIN_YEAR, _MAX_YEAR = 1800, 2100
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`), or None.
+
+    Reads `2021-03-03`, `2021/03/03`, `March 3, 2021`, `Mar. 3 2021`, `3 March 2021`,
+    `3rd of March 2021`, `March 2021`, and a string that is only a year. Numeric
+    day/month orders (`03/04/2021`) are ambiguous and not read.
+    """
+    match = DATE.search(text)
+    if match is None:
+        year_only = _YEAR_ONLY.fullmatch(text)
+        if year_only and _MIN_YEAR <= int(year_only.group(1)) <= _MAX_YEAR:
+            return year_only.group(1)
+        return None
+    return iso_from_match(match)
+
+
+def iso_from_match(match: re.Match[str]) -> str | None:
+    """The ISO form of a DATE match, or None when it is not a real calendar date."""
+    groups = match.groupdict()
+    if groups["iy"]:
+        year, month, day = groups["iy"], groups["im"], groups["id"]
+    else:
+        for n in "123":
+            if groups[f"y{n}"]:
+                year, day = groups[f"y{n}"], groups.get(f"d{n}")
+                month = str(_MONTH_NUMBERS[groups[f"m{n}"][:3].lower()])
+                break
+    y, m = int(year), int(month)
+    if not (_MIN_YEAR <= y <= _MAX_YEAR and 1 <= m <= 12):
+        return None
+    if day is None:
+        return f"{y:04d}-{m:02d}"
+    try:
+        return _date(y, m, int(day)).isoformat()
+    except ValueError:
+        return None
