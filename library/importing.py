@@ -13,7 +13,7 @@ from typing import BinaryIO, Literal
 
 from library import articles
 from library.articles import Article
-from library.blobs import sha256_of, store_blob
+from library.blobs import make_durable, sha256_of, store_blob
 from library.database import transaction
 from library.errors import FolioError, ImportRefused
 from library.importers import SUPPORTED_LIST, extract, format_for_name, sniff_format
@@ -121,20 +121,24 @@ def import_sources(
     for start in range(0, len(sources), BATCH_SIZE):
         batch = sources[start : start + BATCH_SIZE]
         results: list[ImportResult] = []
+        new_files: list[Path] = []
         with transaction(library.conn) as conn:
             for source in batch:
-                results.append(_import_one(library, conn, source))
+                results.append(_import_one(library, conn, source, new_files))
                 if progress:
                     progress(source)
+            make_durable(new_files)  # before the commit that refers to them
         yield from results
     library.index.sync(library.conn, index_progress)
 
 
-def _import_one(library: Library, conn: sqlite3.Connection, source: Source) -> ImportResult:
+def _import_one(
+    library: Library, conn: sqlite3.Connection, source: Source, new_files: list[Path]
+) -> ImportResult:
     """Import one source inside the batch's transaction, turning refusals into results."""
     conn.execute("SAVEPOINT one_file")
     try:
-        result = _import_source(library, conn, source)
+        result = _import_source(library, conn, source, new_files)
     except FolioError as exc:
         conn.execute("ROLLBACK TO one_file")
         result = ImportResult(source.name, "failed", error=str(exc))
@@ -166,7 +170,9 @@ def _read(library: Library, source: Source) -> bytes:
     return data
 
 
-def _import_source(library: Library, conn: sqlite3.Connection, source: Source) -> ImportResult:
+def _import_source(
+    library: Library, conn: sqlite3.Connection, source: Source, new_files: list[Path]
+) -> ImportResult:
     if source.path is not None:
         fmt = format_for_name(source.path.name)
         if fmt is None:
@@ -195,7 +201,9 @@ def _import_source(library: Library, conn: sqlite3.Connection, source: Source) -
         "INSERT OR IGNORE INTO files(sha256, size, ext, added_at) VALUES (?, ?, ?, ?)",
         (file_sha, len(data), ext, articles.now_iso()),
     )
-    store_blob(library.files_dir, data, file_sha, ext)
+    written = store_blob(library.files_dir, data, file_sha, ext, durable=False)
+    if written is not None:
+        new_files.append(written)
     source_path = str(source.path.resolve()) if source.path is not None else None
     url_field = extracted.fields.get("url")
     known = _known_article(conn, source_path, url_field.value if url_field else None)

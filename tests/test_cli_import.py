@@ -175,3 +175,20 @@ def test_same_url_saved_again_elsewhere_updates_the_article(folio: Folio, tmp_pa
     two = _lines(folio("add", str(write(tmp_path / "b" / "saved.html", second)), "--json"))[0]
     assert two["status"] == "updated" and two["id"] == one["id"]
     assert "tablet" in folio.json("show", one["id"])["text"]
+
+
+def test_new_original_files_are_flushed_before_the_commit(
+    folio: Folio, tmp_path: Path, monkeypatch
+) -> None:
+    from library import importing
+
+    flushed: list[list[Path]] = []
+    real = importing.make_durable
+    monkeypatch.setattr(
+        importing, "make_durable", lambda paths: (flushed.append(list(paths)), real(paths))
+    )
+    write(tmp_path / "s" / "bees.txt", BEES)
+    write(tmp_path / "s" / "river.txt", RIVER)
+    folio("add", str(tmp_path / "s"))
+    assert [len(batch) for batch in flushed] == [2]
+    assert all(path.is_file() for path in flushed[0])
