@@ -58,7 +58,7 @@ def _text(term: bytes | str) -> str:
 def rewrite_query(query: Any, reader: Any) -> Any:
     """The query as it should run: plain words widened to their other forms (where that
     is cheap), wildcard and fuzzy terms replaced by their most frequent matches."""
-    from whoosh.query import MultiTerm, NullQuery, Or, Term
+    from whoosh.query import MultiTerm, NullQuery, NumericRange, Or, Term
     from whoosh.query.compound import PreloadedOr
 
     if type(query) is Term and query.fieldname in STEMMED_FIELDS:
@@ -80,6 +80,8 @@ def rewrite_query(query: Any, reader: Any) -> Any:
                 for form in forms
             ]
         )
+    if isinstance(query, NumericRange):
+        return _preloaded_range(query, reader)
     if isinstance(query, MultiTerm):
         words = [_text(word) for word in query._btexts(reader)]
         if len(words) > MAX_EXPANSIONS:
@@ -96,6 +98,29 @@ def rewrite_query(query: Any, reader: Any) -> Any:
     if query.is_leaf():
         return query
     return query.apply(lambda child: rewrite_query(child, reader))
+
+
+def _preloaded_range(query: Any, reader: Any) -> Any:
+    """A date (numeric) range as one preloaded union of the index terms it covers.
+
+    Whoosh compiles a range into a tree of unions of term ranges, which it then walks
+    document by document (hundreds of ms at 100k articles); the same terms preloaded into
+    one array cost a tenth of that.
+    """
+    from whoosh.query import MultiTerm, NullQuery, Term
+    from whoosh.query.compound import PreloadedOr
+    from whoosh.query.wrappers import ConstantScoreQuery
+
+    compiled = query._compile_query(reader)
+    words: list[Any] = []
+    for leaf in [compiled] if compiled.is_leaf() else compiled.leaves():
+        if isinstance(leaf, Term):
+            words.append(leaf.text)
+        elif isinstance(leaf, MultiTerm):
+            words.extend(leaf._btexts(reader))
+    if not words:
+        return NullQuery
+    return ConstantScoreQuery(PreloadedOr([Term(query.fieldname, w) for w in words]), query.boost)
 
 
 def highlight_words(query: Any) -> set[str]:
