@@ -14,9 +14,9 @@ TEXT_FIELDS = frozenset({"title", "authors", "site", "notes", "body", "tags"})
 _MIN_STEM_PREFIX = 3
 _MAX_FORMS_SCANNED = 500
 _OTHER_FORM_WEIGHT = 0.8
-# Word forms are added only for words in at most this share of articles: a union of terms
-# stops Whoosh from skipping low-scoring blocks, which costs 5–10× on frequent words, and
-# a frequent word has plenty of hits as typed.
+# Word forms are added only for words (and forms) in at most this share of articles: a
+# union of terms stops Whoosh from skipping low-scoring blocks, which costs 5–10× on
+# frequent words, and a frequent word has plenty of hits as typed.
 _FORMS_MAX_DOC_SHARE = 0.02
 _FORMS_ALWAYS_BELOW = 500
 # A wildcard or fuzzy term matches at most this many words, the most frequent first
@@ -63,11 +63,15 @@ def rewrite_query(query: Any, reader: Any) -> Any:
 
     if type(query) is Term and query.fieldname in STEMMED_FIELDS:
         limit = max(_FORMS_ALWAYS_BELOW, reader.doc_count() * _FORMS_MAX_DOC_SHARE)
-        # Judged by the body, where a word is most frequent, so one word is widened in all
-        # fields or in none.
+        # Judged by the body, where words are most frequent, so a word is widened alike in
+        # every field. Frequent forms are left out as well as frequent typed words.
         if reader.doc_frequency("body", query.text) > limit:
             return query
-        forms = word_forms(reader, query.fieldname, query.text)
+        forms = [
+            form
+            for form in word_forms(reader, query.fieldname, query.text)
+            if form == query.text or reader.doc_frequency("body", form) <= limit
+        ]
         if len(forms) == 1:
             return query
         return Or(
