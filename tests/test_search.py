@@ -41,6 +41,9 @@ def test_phrase_field_wildcard_fuzzy_and_date_queries(filled: Folio) -> None:
     assert _keys(filled, "title:beekeepers") == ["okafor2023urban"]
     assert _keys(filled, "pollinat*") == ["okafor2023urban"]
     assert _keys(filled, "embankmnt~") == ["lindqvist2021floodgates"]
+    assert _keys(filled, "flodgates~") == ["lindqvist2021floodgates"]
+    assert _keys(filled, "eembankment~") == []  # fuzzy words keep their first two letters
+    assert _keys(filled, "eembankment~2/1") == ["lindqvist2021floodgates"]
     assert _keys(filled, "date:[2021 to 2022]") == ["lindqvist2021floodgates"]
     assert _keys(filled, "date:2023") == ["okafor2023urban"]
 
