@@ -27,6 +27,16 @@ def _hold(release_after: float, acquire, release) -> threading.Thread:
     return thread
 
 
+def _hold_index_writer(library: Library, seconds: float) -> threading.Thread:
+    """Another process's Whoosh writer, held for `seconds` in a thread."""
+    writer_box: list = []
+    return _hold(
+        seconds,
+        lambda: writer_box.append(library.index.writer()),
+        lambda: writer_box[0].cancel(),
+    )
+
+
 def test_import_waits_for_another_database_writer(folio: Folio, tmp_path: Path) -> None:
     folio("add", str(write(tmp_path / "bees.txt", BEES)))
     other = sqlite3.connect(
@@ -44,12 +54,7 @@ def test_import_waits_for_another_database_writer(folio: Folio, tmp_path: Path) 
 def test_import_waits_for_another_index_writer(folio: Folio, tmp_path: Path) -> None:
     folio("add", str(write(tmp_path / "bees.txt", BEES)))
     library = Library(folio.library_dir)
-    writer_box: list = []
-    holder = _hold(
-        0.8,
-        lambda: writer_box.append(library.index.writer()),
-        lambda: writer_box[0].cancel(),
-    )
+    holder = _hold_index_writer(library, 0.8)
     result = folio("add", str(write(tmp_path / "river.txt", RIVER)))
     holder.join()
     library.close()
@@ -79,12 +84,7 @@ def test_long_lived_searcher_sees_other_handles_changes(folio: Folio, tmp_path: 
 def test_reindex_waits_for_another_index_writer(folio: Folio, tmp_path: Path) -> None:
     folio("add", str(write(tmp_path / "bees.txt", BEES)))
     library = Library(folio.library_dir)
-    writer_box: list = []
-    holder = _hold(
-        0.8,
-        lambda: writer_box.append(library.index.writer()),
-        lambda: writer_box[0].cancel(),
-    )
+    holder = _hold_index_writer(library, 0.8)
     started = time.monotonic()
     result = folio("reindex")
     holder.join()
