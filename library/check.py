@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from library.articles import enqueue_index
 from library.blobs import blob_path
 from library.database import transaction
+from library.index import IndexDamaged
 from library.store import Library
 
 
@@ -15,7 +16,7 @@ class CheckReport:
     """What disagrees. Everything but `database` and `missing_files` is repairable."""
 
     database: str = "ok"
-    index: str = "ok"  # ok | missing | outdated
+    index: str = "ok"  # ok | missing | outdated | damaged
     pending: int = 0
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
@@ -64,7 +65,11 @@ def check_library(library: Library) -> CheckReport:
     if not library.index.is_current():
         report.index = "outdated"
         return report
-    indexed = library.index.stored_revisions()
+    try:
+        indexed = library.index.stored_revisions()
+    except IndexDamaged:
+        report.index = "damaged"
+        return report
     in_db = {row["id"]: row["rev"] for row in rows}
     report.missing = sorted(set(in_db) - set(indexed))
     report.orphans = sorted(set(indexed) - set(in_db))

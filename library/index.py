@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
+import struct
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,6 +21,14 @@ from library.errors import LibraryError
 from library.index_schema import INDEX_SCHEMA_VERSION, build_schema, tag_terms
 
 _MARKER = "folio-index-version"
+# What reading truncated or corrupt index files raises, besides the opening checks.
+READ_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, struct.error, zlib.error)
+
+
+class IndexDamaged(LibraryError):
+    """The index's files cannot be read; it must be rebuilt from the database."""
+
+
 # Called with (done, total) as articles are handed to the index writer.
 Progress = Callable[[int, int], None]
 _BATCH = 500
@@ -106,8 +117,21 @@ class SearchIndex:
             self._searcher.close()
             self._searcher = None
         if self._searcher is None:
-            self._searcher = self.open().searcher()
+            try:
+                self._searcher = self.open().searcher()
+            except Exception as exc:  # any failure to read it means the files are damaged
+                raise self.damaged(exc) from None
         return self._searcher
+
+    def damaged(self, exc: BaseException) -> IndexDamaged:
+        """The error for an index whose files cannot be read (its searcher is dropped)."""
+        with contextlib.suppress(Exception):
+            self.close()
+        self._searcher = self._index = None
+        return IndexDamaged(
+            f"{self.index_dir}: the search index is damaged ({type(exc).__name__}); run "
+            "`folio reindex` to rebuild it from the database (your library itself is intact)"
+        )
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -211,7 +235,10 @@ class SearchIndex:
     def stored_revisions(self) -> dict[str, int]:
         """Every indexed article id with the revision it was indexed at."""
         searcher = self.searcher()
-        return {fields["id"]: fields.get("rev", 0) for fields in searcher.all_stored_fields()}
+        try:
+            return {fields["id"]: fields.get("rev", 0) for fields in searcher.all_stored_fields()}
+        except READ_ERRORS as exc:
+            raise self.damaged(exc) from None
 
     def dead_files(self, keep: set[str] | None = None) -> list[Path]:
         """Files in the index folder that no live segment or table of contents uses

@@ -8,6 +8,7 @@ from typing import Any
 
 from library.articles import articles_by_ids
 from library.errors import QueryError
+from library.index import READ_ERRORS
 from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, QUERY_FIELDS
 from library.query_rewrite import highlight_words, rewrite_query
 from library.snippets import Snippet, make_snippets
@@ -151,7 +152,10 @@ def search(
     options: dict[str, Any] = {"limit": limit}
     if sort == "date":
         options.update(sortedby="date", reverse=True)
-    found = [(hit["id"], hit.score or 0.0) for hit in searcher.search(runnable, **options)]
+    try:
+        found = [(hit["id"], hit.score or 0.0) for hit in searcher.search(runnable, **options)]
+    except READ_ERRORS as exc:
+        raise library.index.damaged(exc) from None
     suggestion = _suggest(searcher, parsed, query) if not found else None
     words = highlight_words(runnable)
     stored = articles_by_ids(library.conn, [article_id for article_id, _ in found])

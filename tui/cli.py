@@ -38,6 +38,11 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except FolioError as exc:
             _fail(str(exc), exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`folio list | head`): stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
         except sqlite3.OperationalError as exc:
             _fail(f"the library database refused the change: {exc}")
         except OSError as exc:
