@@ -361,15 +361,13 @@ def phase_import(
         for i, article in enumerate(articles)
     ]
     total_bytes = sum(len(s.data or b"") for s in sources)
-    done = [0]
     started = time.perf_counter()
     step = max(1000, len(sources) // 20)
 
-    def progress(_source: Any) -> None:
-        done[0] += 1
-        if done[0] % step == 0:
+    def progress(done: int, total: int) -> None:
+        if done % step == 0:
             elapsed = time.perf_counter() - started
-            log(f"  imported {done[0]:,}/{len(sources):,} ({done[0] / elapsed:.0f}/s)")
+            log(f"  imported {done:,}/{total:,} ({done / elapsed:.0f}/s)")
 
     index_calls: list[tuple[str, float, Any]] = []
     profiler = cProfile.Profile() if profile else None

@@ -6,7 +6,7 @@ import fnmatch
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -109,7 +109,7 @@ def _walk_folder(folder: Path, glob: str | None) -> tuple[list[Path], int]:
 def import_sources(
     library: Library,
     sources: list[Source],
-    progress: Callable[[Source], None] | None = None,
+    progress: Progress | None = None,
     index_progress: Progress | None = None,
 ) -> Iterator[ImportResult]:
     """Import each source, yielding a result per source. Every good file is imported
@@ -126,7 +126,7 @@ def import_sources(
             for source in batch:
                 results.append(_import_one(library, conn, source, new_files))
                 if progress:
-                    progress(source)
+                    progress(start + len(results), len(sources))
             make_durable(new_files)  # before the commit that refers to them
         yield from results
     library.index.sync(library.conn, index_progress)
@@ -151,23 +151,25 @@ def _import_one(
 
 
 def _read(library: Library, source: Source) -> bytes:
-    """The bytes of a source, refusing files over the size limit before reading them."""
-    if source.data is not None:
-        data = source.data
-    else:
+    """The bytes of a source; a file over the size limit is refused before it is read."""
+    if source.data is None:
         assert source.path is not None
-        size = source.path.stat().st_size
-        if size > library.max_file_bytes:
-            raise ImportRefused(
-                f"{source.name}: file is {size / 1048576:.0f} MB, over the "
-                f"{library.max_file_bytes / 1048576:.0f} MB limit (set FOLIO_MAX_FILE_MB)"
-            )
+        _check_size(library, source.name, source.path.stat().st_size)
         data = source.path.read_bytes()
-    if len(data) > library.max_file_bytes:
-        raise ImportRefused(f"{source.name}: input is over the size limit")
+    else:
+        data = source.data
+        _check_size(library, source.name, len(data))
     if not data:
         raise ImportRefused(f"{source.name}: file is empty")
     return data
+
+
+def _check_size(library: Library, name: str, size: int) -> None:
+    if size > library.max_file_bytes:
+        raise ImportRefused(
+            f"{name}: file is {size / 1048576:.0f} MB, over the "
+            f"{library.max_file_bytes / 1048576:.0f} MB limit (set FOLIO_MAX_FILE_MB)"
+        )
 
 
 def _import_source(

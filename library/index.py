@@ -46,7 +46,7 @@ def parse_iso_date(value: str | None) -> datetime | None:
         return None
 
 
-def document_for(row: sqlite3.Row | dict[str, Any], tags: Iterable[str] = ()) -> dict[str, Any]:
+def document_for(row: sqlite3.Row, tags: Iterable[str] = ()) -> dict[str, Any]:
     """The Whoosh document for an article row (columns as in the `articles` table)."""
     doc: dict[str, Any] = {"id": row["id"], "citekey": row["citekey"], "rev": row["rev"]}
     for name in ("title", "site", "type"):
@@ -56,7 +56,7 @@ def document_for(row: sqlite3.Row | dict[str, Any], tags: Iterable[str] = ()) ->
         doc["title"] = f"{doc.get('title', '')}\n{row['subtitle']}"
     if row["republished_by"]:
         doc["site"] = f"{doc.get('site', '')}\n{row['republished_by']}"
-    authors = json.loads(row["authors"]) if isinstance(row["authors"], str) else row["authors"]
+    authors = json.loads(row["authors"])
     if authors:
         doc["authors"] = "\n".join(authors)
     when = parse_iso_date(row["date"])
@@ -103,10 +103,14 @@ class SearchIndex:
         try:
             return self.open().writer(timeout=self.writer_timeout, **options)
         except LockError:
-            raise LibraryError(
-                f"{self.index_dir}: the search index stayed locked by another Folio process for "
-                f"{self.writer_timeout:.0f} s; try again"
-            ) from None
+            raise self._locked_too_long() from None
+
+    def _locked_too_long(self) -> LibraryError:
+        """The error when another process held the index's write lock past our patience."""
+        return LibraryError(
+            f"{self.index_dir}: the search index stayed locked by another Folio process for "
+            f"{self.writer_timeout:.0f} s; try again"
+        )
 
     def searcher(self) -> Any:
         """A searcher on the latest committed index, reused while the index is unchanged
@@ -153,20 +157,8 @@ class SearchIndex:
                 "SELECT DISTINCT article_id FROM index_queue WHERE seq <= ?", (high,)
             )
         ]
-        writer = self.writer(**_bulk_options(len(ids)))
-        try:
-            for done, chunk in enumerate(_chunks(ids, _BATCH)):
-                for article_id in chunk:
-                    writer.delete_by_term("id", article_id)
-                for row, tags in _rows_with_tags(conn, chunk):
-                    writer.add_document(**document_for(row, tags))
-                if progress:
-                    progress(min((done + 1) * _BATCH, len(ids)), len(ids))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
+        _write_articles(self.writer(**_bulk_options(len(ids))), conn, ids, progress, replace=True)
+        _clear_queue(conn, high)
         return len(ids)
 
     def rebuild(self, conn: sqlite3.Connection, progress: Progress | None = None) -> int:
@@ -178,7 +170,6 @@ class SearchIndex:
         from whoosh import index as whoosh_index
 
         with self._old_index_locked():
-            total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
             high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
             self.index_dir.parent.mkdir(parents=True, exist_ok=True)
             fresh = Path(
@@ -186,14 +177,15 @@ class SearchIndex:
             )
             try:
                 new_index = whoosh_index.create_in(str(fresh), build_schema())
-                done = _write_all(new_index, conn, total, progress)
+                ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")]
+                writer = new_index.writer(**_bulk_options(len(ids)))
+                _write_articles(writer, conn, ids, progress, replace=False)
                 (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")
                 self._swap_in(fresh)
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
-            if high is not None:
-                conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
-        return done
+            _clear_queue(conn, high)
+        return len(ids)
 
     @contextmanager
     def _old_index_locked(self) -> Iterator[None]:
@@ -207,10 +199,7 @@ class SearchIndex:
         deadline = time.monotonic() + self.writer_timeout
         while not lock.acquire(blocking=False):
             if time.monotonic() > deadline:
-                raise LibraryError(
-                    f"{self.index_dir}: the search index stayed locked by another Folio "
-                    f"process for {self.writer_timeout:.0f} s; try again"
-                )
+                raise self._locked_too_long()
             time.sleep(0.1)
         try:
             yield
@@ -273,27 +262,37 @@ class SearchIndex:
         return len(dead)
 
 
-def _write_all(
-    new_index: Any, conn: sqlite3.Connection, total: int, progress: Progress | None
-) -> int:
-    """Add every article to a new, empty index and commit it."""
-    writer = new_index.writer(**_bulk_options(total))
-    done = 0
+def _write_articles(
+    writer: Any,
+    conn: sqlite3.Connection,
+    ids: list[str],
+    progress: Progress | None,
+    *,
+    replace: bool,
+) -> None:
+    """Index these articles with `writer` and commit; `replace` drops their old documents
+    first (not needed in a new index). A deleted article's id just drops its document."""
     try:
-        ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")]
-        for chunk in _chunks(ids, _BATCH):
+        for done, chunk in enumerate(_chunks(ids, _BATCH), start=1):
+            if replace:
+                for article_id in chunk:
+                    writer.delete_by_term("id", article_id)
             for row, tags in _rows_with_tags(conn, chunk):
                 writer.add_document(**document_for(row, tags))
-            done += len(chunk)
             if progress:
-                progress(done, total)
-        # One process leaves one segment; two leave two, which search well enough, and
-        # merging them would cost as much again as the build.
+                progress(min(done * _BATCH, len(ids)), len(ids))
+        # Two writer processes leave two segments, which search well enough; merging them
+        # would cost as much again as the build.
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
-    return done
+
+
+def _clear_queue(conn: sqlite3.Connection, high: int | None) -> None:
+    """Forget outbox entries up to `high`: the index has committed them."""
+    if high is not None:
+        conn.execute("DELETE FROM index_queue WHERE seq <= ?", (high,))
 
 
 def _bulk_options(count: int) -> dict[str, Any]:

@@ -59,11 +59,12 @@ def _emit_json(data: Any) -> None:
 
 
 @contextmanager
-def _open_library(ctx: click.Context) -> Iterator[Library]:
+def _open_library(ctx: click.Context, directory: str | None = None) -> Iterator[Library]:
+    """The library named by DIRECTORY, else --library / $FOLIO_LIBRARY / the default."""
     from library.location import resolve_library_dir
     from library.store import Library
 
-    library = Library(resolve_library_dir(ctx.obj["library"]))
+    library = Library(resolve_library_dir(directory or ctx.obj["library"]))
     try:
         yield library
     finally:
@@ -94,13 +95,9 @@ def cli(ctx: click.Context, library_dir: str | None) -> None:
 @_guarded
 def init(ctx: click.Context, directory: str | None) -> None:
     """Create a library folder (the default one, or DIRECTORY)."""
-    from library.location import resolve_library_dir
-    from library.store import Library
-
-    root = resolve_library_dir(directory or ctx.obj["library"])
-    with Library(root) as library:
+    with _open_library(ctx, directory) as library:
         library.ensure_index()
-    click.echo(f"Library ready at {root}")
+    click.echo(f"Library ready at {library.root}")
 
 
 @cli.command()
@@ -138,19 +135,12 @@ def add(
             library.max_file_bytes = int(max_size * 1024 * 1024)
         show_bar = not (quiet or as_json) and sys.stderr.isatty() and len(sources) > 1
         progress = _Progress(show_bar)
-        imported = 0
-
-        def one_more(_source: object) -> None:
-            nonlocal imported
-            imported += 1
-            progress.reach("Importing", imported, len(sources))
-
         try:
             results.extend(
                 import_sources(
                     library,
                     sources,
-                    one_more,
+                    lambda done, total: progress.reach("Importing", done, total),
                     lambda done, total: progress.reach("Indexing", done, total),
                 )
             )
@@ -220,8 +210,9 @@ def _print_import_summary(results: list[Any], skipped: int, single: bool) -> Non
             )
     if single:
         return
-    parts = [f"{counts[s]} {s}" for s in ("added", "updated", "present", "failed") if counts[s]]
-    parts.append(f"{skipped} skipped (other formats)") if skipped else None
+    parts = [f"{count} {status}" for status, count in counts.items() if count]
+    if skipped:
+        parts.append(f"{skipped} skipped (other formats)")
     click.echo(", ".join(parts) or "nothing to import")
 
 
