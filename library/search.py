@@ -145,9 +145,8 @@ def search(
     if sort not in SORTS:
         raise QueryError(f"invalid sort '{sort}' (choose from {', '.join(SORTS)})")
     library.ensure_index()
-    index = library.index.open()
-    parsed = parse_query(query, index.schema)
     searcher = library.index.searcher()
+    parsed = parse_query(query, searcher.schema)
     runnable = rewrite_query(parsed, searcher.reader())
     options: dict[str, Any] = {"limit": limit}
     if sort == "date":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,19 +36,20 @@ class Snippet:
         }
 
 
+@functools.lru_cache(maxsize=32)
+def _pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for a query's words, built once for all of its hits."""
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
 def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
     """Spans of `text` whose words are among `terms` (index terms: folded, lower case)."""
-    wanted = {term for term in terms if term}
+    wanted = frozenset(term for term in terms if term)
     if not wanted:
         return []
     # Fast path: the regex engine finds the terms as written, case-insensitively.
-    pattern = re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(sorted(map(re.escape, wanted), key=len, reverse=True))
-        + r")(?!\w)",
-        re.IGNORECASE,
-    )
-    matches = [(m.start(), m.end(), m.group().lower()) for m in pattern.finditer(text)]
+    matches = [(m.start(), m.end(), m.group().lower()) for m in _pattern(wanted).finditer(text)]
     if matches or text.isascii():
         return matches
     # Slow path for accented text: fold every word the way the analyzer does.
