@@ -109,9 +109,20 @@ def iter_articles(conn: sqlite3.Connection, sort: str = "added") -> Iterator[Art
     return (_from_row(row) for row in rows)
 
 
-def list_articles(conn: sqlite3.Connection, sort: str = "added") -> list[Article]:
-    """All articles without their text, in the given order."""
-    return list(iter_articles(conn, sort))
+# Columns an existing article can be looked up by when a file is imported again.
+_LOOKUP_COLUMNS = frozenset({"file_sha256", "text_sha256", "source_path", "url"})
+
+
+def article_where(conn: sqlite3.Connection, column: str, value: object) -> Article | None:
+    """The first article (oldest) whose `column` equals `value`, or None."""
+    if column not in _LOOKUP_COLUMNS:
+        raise ValueError(f"not a lookup column: {column}")
+    if value is None or value == "":
+        return None
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE {column} = ? ORDER BY pk LIMIT 1", (value,)
+    ).fetchone()
+    return _from_row(row) if row else None
 
 
 def articles_by_ids(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Article]:

@@ -186,18 +186,14 @@ def _import_source(
     if source.path is None:
         fmt = sniff_format(data)
     file_sha = sha256_of(data)
-    same_file = conn.execute(
-        "SELECT id FROM articles WHERE file_sha256 = ? LIMIT 1", (file_sha,)
-    ).fetchone()
+    same_file = articles.article_where(conn, "file_sha256", file_sha)
     if same_file:
-        return ImportResult(source.name, "present", articles.find_article_id(conn, same_file[0]))
+        return ImportResult(source.name, "present", same_file)
     extracted = extract(data, fmt, source.name)
     text_sha = sha256_of(extracted.text.encode("utf-8"))
-    same_text = conn.execute(
-        "SELECT id FROM articles WHERE text_sha256 = ? LIMIT 1", (text_sha,)
-    ).fetchone()
+    same_text = articles.article_where(conn, "text_sha256", text_sha)
     if same_text:
-        return ImportResult(source.name, "present", articles.find_article_id(conn, same_text[0]))
+        return ImportResult(source.name, "present", same_text)
     ext = f".{fmt}"
     conn.execute(
         "INSERT OR IGNORE INTO files(sha256, size, ext, added_at) VALUES (?, ?, ?, ?)",
@@ -208,26 +204,13 @@ def _import_source(
         new_files.append(written)
     source_path = str(source.path.resolve()) if source.path is not None else None
     url_field = extracted.fields.get("url")
-    known = _known_article(conn, source_path, url_field.value if url_field else None)
+    # A new version of an article imported before from the same path or URL updates it.
+    known = articles.article_where(conn, "source_path", source_path) or articles.article_where(
+        conn, "url", url_field.value if url_field else None
+    )
     version = articles.SourceVersion(text_sha, fmt, source_path, file_sha)
     if known is not None:
         article = articles.replace_content(conn, known, extracted, version)
         return ImportResult(source.name, "updated", article)
     article = articles.insert_article(conn, extracted, version)
     return ImportResult(source.name, "added", article)
-
-
-def _known_article(
-    conn: sqlite3.Connection, source_path: str | None, url: object
-) -> Article | None:
-    """An article imported before from the same path or URL: a new version updates it."""
-    row = None
-    if source_path:
-        row = conn.execute(
-            "SELECT id FROM articles WHERE source_path = ? ORDER BY pk LIMIT 1", (source_path,)
-        ).fetchone()
-    if row is None and isinstance(url, str) and url:
-        row = conn.execute(
-            "SELECT id FROM articles WHERE url = ? ORDER BY pk LIMIT 1", (url,)
-        ).fetchone()
-    return articles.find_article_id(conn, row[0]) if row else None

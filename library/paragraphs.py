@@ -24,13 +24,3 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
-
-
-def paragraph_number(text: str, offset: int) -> int:
-    """The 1-based number of the paragraph holding `offset` (the nearest one before it)."""
-    number = 0
-    for index, (start, _end) in enumerate(paragraph_spans(text), start=1):
-        if start > offset:
-            break
-        number = index
-    return max(number, 1)

@@ -21,9 +21,9 @@ DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
 class Library:
     """A library folder opened for use. Close it (or use `with`) when done."""
 
-    def __init__(self, root: Path, *, create: bool = True) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        _prepare_folder(root, create)
+        _prepare_folder(root)
         self.files_dir = root / FILES_DIR
         self.index = SearchIndex(root / INDEX_DIR)
         self.conn: sqlite3.Connection = connect(root / DB_NAME)
@@ -45,22 +45,20 @@ class Library:
         """A database transaction; once it commits, the index catches up on what it changed."""
         with transaction(self.conn) as conn:
             yield conn
-        self.index.sync(self.conn)
+        self.ensure_index()
 
     def ensure_index(self) -> None:
         """Make the index answer for the database: apply what it missed, rebuild if it is gone."""
         self.index.sync(self.conn)
 
 
-def _prepare_folder(root: Path, create: bool) -> None:
+def _prepare_folder(root: Path) -> None:
     """Create the folder on first use and refuse one that cannot be written."""
     if root.exists() and not root.is_dir():
         raise LibraryError(f"{root}: the library path is a file, not a folder")
     if not root.exists():
-        if not create:
-            raise LibraryError(f"{root}: no library here (run `folio init {root}`)")
         try:
-            (root / FILES_DIR).mkdir(parents=True, exist_ok=True)
+            root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(
                 f"{root}: cannot create the library folder ({exc.strerror})"

@@ -124,7 +124,7 @@ def test_second_library_handle_sees_first_handles_writes(library_dir: Path, tmp_
     with Library(library_dir) as one, Library(library_dir) as two:
         list(import_sources(one, [Source("a", None, BEES.encode())]))
         list(import_sources(two, [Source("b", None, RIVER.encode())]))
-        assert len(articles.list_articles(one.conn)) == 2
+        assert len(list(articles.iter_articles(one.conn))) == 2
         assert len(check_library(one).stale) == 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from library.paragraphs import paragraph_number, paragraph_spans
+from library.paragraphs import paragraph_spans
 
 
 def test_blocks_between_blank_lines() -> None:
@@ -14,13 +14,6 @@ def test_blocks_between_blank_lines() -> None:
 def test_one_paragraph_per_line_when_no_blank_lines() -> None:
     text = "Line one.\nLine two.\nLine three."
     assert [text[s:e] for s, e in paragraph_spans(text)] == text.split("\n")
-
-
-def test_paragraph_number_of_an_offset() -> None:
-    text = "Alpha.\n\nBeta gamma.\n\nDelta."
-    assert paragraph_number(text, 0) == 1
-    assert paragraph_number(text, text.index("gamma")) == 2
-    assert paragraph_number(text, text.index("Delta")) == 3
 
 
 def test_empty_text_has_no_paragraphs() -> None:
