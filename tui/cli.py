@@ -5,70 +5,25 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from library.errors import FolioError
+from tui.cli_common import (
+    Progress,
+    echo_lines,
+    emit_json,
+    fail,
+    guarded,
+    one_line,
+    open_library,
+    stream_json_list,
+)
 
 if TYPE_CHECKING:
     from library.articles import Article
-    from library.store import Library
 
 SORT_CHOICES = ("added", "date", "title")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    """Print a one-line error on stderr and exit."""
-    click.echo(f"folio: {message}", err=True)
-    sys.exit(code)
-
-
-def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn Folio's errors (and other expected failures) into one line on stderr."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        import sqlite3
-
-        try:
-            return command(*args, **kwargs)
-        except FolioError as exc:
-            _fail(str(exc), exc.exit_code)
-        except BrokenPipeError:
-            # The reader went away (`folio list | head`): stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(141)
-        except sqlite3.OperationalError as exc:
-            _fail(f"the library database refused the change: {exc}")
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(f"{where}{(exc.strerror or str(exc)).lower()}")
-        except KeyboardInterrupt:
-            _fail("interrupted; everything committed before this point is kept", 130)
-
-    return run
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@contextmanager
-def _open_library(ctx: click.Context, directory: str | None = None) -> Iterator[Library]:
-    """The library named by DIRECTORY, else --library / $FOLIO_LIBRARY / the default."""
-    from library.location import resolve_library_dir
-    from library.store import Library
-
-    library = Library(resolve_library_dir(directory or ctx.obj["library"]))
-    try:
-        yield library
-    finally:
-        library.close()
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,10 +47,10 @@ def cli(ctx: click.Context, library_dir: str | None) -> None:
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.pass_context
-@_guarded
+@guarded
 def init(ctx: click.Context, directory: str | None) -> None:
     """Create a library folder (the default one, or DIRECTORY)."""
-    with _open_library(ctx, directory) as library:
+    with open_library(ctx, directory) as library:
         library.ensure_index()
     click.echo(f"Library ready at {library.root}")
 
@@ -112,7 +67,7 @@ def init(ctx: click.Context, directory: str | None) -> None:
     help="Refuse files larger than this (default 100, or $FOLIO_MAX_FILE_MB).",
 )
 @click.pass_context
-@_guarded
+@guarded
 def add(
     ctx: click.Context,
     paths: tuple[str, ...],
@@ -130,11 +85,11 @@ def add(
 
     sources, failures, skipped = collect_sources(paths, glob)
     results = list(failures)
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         if max_size:
             library.max_file_bytes = int(max_size * 1024 * 1024)
         show_bar = not (quiet or as_json) and sys.stderr.isatty() and len(sources) > 1
-        progress = _Progress(show_bar)
+        progress = Progress(show_bar)
         try:
             results.extend(
                 import_sources(
@@ -159,32 +114,6 @@ def add(
         sys.exit(1)
 
 
-class _Progress:
-    """Progress bars on stderr, one per stage; a new stage closes the bar of the last."""
-
-    def __init__(self, show: bool) -> None:
-        self.show = show
-        self.label = ""
-        self.bar: Any = None
-
-    def reach(self, label: str, done: int, total: int) -> None:
-        """Show that `done` of `total` are through stage `label`."""
-        if not self.show:
-            return
-        if label != self.label:
-            self.close()
-            self.label = label
-            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        """Finish the current bar."""
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
 def _result_json(result: Any) -> dict[str, Any]:
     article = result.article
     return {
@@ -206,7 +135,7 @@ def _print_import_summary(results: list[Any], skipped: int, single: bool) -> Non
             article = result.article
             click.echo(
                 f"{verb[result.status]} {article.id} [{article.citekey}] "
-                f"{_one_line(article.display_title)}"
+                f"{one_line(article.display_title)}"
             )
     if single:
         return
@@ -216,70 +145,31 @@ def _print_import_summary(results: list[Any], skipped: int, single: bool) -> Non
     click.echo(", ".join(parts) or "nothing to import")
 
 
-def _one_line(text: str, width: int | None = None) -> str:
-    flat = " ".join(text.split())
-    if width and len(flat) > width:
-        return flat[: width - 1] + "…"
-    return flat
-
-
 @cli.command(name="list")
 @click.option("--sort", type=click.Choice(SORT_CHOICES), default="added", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of articles.")
 @click.pass_context
-@_guarded
+@guarded
 def list_command(ctx: click.Context, sort: str, as_json: bool) -> None:
     """List the articles in the library."""
     from library.articles import iter_articles
 
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         items = iter_articles(library.conn, sort)
         if as_json:
-            count = _stream_json_list(_article_json(article) for article in items)
+            count = stream_json_list(_article_json(article) for article in items)
         else:
-            count = _echo_lines(_list_line(article) for article in items)
+            count = echo_lines(_list_line(article) for article in items)
     if not count and not as_json:
         click.echo("The library is empty. Import articles with `folio add PATH`.", err=True)
 
 
 def _list_line(article: Article) -> str:
-    who = _one_line(", ".join(article.authors) or article.site or "", 24)
+    who = one_line(", ".join(article.authors) or article.site or "", 24)
     return (
         f"{article.id}  {article.citekey:<28.28} {article.date or '':<10}  "
-        f"{who:<24}  {_one_line(article.display_title, 70)}"
+        f"{who:<24}  {one_line(article.display_title, 70)}"
     )
-
-
-def _echo_lines(lines: Iterator[str], chunk: int = 2000) -> int:
-    """Print lines in chunks (one write per line is most of a long listing's time)."""
-    buffer: list[str] = []
-    count = 0
-    for line in lines:
-        buffer.append(line)
-        count += 1
-        if len(buffer) >= chunk:
-            click.echo("\n".join(buffer))
-            buffer.clear()
-    if buffer:
-        click.echo("\n".join(buffer))
-    return count
-
-
-def _stream_json_list(items: Iterator[Any]) -> int:
-    """Print a JSON list one item per line, so a long one is never all in memory."""
-    count = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal count
-        yield "["
-        for item in items:
-            text = json.dumps(item, ensure_ascii=False)
-            yield f",{text}" if count else text
-            count += 1
-        yield "]"
-
-    _echo_lines(lines())
-    return count
 
 
 def _article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
@@ -304,17 +194,17 @@ def _article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Metadata and text as JSON.")
 @click.option("--text", "with_text", is_flag=True, help="Print the clean text too.")
 @click.pass_context
-@_guarded
+@guarded
 def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     """Show an article's metadata (REF is its id or citekey)."""
     from library.articles import get_article
     from library.extracted import METADATA_FIELDS
     from library.paragraphs import paragraph_spans
 
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         article = get_article(library.conn, ref)
     if as_json:
-        _emit_json(_article_json(article, with_text=True))
+        emit_json(_article_json(article, with_text=True))
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
@@ -360,7 +250,7 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
 @click.option("--language")
 @click.option("--type", "type_")
 @click.pass_context
-@_guarded
+@guarded
 def edit(
     ctx: click.Context, ref: str, authors: tuple[str, ...], type_: str | None, **fields: str | None
 ) -> None:
@@ -376,7 +266,7 @@ def edit(
         raw["authors"] = list(authors)
     if type_ is not None:
         raw["type"] = type_
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         article = get_article(library.conn, ref)
         if raw:
             changes = check_changes(raw)
@@ -398,7 +288,7 @@ def edit(
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
-@_guarded
+@guarded
 def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
     """Remove articles (asks first).
 
@@ -406,14 +296,14 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
     """
     from library.articles import delete_article, get_article
 
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         targets = [get_article(library.conn, ref) for ref in refs]
         unique = {article.id: article for article in targets}
         for article in unique.values():
-            click.echo(f"{article.id} [{article.citekey}] {_one_line(article.display_title, 70)}")
+            click.echo(f"{article.id} [{article.citekey}] {one_line(article.display_title, 70)}")
         if not yes:
             if not sys.stdin.isatty():
-                _fail("refusing to delete without confirmation: pass --yes")
+                fail("refusing to delete without confirmation: pass --yes")
             click.confirm(f"Delete {len(unique)} article(s)?", abort=True, err=True)
         with library.write() as conn:
             for article in unique.values():
@@ -427,7 +317,7 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
 @click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
 @click.pass_context
-@_guarded
+@guarded
 def search(
     ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool
 ) -> None:
@@ -442,12 +332,12 @@ def search(
     from library.search import search as run_search
 
     text = " ".join(query)
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         result = run_search(library, text, limit=limit, sort=sort)
     if result.suggestion:
         click.echo(f"No matches. Did you mean: {result.suggestion}", err=True)
     if as_json:
-        _emit_json([hit.to_json() for hit in result.hits])
+        emit_json([hit.to_json() for hit in result.hits])
         return
     if not result.hits and not result.suggestion:
         click.echo("No matches.", err=True)
@@ -456,7 +346,7 @@ def search(
         meta = " · ".join(filter(None, [", ".join(hit.authors) or hit.site, hit.date]))
         click.echo(
             f"{click.style(hit.id, fg='cyan')}  [{hit.citekey}]  "
-            f"{click.style(_one_line(hit.title or '(untitled)'), bold=True)}"
+            f"{click.style(one_line(hit.title or '(untitled)'), bold=True)}"
             f"{'  — ' + meta if meta else ''}"
         )
         for snippet in hit.snippets:
@@ -477,10 +367,10 @@ def _highlight(snippet: Any, color: bool) -> str:
 
 @cli.command()
 @click.pass_context
-@_guarded
+@guarded
 def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the database."""
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         count = library.index.rebuild(library.conn)
     click.echo(f"Indexed {count} article(s).")
 
@@ -489,7 +379,7 @@ def reindex(ctx: click.Context) -> None:
 @click.option("--repair", is_flag=True, help="Fix what can be fixed.")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
 @click.pass_context
-@_guarded
+@guarded
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Check that the database, files and index agree.
 
@@ -497,7 +387,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """
     from library.check import check_library, repair_library
 
-    with _open_library(ctx) as library:
+    with open_library(ctx) as library:
         report = check_library(library)
         before = report
         if repair and not report.clean:
@@ -506,7 +396,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         data = report.to_json()
         if repair:
             data["repaired"] = before.to_json()
-        _emit_json(data)
+        emit_json(data)
     else:
         _print_check(before, "Found" if repair else "")
         if repair and not before.clean:
@@ -542,6 +432,17 @@ def _print_check(report: Any, prefix: str) -> None:
         click.echo(f"{prefix + ' ' if prefix else ''}{line}")
 
 
+def _register_commands() -> None:
+    """Add the commands that live in their own modules (notes, citations)."""
+    from tui import cli_cite, cli_notes
+
+    for command in (*cli_notes.COMMANDS, *cli_cite.COMMANDS):
+        cli.add_command(command)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Console entry point."""
     if os.environ.get("FOLIO_DEBUG"):
@@ -550,4 +451,4 @@ def main() -> None:
     try:
         cli()
     except Exception as exc:
-        _fail(f"internal error: {type(exc).__name__}: {exc} (set FOLIO_DEBUG=1 for details)")
+        fail(f"internal error: {type(exc).__name__}: {exc} (set FOLIO_DEBUG=1 for details)")

@@ -1,0 +1,133 @@
+"""What every `folio` command shares: opening the library, one-line errors, output helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from library.errors import FolioError
+
+if TYPE_CHECKING:
+    from library.store import Library
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line error on stderr and exit."""
+    click.echo(f"folio: {message}", err=True)
+    sys.exit(code)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Folio's errors (and other expected failures) into one line on stderr."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
+        try:
+            return command(*args, **kwargs)
+        except FolioError as exc:
+            fail(str(exc), exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`folio list | head`): stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
+        except sqlite3.OperationalError as exc:
+            fail(f"the library database refused the change: {exc}")
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{(exc.strerror or str(exc)).lower()}")
+        except KeyboardInterrupt:
+            fail("interrupted; everything committed before this point is kept", 130)
+
+    return run
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def open_library(ctx: click.Context, directory: str | None = None) -> Iterator[Library]:
+    """The library named by DIRECTORY, else --library / $FOLIO_LIBRARY / the default."""
+    from library.location import resolve_library_dir
+    from library.store import Library
+
+    library = Library(resolve_library_dir(directory or ctx.obj["library"]))
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+class Progress:
+    """Progress bars on stderr, one per stage; a new stage closes the bar of the last."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.label = ""
+        self.bar: Any = None
+
+    def reach(self, label: str, done: int, total: int) -> None:
+        """Show that `done` of `total` are through stage `label`."""
+        if not self.show:
+            return
+        if label != self.label:
+            self.close()
+            self.label = label
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        """Finish the current bar."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    flat = " ".join(text.split())
+    if width and len(flat) > width:
+        return flat[: width - 1] + "…"
+    return flat
+
+
+def echo_lines(lines: Iterator[str], chunk: int = 2000) -> int:
+    """Print lines in chunks (one write per line is most of a long listing's time)."""
+    buffer: list[str] = []
+    count = 0
+    for line in lines:
+        buffer.append(line)
+        count += 1
+        if len(buffer) >= chunk:
+            click.echo("\n".join(buffer))
+            buffer.clear()
+    if buffer:
+        click.echo("\n".join(buffer))
+    return count
+
+
+def stream_json_list(items: Iterator[Any]) -> int:
+    """Print a JSON list one item per line, so a long one is never all in memory."""
+    count = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal count
+        yield "["
+        for item in items:
+            text = json.dumps(item, ensure_ascii=False)
+            yield f",{text}" if count else text
+            count += 1
+        yield "]"
+
+    echo_lines(lines())
+    return count
