@@ -14,7 +14,7 @@ from library.errors import NotFound
 from library.extracted import METADATA_FIELDS, Extracted, FieldValue, Origin
 
 # Short ids: lowercase letters and digits without look-alikes (no 0/o, 1/l/i).
-_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 ID_LENGTH = 6
 
 
@@ -137,7 +137,7 @@ def articles_by_ids(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Artic
 def new_article_id(conn: sqlite3.Connection) -> str:
     """A random short id not used yet."""
     while True:
-        candidate = "".join(secrets.choice(_ID_ALPHABET) for _ in range(ID_LENGTH))
+        candidate = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
         if conn.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone() is None:
             return candidate
 
@@ -273,3 +273,25 @@ def delete_article(conn: sqlite3.Connection, article: Article) -> None:
     """Remove an article (inside the caller's transaction); the original file stays in files/."""
     conn.execute("DELETE FROM articles WHERE pk = ?", (article.pk,))
     enqueue_index(conn, article.id)
+
+
+def rename_citekey(conn: sqlite3.Connection, article: Article, new: str) -> Article:
+    """Give the article a new citation key the user chose; InvalidValue when the key is not
+    valid or another article has it (keys compare case-insensitively)."""
+    from library.citekeys import CITEKEY_PATTERN
+    from library.errors import InvalidValue
+
+    key = new.strip()
+    if not CITEKEY_PATTERN.match(key):
+        raise InvalidValue(
+            f"--citekey: '{new}' is not a valid key (a letter, then letters, digits or _ : . -)"
+        )
+    row = conn.execute("SELECT id FROM articles WHERE citekey = ?", (key,)).fetchone()
+    if row is not None and row["id"] != article.id:
+        raise InvalidValue(f"--citekey: '{key}' is already the key of {row['id']}")
+    conn.execute(
+        "UPDATE articles SET citekey = ?, modified_at = ?, rev = rev + 1 WHERE pk = ?",
+        (key, now_iso(), article.pk),
+    )
+    enqueue_index(conn, article.id)
+    return find_article_id(conn, article.id)  # type: ignore[return-value]

@@ -23,6 +23,9 @@ class CheckReport:
     orphans: list[str] = field(default_factory=list)
     dead_files: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
+    # Annotations whose article text changed since they were anchored (the notes package
+    # re-anchors them on its next use, or `folio check --repair`).
+    unanchored: int = 0
 
     @property
     def clean(self) -> bool:
@@ -31,7 +34,7 @@ class CheckReport:
             self.database == "ok"
             and self.index == "ok"
             and not (self.pending or self.missing or self.stale or self.orphans)
-            and not (self.dead_files or self.missing_files)
+            and not (self.dead_files or self.missing_files or self.unanchored)
         )
 
     def to_json(self) -> dict[str, object]:
@@ -52,6 +55,10 @@ def check_library(library: Library) -> CheckReport:
     report.pending = conn.execute("SELECT count(DISTINCT article_id) FROM index_queue").fetchone()[
         0
     ]
+    report.unanchored = conn.execute(
+        "SELECT count(*) FROM annotations AS n JOIN articles AS a ON a.pk = n.article_pk"
+        " WHERE n.exact IS NOT NULL AND n.anchored_on IS NOT a.text_sha256"
+    ).fetchone()[0]
     rows = conn.execute("SELECT id, rev, file_sha256, format FROM articles").fetchall()
     for row in rows:
         if (

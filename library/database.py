@@ -53,6 +53,49 @@ MIGRATIONS: list[str] = [
         article_id TEXT NOT NULL
     );
     """,
+    # 2: passage annotations and tags (the notes package owns the logic, the store the rows).
+    """
+    CREATE TABLE annotations (
+        pk          INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        article_pk  INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
+        -- The quote selector; exact IS NULL for a note on the whole article.
+        exact       TEXT,
+        prefix      TEXT NOT NULL DEFAULT '',
+        suffix      TEXT NOT NULL DEFAULT '',
+        -- The position selector: code points into the article text, half-open.
+        pos_start   INTEGER,
+        pos_end     INTEGER,
+        -- The article text the selectors were last anchored on: when the article's
+        -- text_sha256 differs, the annotation must be re-anchored.
+        anchored_on TEXT,
+        state       TEXT NOT NULL,
+        score       REAL,
+        locator     TEXT,
+        note        TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL,
+        modified_at TEXT NOT NULL
+    );
+    CREATE INDEX annotations_article ON annotations(article_pk);
+    -- key: the name case-folded, so `Taliban` and `taliban` are one tag.
+    CREATE TABLE tags (
+        pk   INTEGER PRIMARY KEY,
+        key  TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL
+    );
+    CREATE TABLE annotation_tags (
+        annotation_pk INTEGER NOT NULL REFERENCES annotations(pk) ON DELETE CASCADE,
+        tag_pk        INTEGER NOT NULL REFERENCES tags(pk) ON DELETE CASCADE,
+        PRIMARY KEY (annotation_pk, tag_pk)
+    ) WITHOUT ROWID;
+    CREATE INDEX annotation_tags_tag ON annotation_tags(tag_pk);
+    CREATE TABLE article_tags (
+        article_pk INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
+        tag_pk     INTEGER NOT NULL REFERENCES tags(pk) ON DELETE CASCADE,
+        PRIMARY KEY (article_pk, tag_pk)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_tags_tag ON article_tags(tag_pk);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -194,15 +194,8 @@ def _import_source(
     same_text = articles.article_where(conn, "text_sha256", text_sha)
     if same_text:
         return ImportResult(source.name, "present", same_text)
-    ext = f".{fmt}"
-    conn.execute(
-        "INSERT OR IGNORE INTO files(sha256, size, ext, added_at) VALUES (?, ?, ?, ?)",
-        (file_sha, len(data), ext, articles.now_iso()),
-    )
-    written = store_blob(library.files_dir, data, file_sha, ext, durable=False)
-    if written is not None:
-        new_files.append(written)
-    source_path = str(source.path.resolve()) if source.path is not None else None
+    _keep_original(conn, library, data, file_sha, fmt, new_files)
+    source_path = _source_path(source)
     url_field = extracted.fields.get("url")
     # A new version of an article imported before from the same path or URL updates it.
     known = articles.article_where(conn, "source_path", source_path) or articles.article_where(
@@ -214,3 +207,60 @@ def _import_source(
         return ImportResult(source.name, "updated", article)
     article = articles.insert_article(conn, extracted, version)
     return ImportResult(source.name, "added", article)
+
+
+def _keep_original(
+    conn: sqlite3.Connection,
+    library: Library,
+    data: bytes,
+    file_sha: str,
+    fmt: str,
+    new_files: list[Path],
+) -> None:
+    """Record the original file and write it to files/ (made durable by the caller, in one
+    batch, before its transaction commits)."""
+    ext = f".{fmt}"
+    conn.execute(
+        "INSERT OR IGNORE INTO files(sha256, size, ext, added_at) VALUES (?, ?, ?, ?)",
+        (file_sha, len(data), ext, articles.now_iso()),
+    )
+    written = store_blob(library.files_dir, data, file_sha, ext, durable=False)
+    if written is not None:
+        new_files.append(written)
+
+
+def _source_path(source: Source) -> str | None:
+    return str(source.path.resolve()) if source.path is not None else None
+
+
+def attach_source(library: Library, source: Source, ref: str) -> ImportResult:
+    """Make one file the text of an existing article (one imported from a .bib, say): the
+    re-import path, so the article keeps its id, citekey and the metadata the user typed."""
+    new_files: list[Path] = []
+    with transaction(library.conn) as conn:
+        target = articles.get_article(conn, ref)
+        fmt = format_for_name(source.path.name) if source.path is not None else None
+        if source.path is not None and fmt is None:
+            raise ImportRefused(
+                f"{source.name}: unsupported format '{source.path.suffix or source.path.name}' "
+                f"(Folio reads {SUPPORTED_LIST})"
+            )
+        data = _read(library, source)
+        fmt = fmt or sniff_format(data)
+        file_sha = sha256_of(data)
+        extracted = extract(data, fmt, source.name)
+        text_sha = sha256_of(extracted.text.encode("utf-8"))
+        for column, value in (("file_sha256", file_sha), ("text_sha256", text_sha)):
+            owner = articles.article_where(conn, column, value)
+            if owner is not None and owner.id != target.id:
+                raise ImportRefused(
+                    f"{source.name}: already in the library as {owner.id} [{owner.citekey}]"
+                )
+        if target.file_sha256 == file_sha:
+            return ImportResult(source.name, "present", target)
+        _keep_original(conn, library, data, file_sha, fmt, new_files)
+        version = articles.SourceVersion(text_sha, fmt, _source_path(source), file_sha)
+        article = articles.replace_content(conn, target, extracted, version)
+        make_durable(new_files)
+    library.ensure_index()
+    return ImportResult(source.name, "updated", article)

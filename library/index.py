@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import sqlite3
@@ -11,14 +10,14 @@ import struct
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from library.errors import LibraryError
-from library.index_schema import INDEX_SCHEMA_VERSION, build_schema, tag_terms
+from library.index_documents import documents_for
+from library.index_schema import INDEX_SCHEMA_VERSION, build_schema
 
 _MARKER = "folio-index-version"
 # What reading truncated or corrupt index files raises, besides the opening checks.
@@ -33,40 +32,6 @@ class IndexDamaged(LibraryError):
 Progress = Callable[[int, int], None]
 _BATCH = 500
 _PARALLEL_FROM = 1000
-
-
-def parse_iso_date(value: str | None) -> datetime | None:
-    """`YYYY[-MM[-DD]]` as a datetime at the start of that period, or None."""
-    if not value:
-        return None
-    try:
-        year, month, day = ([int(part) for part in value.split("-")[:3]] + [1, 1])[:3]
-        return datetime(year, month, day)
-    except ValueError:
-        return None
-
-
-def document_for(row: sqlite3.Row, tags: Iterable[str] = ()) -> dict[str, Any]:
-    """The Whoosh document for an article row (columns as in the `articles` table)."""
-    doc: dict[str, Any] = {"id": row["id"], "citekey": row["citekey"], "rev": row["rev"]}
-    for name in ("title", "site", "type"):
-        if row[name]:
-            doc[name] = row[name]
-    if row["subtitle"]:
-        doc["title"] = f"{doc.get('title', '')}\n{row['subtitle']}"
-    if row["republished_by"]:
-        doc["site"] = f"{doc.get('site', '')}\n{row['republished_by']}"
-    authors = json.loads(row["authors"])
-    if authors:
-        doc["authors"] = "\n".join(authors)
-    when = parse_iso_date(row["date"])
-    if when:
-        doc["date"] = when
-    terms = tag_terms(tags)
-    if terms:
-        doc["tags"] = ",".join(terms)
-    doc["body"] = row["text"]
-    return doc
 
 
 class SearchIndex:
@@ -225,7 +190,11 @@ class SearchIndex:
         """Every indexed article id with the revision it was indexed at."""
         searcher = self.searcher()
         try:
-            return {fields["id"]: fields.get("rev", 0) for fields in searcher.all_stored_fields()}
+            return {
+                fields["id"]: fields.get("rev", 0)
+                for fields in searcher.all_stored_fields()
+                if "id" in fields  # annotations' documents go with their article's
+            }
         except READ_ERRORS as exc:
             raise self.damaged(exc) from None
 
@@ -277,8 +246,9 @@ def _write_articles(
             if replace:
                 for article_id in chunk:
                     writer.delete_by_term("id", article_id)
-            for row, tags in _rows_with_tags(conn, chunk):
-                writer.add_document(**document_for(row, tags))
+                    writer.delete_by_term("article", article_id)
+            for document in documents_for(conn, chunk):
+                writer.add_document(**document)
             if progress:
                 progress(min(done * _BATCH, len(ids)), len(ids))
         # Two writer processes leave two segments, which search well enough; merging them
@@ -313,12 +283,3 @@ def _has_toc(index_dir: Path) -> bool:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _rows_with_tags(
-    conn: sqlite3.Connection, ids: list[str]
-) -> Iterator[tuple[sqlite3.Row, list[str]]]:
-    """Article rows for these ids with their tags (none until passage notes add them)."""
-    marks = ",".join("?" * len(ids))
-    for row in conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids):
-        yield row, []

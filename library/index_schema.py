@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 # Bump when the schema or analysis changes: a mismatching index is rebuilt from the database.
-INDEX_SCHEMA_VERSION = 2
+INDEX_SCHEMA_VERSION = 3
 
 # A word: letters/digits, with inner dots kept ("U.S.", "3.11"). An explicit expression,
 # because the default one keeps `*` inside words (Markdown `*very*` would not match "very").
@@ -28,6 +28,9 @@ def fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
+
+# The `kind` of an annotation's document (articles' documents have none).
+NOTE_KIND = "note"
 
 # Fields searched when a query names none, with their weights.
 DEFAULT_FIELDS: dict[str, float] = {
@@ -80,6 +83,10 @@ def build_schema() -> Any:
         tags=KEYWORD(lowercase=True, commas=True, scorable=True),
         notes=TEXT(analyzer=analyzer),
         body=TEXT(analyzer=analyzer),
+        # Annotation documents: kind = NOTE_KIND, their own id and their article's id.
+        kind=ID,
+        nid=ID(stored=True, unique=True),
+        article=ID(stored=True),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from library.articles import articles_by_ids
 from library.errors import QueryError
 from library.index import READ_ERRORS
-from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, QUERY_FIELDS
+from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, NOTE_KIND, QUERY_FIELDS
 from library.query_rewrite import highlight_words, rewrite_query
 from library.snippets import Snippet, make_snippets
 from library.store import Library
@@ -138,25 +138,46 @@ def _walk(query: Any) -> list[Any]:
     return nodes
 
 
-def search(
-    library: Library, query: str, *, limit: int = 10, sort: str = "score", snippets: int = 2
-) -> SearchResult:
-    """Run `query` and return ranked hits with snippets cut from the stored text."""
+@dataclass
+class Matches:
+    """Index documents that matched a query, best first, and how to highlight them."""
+
+    documents: list[tuple[dict[str, Any], float]]
+    words: frozenset[str]
+    suggestion: str | None = None
+
+
+def match_documents(
+    library: Library, query: str, *, limit: int | None, sort: str = "score", notes: bool = False
+) -> Matches:
+    """Run `query` against the articles' documents, or (`notes`) the annotations' ones."""
+    from whoosh.query import Term
+
     if sort not in SORTS:
         raise QueryError(f"invalid sort '{sort}' (choose from {', '.join(SORTS)})")
     library.ensure_index()
     searcher = library.index.searcher()
     parsed = parse_query(query, searcher.schema)
     runnable = rewrite_query(parsed, searcher.reader())
+    notes_only = Term("kind", NOTE_KIND)
     options: dict[str, Any] = {"limit": limit}
+    options["filter" if notes else "mask"] = notes_only
     if sort == "date":
         options.update(sortedby="date", reverse=True)
     try:
-        found = [(hit["id"], hit.score or 0.0) for hit in searcher.search(runnable, **options)]
+        found = [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **options)]
     except READ_ERRORS as exc:
         raise library.index.damaged(exc) from None
     suggestion = _suggest(searcher, parsed, query) if not found else None
-    words = highlight_words(runnable)
+    return Matches(found, frozenset(highlight_words(runnable)), suggestion)
+
+
+def search(
+    library: Library, query: str, *, limit: int = 10, sort: str = "score", snippets: int = 2
+) -> SearchResult:
+    """Run `query` and return ranked hits with snippets cut from the stored text."""
+    matches = match_documents(library, query, limit=limit, sort=sort)
+    found = [(fields["id"], score) for fields, score in matches.documents]
     stored = articles_by_ids(library.conn, [article_id for article_id, _ in found])
     hits = []
     for article_id, score in found:
@@ -172,10 +193,10 @@ def search(
                 date=article.date,
                 site=article.site,
                 score=score,
-                snippets=make_snippets(article.text, words, snippets) if snippets else [],
+                snippets=make_snippets(article.text, matches.words, snippets) if snippets else [],
             )
         )
-    return SearchResult(hits, suggestion)
+    return SearchResult(hits, matches.suggestion)
 
 
 def _suggest(searcher: Any, parsed: Any, query: str) -> str | None:

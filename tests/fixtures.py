@@ -34,3 +34,21 @@ Some pages contain text like [/] or [@click=app.quit] or \x1b[31mred\x1b[0m esca
 
 Folio must keep all of it as plain data and never let it drive a terminal.
 """
+
+# An interview with curly quotes, a dash, a repeated phrase and a look-alike sentence.
+INTERVIEW = """Harbour Pilots Warn of a Busy Winter
+
+By Leena Virtanen
+
+October 12, 2024
+
+The harbour pilots’ union met on Tuesday to discuss the coming season.
+
+“We are proud ‘river foxes’ and we know every sandbank,” said the union’s chair, Piet A. Vos — who has guided ships for thirty years.
+
+Vos added that the new dredging schedule was “a gamble with the tides.” He repeated it twice: the schedule is a gamble with the tides.
+
+A younger pilot disagreed: “We are clever river foxes, and the sandbanks know us too.”
+
+The port authority said it would publish the dredging schedule in November.
+"""

@@ -11,6 +11,7 @@ import click
 
 from tui.cli_common import (
     Progress,
+    confirm_deletion,
     echo_lines,
     emit_json,
     fail,
@@ -19,9 +20,11 @@ from tui.cli_common import (
     open_library,
     stream_json_list,
 )
+from tui.cli_notes import describe_reanchoring
 
 if TYPE_CHECKING:
     from library.articles import Article
+    from library.store import Library
 
 SORT_CHOICES = ("added", "date", "title")
 
@@ -41,7 +44,31 @@ def cli(ctx: click.Context, library_dir: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["library"] = library_dir
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        _run_tui(library_dir)
+
+
+def _run_tui(library_dir: str | None) -> None:
+    """Open the full-screen app; Textual is imported here only, never by other commands."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail("the notebook needs a terminal; see `folio --help` for the commands", 2)
+    from library.errors import FolioError
+
+    try:
+        from tui.app import FolioApp
+
+        app = FolioApp(library_dir)
+        app.run()
+    except FolioError as exc:
+        fail(str(exc), exc.exit_code)
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+@cli.command()
+@click.pass_context
+def tui(ctx: click.Context) -> None:
+    """Open the full-screen notebook (the same as `folio` with no command)."""
+    _run_tui(ctx.obj["library"])
 
 
 @cli.command()
@@ -66,6 +93,7 @@ def init(ctx: click.Context, directory: str | None) -> None:
     metavar="MB",
     help="Refuse files larger than this (default 100, or $FOLIO_MAX_FILE_MB).",
 )
+@click.option("--to", "to_ref", metavar="REF", help="Make one file the text of article REF.")
 @click.pass_context
 @guarded
 def add(
@@ -75,14 +103,19 @@ def add(
     as_json: bool,
     quiet: bool,
     max_size: float | None,
+    to_ref: str | None,
 ) -> None:
     """Import files and folders (recursive); `-` reads stdin.
 
     Reads .txt, .md, .html/.htm and .pdf. Adding the same content again changes nothing;
     a changed version of a file added before (same path or URL) updates its article.
+    With --to REF, one file becomes the text of an existing article (say one from a .bib).
     """
     from library.importing import collect_sources, import_sources
 
+    if to_ref is not None:
+        _attach(ctx, paths, to_ref, as_json, max_size)
+        return
     sources, failures, skipped = collect_sources(paths, glob)
     results = list(failures)
     with open_library(ctx) as library:
@@ -101,6 +134,7 @@ def add(
             )
         finally:
             progress.close()
+        reanchored = _reanchor_notes(library, results)
     if as_json:
         for result in results:
             click.echo(json.dumps(_result_json(result), ensure_ascii=False))
@@ -110,8 +144,43 @@ def add(
                 click.echo(f"folio: {result.error}", err=True)
         if not quiet:
             _print_import_summary(results, skipped, single=len(paths) == 1 and len(results) == 1)
+            if reanchored:
+                click.echo(describe_reanchoring(reanchored))
     if any(result.status == "failed" for result in results):
         sys.exit(1)
+
+
+def _attach(
+    ctx: click.Context, paths: tuple[str, ...], ref: str, as_json: bool, max_size: float | None
+) -> None:
+    """`add FILE --to REF`: one file only, never a folder."""
+    from library.importing import attach_source, collect_sources
+
+    if len(paths) != 1 or os.path.isdir(paths[0]):
+        fail("--to takes exactly one file (not a folder or several paths)", 2)
+    sources, failures, _ = collect_sources(paths)
+    if failures:
+        fail(str(failures[0].error))
+    with open_library(ctx) as library:
+        if max_size:
+            library.max_file_bytes = int(max_size * 1024 * 1024)
+        result = attach_source(library, sources[0], ref)
+        _reanchor_notes(library, [result])
+    if as_json:
+        click.echo(json.dumps(_result_json(result), ensure_ascii=False))
+        return
+    verb = "Already the text of" if result.status == "present" else "Attached to"
+    article = result.article
+    click.echo(f"{verb} {article.id} [{article.citekey}] {one_line(article.display_title)}")
+
+
+def _reanchor_notes(library: Library, results: list[Any]) -> list[Any]:
+    """Move the notes of articles whose text an import changed onto their new text."""
+    from notes.reanchoring import reanchor_stale
+
+    if not any(result.status == "updated" for result in results):
+        return []
+    return reanchor_stale(library)
 
 
 def _result_json(result: Any) -> dict[str, Any]:
@@ -249,16 +318,22 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
 @click.option("--url")
 @click.option("--language")
 @click.option("--type", "type_")
+@click.option("--citekey", metavar="KEY", help="Rename the citation key (must be free).")
 @click.pass_context
 @guarded
 def edit(
-    ctx: click.Context, ref: str, authors: tuple[str, ...], type_: str | None, **fields: str | None
+    ctx: click.Context,
+    ref: str,
+    authors: tuple[str, ...],
+    type_: str | None,
+    citekey: str | None,
+    **fields: str | None,
 ) -> None:
     """Correct an article's metadata.
 
     With no options, opens the metadata as TOML in $EDITOR. An empty value clears a field.
     """
-    from library.articles import get_article, update_metadata
+    from library.articles import get_article, rename_citekey, update_metadata
     from library.metadata import changes_from_toml, check_changes, to_toml
 
     raw: dict[str, object] = {name: value for name, value in fields.items() if value is not None}
@@ -268,7 +343,7 @@ def edit(
         raw["type"] = type_
     with open_library(ctx) as library:
         article = get_article(library.conn, ref)
-        if raw:
+        if raw or citekey is not None:
             changes = check_changes(raw)
         else:
             edited = click.edit(to_toml(article), extension=".toml", require_save=True)
@@ -276,12 +351,17 @@ def edit(
                 click.echo("No changes.")
                 return
             changes = changes_from_toml(article, edited)
-        if not changes:
+        if not changes and citekey is None:
             click.echo("No changes.")
             return
         with library.write() as conn:
-            article = update_metadata(conn, get_article(conn, ref), changes)
-    click.echo(f"Updated {article.id} [{article.citekey}]: {', '.join(changes)}")
+            article = get_article(conn, ref)
+            if changes:
+                article = update_metadata(conn, article, changes)
+            if citekey is not None:
+                article = rename_citekey(conn, article, citekey)
+    changed = [*changes, *(["citekey"] if citekey is not None else [])]
+    click.echo(f"Updated {article.id} [{article.citekey}]: {', '.join(changed)}")
 
 
 @cli.command()
@@ -295,16 +375,16 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
     The original files stay in the library's files/ folder.
     """
     from library.articles import delete_article, get_article
+    from notes.annotations import count_annotations
 
     with open_library(ctx) as library:
         targets = [get_article(library.conn, ref) for ref in refs]
         unique = {article.id: article for article in targets}
         for article in unique.values():
             click.echo(f"{article.id} [{article.citekey}] {one_line(article.display_title, 70)}")
-        if not yes:
-            if not sys.stdin.isatty():
-                fail("refusing to delete without confirmation: pass --yes")
-            click.confirm(f"Delete {len(unique)} article(s)?", abort=True, err=True)
+        notes = sum(count_annotations(library.conn, article.pk) for article in unique.values())
+        written = f" and the {notes} note(s) on them" if notes else ""
+        confirm_deletion(f"Delete {len(unique)} article(s){written}?", yes)
         with library.write() as conn:
             for article in unique.values():
                 delete_article(conn, article)
@@ -316,10 +396,11 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
+@click.option("--notes", is_flag=True, help="Find annotations (passages and notes), not articles.")
 @click.pass_context
 @guarded
 def search(
-    ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool
+    ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool, notes: bool
 ) -> None:
     """Full-text search of the library.
 
@@ -332,6 +413,9 @@ def search(
     from library.search import search as run_search
 
     text = " ".join(query)
+    if notes:
+        _search_notes(ctx, text, limit, as_json)
+        return
     with open_library(ctx) as library:
         result = run_search(library, text, limit=limit, sort=sort)
     if result.suggestion:
@@ -353,16 +437,45 @@ def search(
             click.echo(f"    …{_highlight(snippet, color)}…")
 
 
+def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> None:
+    """`search --notes`: ranked annotations, each with its article."""
+    from notes.search import search_notes
+
+    with open_library(ctx) as library:
+        hits = search_notes(library, text, limit=limit)
+    if as_json:
+        emit_json([hit.to_json() for hit in hits])
+        return
+    if not hits:
+        click.echo("No matching notes.", err=True)
+    color = sys.stdout.isatty()
+    for hit in hits:
+        found = hit.annotation
+        where = found.locator or ("whole article" if found.exact is None else "orphan")
+        click.echo(
+            f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {where}  "
+            f"{click.style(one_line(found.article_title or '(untitled)', 70), bold=True)}"
+        )
+        if found.exact is not None:
+            click.echo(f"    “{_mark(found.exact, hit.quote_highlights, color)}”")
+        if found.note:
+            click.echo(f"    {_mark(found.note, hit.note_highlights, color)}")
+
+
+def _mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    """`text` on one line with `spans` (offsets into `text`) emphasised on a terminal."""
+    out, position = [], 0
+    for start, end in spans if color else ():
+        out.extend([text[position:start], click.style(text[start:end], fg="yellow", bold=True)])
+        position = end
+    out.append(text[position:])
+    return one_line("".join(out))
+
+
 def _highlight(snippet: Any, color: bool) -> str:
     """The snippet with matched words emphasised (plain when not on a terminal)."""
-    out, position = [], snippet.start
-    for start, end in snippet.highlights:
-        out.append(snippet.text[position - snippet.start : start - snippet.start])
-        word = snippet.text[start - snippet.start : end - snippet.start]
-        out.append(click.style(word, fg="yellow", bold=True) if color else word)
-        position = end
-    out.append(snippet.text[position - snippet.start :])
-    return "".join(out)
+    spans = [(start - snippet.start, end - snippet.start) for start, end in snippet.highlights]
+    return _mark(snippet.text, spans, color)
 
 
 @cli.command()
@@ -386,12 +499,14 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     Exit status 1 when something is wrong; --repair brings the index back in step.
     """
     from library.check import check_library, repair_library
+    from notes.reanchoring import reanchor_stale
 
     with open_library(ctx) as library:
         report = check_library(library)
         before = report
         if repair and not report.clean:
-            report = repair_library(library, report)
+            reanchor_stale(library)
+            report = repair_library(library, check_library(library))
     if as_json:
         data = report.to_json()
         if repair:
@@ -423,6 +538,7 @@ def _print_check(report: Any, prefix: str) -> None:
         ("in the index but not the library", report.orphans),
         ("dead index writer files", report.dead_files),
         ("articles whose original file is missing", report.missing_files),
+        ("notes to re-anchor on changed article text", report.unanchored),
     ):
         count = items if isinstance(items, int) else len(items)
         if count:

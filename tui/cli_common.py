@@ -131,3 +131,28 @@ def stream_json_list(items: Iterator[Any]) -> int:
 
     echo_lines(lines())
     return count
+
+
+def confirm_deletion(question: str, yes: bool) -> None:
+    """Ask before deleting what a user wrote; without a terminal to ask on, insist on --yes."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        fail("refusing to delete without confirmation: pass --yes")
+    click.confirm(question, abort=True, err=True)
+
+
+def read_text_option(text: str | None, path: str | None, what: str) -> str | None:
+    """A text given inline or as a file (`-` = stdin); None when neither was given."""
+    if text is not None and path is not None:
+        fail(f"give the {what} inline or as a file, not both", 2)
+    if path is None:
+        return text
+    if path == "-":
+        return sys.stdin.read()
+    with open(path, encoding="utf-8") as handle:
+        try:
+            return handle.read()
+        except UnicodeDecodeError:
+            fail(f"{path}: the {what} file is not UTF-8 text", 2)
+    return None

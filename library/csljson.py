@@ -1,0 +1,80 @@
+"""Articles as CSL-JSON items, the bibliography format pandoc's citeproc reads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from library.articles import Article
+from library.bibentries import access_date, checked_url, is_organisation, person_name_parts
+
+_WORD = re.compile(r"\S+")
+_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
+
+
+def protect_case(title: str) -> str:
+    """The title with every run of words that hold a capital after the first character
+    wrapped in `<span class="nocase">`, so sentence-case styles do not lowercase them."""
+    words = _WORD.findall(" ".join(title.split()))
+    out: list[str] = []
+    run: list[str] = []
+    for position, word in enumerate(words):
+        # The first word keeps its capital in sentence case; only later ones need help.
+        capital = any(ch.isupper() for ch in (word[1:] if position == 0 else word))
+        if capital:
+            run.append(word)
+            continue
+        if run:
+            out.append(f'<span class="nocase">{" ".join(run)}</span>')
+            run = []
+        out.append(word)
+    if run:
+        out.append(f'<span class="nocase">{" ".join(run)}</span>')
+    return " ".join(out)
+
+
+def csl_name(name: str) -> dict[str, str]:
+    """One author as a CSL name: family/given for a person, literal for an organisation."""
+    if is_organisation(name):
+        return {"literal": name}
+    first, von, last, jr = person_name_parts(name)
+    parsed = {"family": last, "given": first, "non-dropping-particle": von, "suffix": jr}
+    return {part: value for part, value in parsed.items() if value}
+
+
+def csl_date(iso: str) -> dict[str, list[list[int]]]:
+    """A `YYYY[-MM[-DD]]` date as CSL date-parts."""
+    return {"date-parts": [[int(part) for part in iso.split("-")]]}
+
+
+def csl_item(article: Article) -> dict[str, Any]:
+    """The article as one CSL-JSON item (type names are CSL's already)."""
+    url = checked_url(article)
+    item: dict[str, Any] = {"id": article.citekey, "type": article.type or "webpage"}
+    title = article.title or ""
+    if article.subtitle:
+        title = f"{title}: {article.subtitle}" if title else article.subtitle
+    if title:
+        item["title"] = protect_case(title)
+    if article.authors:
+        item["author"] = [csl_name(name) for name in article.authors]
+    if article.site:
+        item["container-title"] = article.site
+    if article.date:
+        item["issued"] = csl_date(article.date)
+    if url:
+        item["URL"] = url
+        item["accessed"] = csl_date(access_date(article))
+        doi = _DOI_URL.match(url)
+        if doi:
+            item["DOI"] = doi.group(1)
+    if article.language:
+        item["language"] = article.language
+    if article.republished_by:
+        item["note"] = f"Republished by {article.republished_by}"
+    return item
+
+
+def csl_items(articles: list[Article]) -> list[dict[str, Any]]:
+    """CSL-JSON items for these articles, in order."""
+    return [csl_item(article) for article in articles]

@@ -1,0 +1,71 @@
+"""Exporting a selection of articles as BibLaTeX, BibTeX or CSL-JSON text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from library.articles import Article, articles_by_ids, get_article, iter_articles
+from library.bibentries import BibEntry, EncodingProblem, article_entry, render_entries
+from library.errors import InvalidValue, NotFound
+from library.store import Library
+
+EXPORT_FORMATS = ("biblatex", "bibtex", "csl-json")
+
+
+def select_articles(
+    library: Library,
+    refs: tuple[str, ...] = (),
+    query: str | None = None,
+    tag: str | None = None,
+    everything: bool = False,
+    tagged: Callable[[object, str], list[str]] | None = None,
+) -> list[Article]:
+    """The articles named by exactly one selector (REFs, a query, a tag or all), in
+    citekey order. An unknown REF or an empty selection is an error."""
+    chosen = [bool(refs), query is not None, tag is not None, everything]
+    if sum(chosen) != 1:
+        raise InvalidValue("choose what to export: REF..., --query Q, --tag T or --all (one of)")
+    conn = library.conn
+    if refs:
+        found = [get_article(conn, ref) for ref in refs]
+    elif everything:
+        found = list(iter_articles(conn))
+    elif query is not None:
+        from library.search import search
+
+        hits = search(library, query, limit=None, snippets=0).hits  # type: ignore[arg-type]
+        found = list(articles_by_ids(conn, [hit.id for hit in hits]).values())
+    else:
+        assert tagged is not None and tag is not None
+        found = list(articles_by_ids(conn, list(tagged(conn, tag))).values())
+    unique = {article.id: article for article in found}
+    if not unique:
+        what = f"query '{query}'" if query is not None else f"tag '{tag}'" if tag else "library"
+        raise NotFound(f"nothing to export: the {what} selects no articles")
+    return sorted(unique.values(), key=lambda article: article.citekey.lower())
+
+
+@dataclass
+class Exported:
+    """The text of an export, the entries behind it and what the ASCII flavour lost."""
+
+    text: str
+    count: int
+    entries: list[BibEntry] = field(default_factory=list)
+    problems: list[EncodingProblem] = field(default_factory=list)
+
+
+def export_articles(articles: list[Article], fmt: str) -> Exported:
+    """`articles` as the text of a .bib file (biblatex, bibtex) or a CSL-JSON list."""
+    if fmt == "csl-json":
+        from library.csljson import csl_items
+
+        items = csl_items(articles)
+        return Exported(json.dumps(items, ensure_ascii=False, indent=2) + "\n", len(items))
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidValue(f"unknown format '{fmt}' (choose from {', '.join(EXPORT_FORMATS)})")
+    entries = [article_entry(article, fmt) for article in articles]
+    problems = [problem for entry in entries for problem in entry.problems]
+    return Exported(render_entries(entries), len(entries), entries, problems)

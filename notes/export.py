@@ -1,0 +1,84 @@
+"""Notes out of Folio: Markdown to paste into a draft, JSON that `import-notes` reads back."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from itertools import groupby
+
+from library.citing import format_citation
+from notes.annotations import Annotation
+from notes.tags import tags_of
+
+# The version of the notes JSON format; `import-notes` refuses files from a newer one.
+NOTES_JSON_VERSION = 1
+NOTES_JSON_KEY = "folio_notes"
+
+
+def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[str, object]:
+    """The annotations as a versioned JSON document, with their articles' own tags."""
+    article_tags = []
+    for article_id, _group in groupby(annotations, key=lambda note: note.article_id):
+        row = conn.execute(
+            "SELECT pk, citekey, text_sha256 FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        tags = tags_of(conn, "article", row["pk"]) if row else []
+        if tags:
+            article_tags.append(
+                {
+                    "article": {
+                        "id": article_id,
+                        "citekey": row["citekey"],
+                        "text_sha256": row["text_sha256"],
+                    },
+                    "tags": tags,
+                }
+            )
+    return {
+        NOTES_JSON_KEY: NOTES_JSON_VERSION,
+        "annotations": [note.to_json() for note in annotations],
+        "article_tags": article_tags,
+    }
+
+
+def notes_markdown(annotations: Iterable[Annotation]) -> str:
+    """One section per article (title and citekey); each passage as a blockquote followed
+    by its note, tags and a pandoc citation with the locator."""
+    sections = []
+    for _article_id, group in groupby(annotations, key=lambda note: note.article_id):
+        notes = list(group)
+        first = notes[0]
+        lines = [f"## {_inline(first.article_title or '(untitled)')} [@{first.citekey}]", ""]
+        placed = [note for note in notes if not note.is_orphan]
+        orphans = [note for note in notes if note.is_orphan]
+        for note in placed:
+            lines.extend(_annotation_markdown(note))
+        if orphans:
+            lines.extend(["### Orphaned notes (their passage is no longer in the text)", ""])
+            for note in orphans:
+                lines.extend(_annotation_markdown(note))
+        sections.append("\n".join(lines).rstrip() + "\n")
+    return "\n".join(sections)
+
+
+def _annotation_markdown(note: Annotation) -> list[str]:
+    lines: list[str] = []
+    if note.exact is not None:
+        lines.extend(f"> {line}".rstrip() for line in note.exact.splitlines())
+        lines.append("")
+    if note.note.strip():
+        lines.extend([note.note.strip(), ""])
+    trailer = []
+    if note.tags:
+        trailer.append("Tags: " + ", ".join(f"`{tag}`" for tag in note.tags))
+    locator = None if note.is_orphan else note.locator
+    trailer.append(format_citation([note.citekey], "pandoc", locator))
+    if note.state == "fuzzy":
+        trailer.append("(passage moved when the text changed: check it)")
+    lines.extend([" · ".join(trailer), ""])
+    return lines
+
+
+def _inline(text: str) -> str:
+    """A title on one Markdown line."""
+    return " ".join(text.split())

@@ -1,0 +1,56 @@
+"""`folio search --notes`: the annotations themselves, ranked, each with its article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from library.errors import NotFound
+from library.search import match_documents
+from library.snippets import find_matches
+from library.store import Library
+from notes.annotations import Annotation, get_annotation
+from notes.reanchoring import reanchor_stale
+
+
+@dataclass
+class NoteHit:
+    """An annotation that matched, with where the query's words are in its quote and note."""
+
+    annotation: Annotation
+    score: float
+    quote_highlights: list[tuple[int, int]]
+    note_highlights: list[tuple[int, int]]
+
+    def to_json(self) -> dict[str, object]:
+        """The hit as plain JSON data."""
+        return {
+            **self.annotation.to_json(),
+            "score": round(self.score, 4),
+            "quote_highlights": [list(span) for span in self.quote_highlights],
+            "note_highlights": [list(span) for span in self.note_highlights],
+        }
+
+
+def search_notes(library: Library, query: str, *, limit: int = 10) -> list[NoteHit]:
+    """Annotations matching `query` (same syntax as article search), best first."""
+    reanchor_stale(library)
+    matches = match_documents(library, query, limit=limit, notes=True)
+    hits = []
+    for fields, score in matches.documents:
+        try:
+            annotation = get_annotation(library.conn, fields["nid"])
+        except NotFound:  # deleted since the index was read; the outbox will catch up
+            continue
+        hits.append(
+            NoteHit(
+                annotation,
+                score,
+                _spans(annotation.exact or "", matches.words),
+                _spans(annotation.note, matches.words),
+            )
+        )
+    return hits
+
+
+def _spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    return [(start, end) for start, end, _ in find_matches(text, words)]
