@@ -19,11 +19,11 @@ from notes.anchoring import (
     closest_passages,
     context_of,
     find_quote,
-    normalise_quote,
     reanchor,
     reanchor_all,
     selector_at,
 )
+from notes.normalised_text import normalise_quote
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"

@@ -200,3 +200,12 @@ def test_quote_prints_the_passage_with_its_citation(folio: Folio, article: dict)
     )
     whole = _note(folio, article["id"], "-m", "general")
     assert folio("quote", whole["id"]).exit_code == 2
+
+
+def test_show_lists_an_articles_tags_and_note_count(folio: Folio, article: dict) -> None:
+    _note(folio, article["id"], "-q", PROUD, "-m", "one")
+    folio("tag", "add", article["id"], "ports", "pilots")
+    shown = folio.json("show", article["id"])
+    assert shown["tags"] == ["pilots", "ports"] and shown["notes"] == 1  # type: ignore[index]
+    plain = folio("show", article["id"]).stdout
+    assert "pilots, ports" in plain and "1 (folio notes" in plain

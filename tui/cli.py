@@ -270,10 +270,15 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     from library.extracted import METADATA_FIELDS
     from library.paragraphs import paragraph_spans
 
+    from notes.annotations import count_annotations
+    from notes.tags import tags_of
+
     with open_library(ctx) as library:
         article = get_article(library.conn, ref)
+        tags = tags_of(library.conn, "article", article.pk)
+        notes = count_annotations(library.conn, article.pk)
     if as_json:
-        emit_json(_article_json(article, with_text=True))
+        emit_json({**_article_json(article, with_text=True), "tags": tags, "notes": notes})
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
@@ -296,6 +301,10 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
             f"{len(article.text.split())} words, {paragraphs} paragraphs{pages} ({article.format})",
         )
     )
+    if tags:
+        rows.append(("tags", ", ".join(tags)))
+    if notes:
+        rows.append(("notes", f"{notes} (folio notes {article.id})"))
     rows.append(("added", article.added_at))
     if article.source_path:
         rows.append(("source", article.source_path))
