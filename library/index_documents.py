@@ -76,9 +76,9 @@ def documents_for(conn: sqlite3.Connection, ids: list[str]) -> Iterator[dict[str
     marks = ",".join("?" * len(ids))
     articles = conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids).fetchall()
     pks = [row["pk"] for row in articles]
-    article_tags = _tags_by(conn, "article_tags", "article_pk", pks)
+    article_tags = tags_by_owner(conn, "article_tags", "article_pk", pks)
     annotations = _annotations_by_article(conn, pks)
-    note_tags = _tags_by(
+    note_tags = tags_by_owner(
         conn,
         "annotation_tags",
         "annotation_pk",
@@ -110,16 +110,19 @@ def _annotations_by_article(
     return found
 
 
-def _tags_by(
+def tags_by_owner(
     conn: sqlite3.Connection, table: str, key: str, pks: list[int]
 ) -> dict[int, list[str]]:
+    """Tag names (sorted as tags compare) by owner pk, from `article_tags` or
+    `annotation_tags`: one query per 900 owners, not one per owner."""
     found: dict[int, list[str]] = defaultdict(list)
-    if pks:
-        marks = ",".join("?" * len(pks))
+    for start in range(0, len(pks), 900):
+        chunk = pks[start : start + 900]
+        marks = ",".join("?" * len(chunk))
         for owner, name in conn.execute(
             f"SELECT link.{key}, tags.name FROM {table} AS link JOIN tags ON tags.pk = link.tag_pk"
-            f" WHERE link.{key} IN ({marks})",
-            pks,
+            f" WHERE link.{key} IN ({marks}) ORDER BY tags.key",
+            chunk,
         ):
             found[owner].append(name)
     return found

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from library.articles import ID_ALPHABET, Article, get_article, now_iso
 from library.errors import FolioError, InvalidValue, NotFound
+from library.index_documents import tags_by_owner
 from library.paragraphs import paragraph_spans
 from notes import anchoring
 from notes.changes import article_changed
-from notes.tags import drop_unused_tags, link_tags, normalize_tags, tags_of
+from notes.tags import drop_unused_tags, link_tags, normalize_tags
 
 # Anchor states: the first four come from re-anchoring; "article" is a note with no passage.
 STATES = ("anchored", "moved", "fuzzy", "orphan", "article")
@@ -113,8 +114,9 @@ _ORDER = " ORDER BY a.pk, n.state = 'orphan', n.pos_start IS NOT NULL, n.pos_sta
 
 def _from_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Annotation]:
     notes = [Annotation(**dict(row)) for row in rows]
+    tags = tags_by_owner(conn, "annotation_tags", "annotation_pk", [note.pk for note in notes])
     for note in notes:
-        note.tags = tags_of(conn, "annotation", note.pk)
+        note.tags = tags.get(note.pk, [])
     return notes
 
 
