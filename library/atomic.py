@@ -18,7 +18,10 @@ def write_atomically(path: Path, data: bytes, *, backup: bool = False) -> Path |
     if backup and path.exists():
         saved = path.with_name(path.name + ".bak")
         shutil.copy2(path, saved)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # name the file the user asked for, not our temporary one
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

@@ -95,12 +95,11 @@ def read_bib_file(path: Path) -> ReadBib:
 
 def read_bib_text(text: str, name: str = "<bib>") -> ReadBib:
     """Parse .bib text into records mapped to Folio's fields, and per-block problems."""
-    import bibtexparser
     from bibtexparser import middlewares
 
-    from library.bibmerge import failed_block_messages
+    from library.bibmerge import failed_block_messages, parse_bib
 
-    parsed = bibtexparser.parse_string(
+    parsed = parse_bib(
         text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
     )
     problems = [f"{name}:{message}" for message in failed_block_messages(parsed)]

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from library.bibentries import BibEntry
 from library.errors import FolioError, LibraryError
@@ -40,12 +42,19 @@ def failed_block_messages(library: object) -> list[str]:
     return messages
 
 
+def parse_bib(text: str, **options: Any) -> Any:
+    """bibtexparser's parse, without its log lines on stderr: Folio reports failed blocks
+    itself, one line each, with the file name."""
+    import bibtexparser
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    return bibtexparser.parse_string(text, **options)
+
+
 def entry_spans(text: str, path: str = "<bib>") -> dict[str, tuple[int, int]]:
     """Character spans of the file's entries, by lowercased key. BibParseError when
     bibtexparser fails on any block: splicing into a file we cannot read is unsafe."""
-    import bibtexparser
-
-    parsed = bibtexparser.parse_string(text, parse_stack=[])
+    parsed = parse_bib(text, parse_stack=[])
     problems = failed_block_messages(parsed)
     if problems:
         raise BibParseError(path, problems)

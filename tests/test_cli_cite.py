@@ -104,3 +104,25 @@ def test_export_by_tag(folio: Folio, two: list[dict]) -> None:
     assert tagged.exit_code == 0, tagged.output
     assert two[0]["citekey"] in tagged.stdout and two[1]["citekey"] not in tagged.stdout
     assert folio("export", "--tag", "nothing-here").exit_code == 1
+
+
+def test_an_output_folder_that_does_not_exist_is_named_in_one_line(
+    folio: Folio, two: list[dict], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "refs.bib"
+    result = folio("export", "--all", "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"folio: {target}: no such file or directory"
+    assert not target.parent.exists()
+
+
+def test_a_truncated_bib_is_reported_once_per_block_without_parser_noise(
+    folio: Folio, tmp_path: Path
+) -> None:
+    broken = write(tmp_path / "broken.bib", "@misc{ok, title={Fine}}\n\n@article{x, title={a}\n")
+    result = folio("import-bib", str(broken), "--yes")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("folio:")]
+    assert errors == [f"folio: {broken}:line 3: Unexpectedly reached end of file."]
+    assert "Parsing of" not in result.stderr
+    assert [a["citekey"] for a in folio.json("list")] == ["ok"]  # type: ignore[union-attr]
