@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from library.articles import Article
 from library.errors import InvalidValue
 from library.extracted import ARTICLE_TYPES, METADATA_FIELDS
+from library.textnorm import normalize_text
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -49,14 +50,15 @@ def check_changes(changes: dict[str, object]) -> dict[str, str | list[str] | Non
         if name == "authors":
             if isinstance(raw, str) or not isinstance(raw, list | tuple):
                 raise InvalidValue("authors: give a list of names")
-            names = [str(author).strip() for author in raw]
+            names = [normalize_text(str(author)).strip() for author in raw]
             if any(not author for author in names):
                 raise InvalidValue("--author: a name is empty")
             checked[name] = names
             continue
         if not isinstance(raw, str):
             raise InvalidValue(f"{name}: expected text, got {type(raw).__name__}")
-        value = " ".join(raw.split())
+        # Typed text is untrusted like imported text: no control character reaches a terminal.
+        value = " ".join(normalize_text(raw).split())
         if not value:
             if name == "title":
                 raise InvalidValue("--title: the title cannot be empty")

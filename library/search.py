@@ -53,6 +53,8 @@ class SearchResult:
 
     hits: list[Hit]
     suggestion: str | None = None
+    # The index words the query matched, to find them elsewhere (an article's notes).
+    words: frozenset[str] = frozenset()
 
 
 def _strip_quoted(query: str) -> str:
@@ -196,7 +198,7 @@ def search(
                 snippets=make_snippets(article.text, matches.words, snippets) if snippets else [],
             )
         )
-    return SearchResult(hits, matches.suggestion)
+    return SearchResult(hits, matches.suggestion, matches.words)
 
 
 def _suggest(searcher: Any, parsed: Any, query: str) -> str | None:

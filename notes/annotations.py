@@ -13,6 +13,7 @@ from library.articles import ID_ALPHABET, Article, get_article, now_iso
 from library.errors import FolioError, InvalidValue, NotFound
 from library.index_documents import tags_by_owner
 from library.paragraphs import paragraph_spans
+from library.textnorm import normalize_text
 from notes import anchoring
 from notes.changes import article_changed
 from notes.tags import drop_unused_tags, link_tags, normalize_tags
@@ -161,6 +162,15 @@ def list_annotations(
     return _from_rows(conn, rows)
 
 
+def annotations_of_articles(conn: sqlite3.Connection, article_ids: list[str]) -> list[Annotation]:
+    """The annotations of these articles (ids), in text order, in one query."""
+    if not article_ids:
+        return []
+    marks = ",".join("?" * len(article_ids))
+    rows = conn.execute(f"{_SELECT} WHERE a.id IN ({marks}){_ORDER}", article_ids).fetchall()
+    return _from_rows(conn, rows)
+
+
 def count_annotations(conn: sqlite3.Connection, article_pk: int) -> int:
     """How many annotations an article has."""
     return conn.execute(
@@ -267,6 +277,12 @@ def _occurrence_line(text: str, number: int, span: tuple[int, int]) -> str:
     return f"{number}: …{_flat(before, 40)}[{passage}]{_flat(after, 40)}… (at {span[0]})"
 
 
+def clean_note(note: str) -> str:
+    """A note as stored: control characters shown as symbols (a note is shown in terminals),
+    line breaks as `\n`, no blank edges."""
+    return normalize_text(note).strip()
+
+
 def add_annotation(
     conn: sqlite3.Connection,
     article: Article,
@@ -280,7 +296,7 @@ def add_annotation(
     values: dict[str, object] = {
         "id": new_annotation_id(conn),
         "article_pk": article.pk,
-        "note": note,
+        "note": clean_note(note),
         "created_at": now,
         "modified_at": now,
         "state": "article",
@@ -323,7 +339,7 @@ def update_annotation(
     """Change an annotation's note, re-attach it to a passage, or accept a fuzzy move."""
     columns: dict[str, object] = {"modified_at": now_iso()}
     if note is not None:
-        columns["note"] = note
+        columns["note"] = clean_note(note)
     if passage is not None:
         article = get_article(conn, annotation.article_id)
         if passage.selector is None:

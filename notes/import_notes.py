@@ -12,6 +12,7 @@ from library.articles import Article, article_where, get_article, now_iso
 from library.errors import InvalidValue, NotFound
 from notes.annotations import (
     Annotation,
+    clean_note,
     get_annotation,
     looks_like_annotation_id,
     new_annotation_id,
@@ -126,7 +127,7 @@ def _restore(conn: sqlite3.Connection, article: Article, item: dict[str, Any]) -
     target = item.get("target")
     tags = normalize_tags(item.get("tags", []))
     existing = _same_annotation(conn, article, item)
-    note = item.get("note", "")
+    note = clean_note(item.get("note", ""))
     if existing is not None:
         if existing.note == note and set(existing.tags) >= set(tags):
             return "unchanged"

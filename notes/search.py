@@ -8,7 +8,7 @@ from library.errors import NotFound
 from library.search import match_documents
 from library.snippets import find_matches
 from library.store import Library
-from notes.annotations import Annotation, get_annotation
+from notes.annotations import Annotation, annotations_of_articles, get_annotation
 from notes.reanchoring import reanchor_stale
 
 
@@ -50,6 +50,21 @@ def search_notes(library: Library, query: str, *, limit: int = 10) -> list[NoteH
             )
         )
     return hits
+
+
+def notes_matching(
+    library: Library, article_ids: list[str], words: frozenset[str]
+) -> dict[str, list[NoteHit]]:
+    """The notes of these articles whose passage, note or tags hold the query's words (to
+    show under each article a search found), by article id."""
+    found: dict[str, list[NoteHit]] = {}
+    for note in annotations_of_articles(library.conn, article_ids):
+        quote = _spans(note.exact or "", words)
+        text = _spans(note.note, words)
+        tagged = bool(_spans(" ".join(note.tags), words))
+        if quote or text or tagged:
+            found.setdefault(note.article_id, []).append(NoteHit(note, 0.0, quote, text))
+    return found
 
 
 def _spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from library.errors import InvalidValue
+from library.textnorm import normalize_text
 from notes.changes import article_changed
 
 MAX_TAG_LENGTH = 100
@@ -27,7 +28,8 @@ def normalize_tag(raw: str) -> str:
     Raises InvalidValue for a tag that is empty, only punctuation, too long or has a comma
     (the separator of tag lists).
     """
-    tag = _SLASHES.sub("/", _SPACES.sub(" ", raw.strip())).strip("/ ").lstrip("#").strip()
+    text = normalize_text(raw).strip()
+    tag = _SLASHES.sub("/", _SPACES.sub(" ", text)).strip("/ ").lstrip("#").strip()
     if not tag:
         raise InvalidValue(f"tag {raw!r}: a tag cannot be empty")
     if "," in tag:

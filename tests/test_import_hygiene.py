@@ -41,3 +41,29 @@ def test_list_command_does_not_import_textual_when_run(tmp_path: Path) -> None:
         "assert 'textual' not in sys.modules, 'textual imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+
+
+def test_folio_without_a_terminal_refuses_the_tui_without_importing_textual(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import sys\n"
+        "from tui.cli import cli\n"
+        f"try:\n    cli(['--library', {str(tmp_path / 'lib')!r}])\n"
+        "except SystemExit as exc:\n    assert exc.code == 2, exc.code\n"
+        "assert 'textual' not in sys.modules, 'textual imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "needs a terminal" in result.stderr
+
+
+def test_tui_operations_stay_free_of_textual() -> None:
+    modules = _modules_after("import tui.operations, tui.plain")
+    assert "textual" not in modules and "rich" not in modules

@@ -209,3 +209,15 @@ def test_show_lists_an_articles_tags_and_note_count(folio: Folio, article: dict)
     assert shown["tags"] == ["pilots", "ports"] and shown["notes"] == 1  # type: ignore[index]
     plain = folio("show", article["id"]).stdout
     assert "pilots, ports" in plain and "1 (folio notes" in plain
+
+
+def test_control_characters_typed_into_notes_tags_and_metadata_are_made_visible(
+    folio: Folio, article: dict
+) -> None:
+    made = _note(folio, article["id"], "-q", PROUD, "-m", "red \x1b[31malert\x1b[0m\r\nnext",
+                 "-t", "esc\x1bape")  # fmt: skip
+    assert made["note"] == "red ␛[31malert␛[0m\nnext" and made["tags"] == ["esc␛ape"]
+    edited = folio("edit", article["id"], "--title", "Title \x1b]0;pwned\x07")
+    assert edited.exit_code == 0
+    assert folio.json("show", article["id"])["title"] == "Title ␛]0;pwned␇"  # type: ignore[index]
+    assert "\x1b" not in folio("notes").stdout

@@ -40,7 +40,10 @@ SORT_CHOICES = ("added", "date", "title")
 @click.version_option(package_name="folio")
 @click.pass_context
 def cli(ctx: click.Context, library_dir: str | None) -> None:
-    """Folio: a researcher's notebook and citation manager for the terminal."""
+    """Folio: a researcher's notebook and citation manager for the terminal.
+
+    Without a command, opens the full-screen notebook (`folio tui`).
+    """
     ctx.ensure_object(dict)
     ctx.obj["library"] = library_dir
     if ctx.invoked_subcommand is None:
@@ -269,7 +272,6 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     from library.articles import get_article
     from library.extracted import METADATA_FIELDS
     from library.paragraphs import paragraph_spans
-
     from notes.annotations import count_annotations
     from notes.tags import tags_of
 

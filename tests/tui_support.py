@@ -1,0 +1,86 @@
+"""Helpers for the TUI tests: a small library with hostile titles, and waiting for screens."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from library.importing import Source, import_sources
+from library.store import Library
+
+# Markup, an action link and an escape (already neutralised at import as ␛) in user text.
+HOSTILE_TITLE = "Crown [/] of [bold]terror[/bold] [@click=app.quit]quit[/] ␛[31mred"
+HOSTILE_AUTHOR = "[red]Mallory[/red]"
+RIVER = """The River Meanders
+
+By Ana Lopez
+2021-05-04
+
+Rivers carve valleys over long ages. The water finds the softest rock and follows it.
+
+Floods spread silt across the plain. Farmers have always welcomed the silt, and feared the floods.
+
+A meander forms when the outer bank erodes faster than the inner bank. In time the loop closes.
+"""
+BEES = """Bees and the Taliban Economy
+
+By Karim Nasser
+2022-04-20
+
+Honey production in the valleys grew after the war. Traders carried the honey across the border.
+
+The taliban taxed the traders at every checkpoint. Bees do not care about borders.
+"""
+
+
+def hostile_article() -> str:
+    """An article whose title and body carry markup and an ESC sequence."""
+    return (
+        "A hostile article\n\nBy Mallory\n2020-01-01\n\n"
+        "Body with [b]markup[/b] and [@click=app.quit]a link[/] and \x1b[2J escapes.\n\n"
+        "A second paragraph about the crown and terror networks.\n"
+    )
+
+
+def import_texts(library: Library, texts: dict[str, str]) -> None:
+    """Import plain-text articles by name, through the real pipeline."""
+    sources = [Source(name=name, path=None, data=text.encode()) for name, text in texts.items()]
+    results = list(import_sources(library, sources))
+    assert all(result.status == "added" for result in results), results
+
+
+def make_library(root: Path, hostile: bool = True) -> Path:
+    """A library with the river, the bees and (by default) the hostile article."""
+    texts = {"river.txt": RIVER, "bees.txt": BEES}
+    if hostile:
+        texts["hostile.txt"] = hostile_article()
+    with Library(root) as library:
+        import_texts(library, texts)
+        if hostile:
+            set_hostile_metadata(library)
+    return root
+
+
+def set_hostile_metadata(library: Library) -> str:
+    """Give the hostile article a markup title and author (as `folio edit` would); its id."""
+    from library.articles import get_article, update_metadata
+
+    row = library.conn.execute("SELECT id FROM articles WHERE text LIKE '%[b]markup%'").fetchone()
+    with library.write() as conn:
+        update_metadata(
+            conn,
+            get_article(conn, row[0]),
+            {"title": HOSTILE_TITLE, "authors": [HOSTILE_AUTHOR], "site": "[i]site[/i]"},
+        )
+    return str(row[0])
+
+
+async def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> None:
+    """Wait until `predicate()` is true (workers run in threads), failing after `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await asyncio.sleep(0.01)

@@ -1,0 +1,157 @@
+"""The export dialog: what (article, search results, a tag, all), which format, where to."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from tui import operations
+
+if TYPE_CHECKING:
+    from tui.app import FolioApp
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What the screen the export was opened from can offer as a selection."""
+
+    article_id: str | None = None
+    query: str | None = None  # the search shown: exports every article it matches
+    tag: str | None = None
+
+
+class ExportScreen(ModalScreen[None]):
+    """Export citations or notes to a file (optionally merged into a .bib) or the clipboard."""
+
+    app: FolioApp
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "write", "Write file"),
+        Binding("ctrl+y", "copy", "Copy"),
+    ]
+
+    def __init__(self, context: ExportContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        """Selection, format, destination, buttons, outcome."""
+        context = self.context
+        with Vertical(classes="dialog", id="export"):
+            yield Label("Export", classes="dialog-title")
+            with Horizontal(id="export-choices"):
+                with RadioSet(id="export-selection"):
+                    yield RadioButton(
+                        "Current article",
+                        value=context.article_id is not None,
+                        disabled=context.article_id is None,
+                        id="sel-article",
+                    )
+                    yield RadioButton(
+                        Content("Search results" + (f": {context.query}" if context.query else "")),
+                        value=bool(context.query) and context.article_id is None,
+                        disabled=not context.query,
+                        id="sel-results",
+                    )
+                    yield RadioButton(
+                        Content("A tag" if context.tag is None else f"Tag #{context.tag}"),
+                        value=context.tag is not None and context.article_id is None,
+                        disabled=context.tag is None,
+                        id="sel-tag",
+                    )
+                    yield RadioButton(
+                        "All articles",
+                        value=context.article_id is None
+                        and not context.query
+                        and context.tag is None,
+                        id="sel-all",
+                    )
+                with RadioSet(id="export-format"):
+                    for n, (key, label) in enumerate(operations.EXPORT_FORMATS.items()):
+                        yield RadioButton(label, value=n == 0, id=f"fmt-{key}")
+            yield Input(placeholder="file path, e.g. ~/paper/refs.bib", id="export-path")
+            yield Checkbox("Merge into an existing .bib", id="export-merge")
+            yield Static("", id="export-outcome")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Write file  ctrl+s", id="export-write", variant="primary")
+                yield Button("Copy  ctrl+y", id="export-copy")
+                yield Button("Close  esc", id="export-close")
+
+    def on_mount(self) -> None:
+        """Start on the selection."""
+        self.query_one("#export-selection", RadioSet).focus()
+
+    def _choice(self, radio_set_id: str, prefix: str) -> str:
+        pressed = self.query_one(radio_set_id, RadioSet).pressed_button
+        return (pressed.id or "").removeprefix(prefix) if pressed else ""
+
+    def _outcome(self, text: Text) -> None:
+        self.query_one("#export-outcome", Static).update(text)
+
+    @work(exclusive=True, group="export")
+    async def export(self, destination: str) -> None:
+        """Render in a thread, then write the file or copy to the clipboard."""
+        selection = self._choice("#export-selection", "sel-")
+        fmt = self._choice("#export-format", "fmt-")
+        context = self.context
+        try:
+            prepared = await self.app.call(
+                operations.prepare_export, _selection(selection, context), fmt
+            )
+            if destination == "clipboard":
+                self.app.copy_to_clipboard(prepared.text)
+                message = (
+                    f"Copied {prepared.what} as {operations.EXPORT_FORMATS[fmt]} "
+                    "to the clipboard (OSC 52)."
+                )
+            else:
+                path = Path(destination).expanduser()
+                merge = self.query_one("#export-merge", Checkbox).value
+                message = await asyncio.to_thread(operations.write_export, path, prepared, merge)
+        except (operations.FolioError, OSError) as exc:
+            self._outcome(Text(str(exc), style="red"))
+            return
+        self._outcome(Text(message, style="green"))
+
+    @on(Button.Pressed, "#export-write")
+    def action_write(self) -> None:
+        """Write to the file path."""
+        path = self.query_one("#export-path", Input).value.strip()
+        if not path:
+            self._outcome(Text("Type a file path first.", style="red"))
+            self.query_one("#export-path", Input).focus()
+            return
+        self.export(path)
+
+    @on(Button.Pressed, "#export-copy")
+    def action_copy(self) -> None:
+        """Copy to the clipboard (OSC 52: works over ssh in most terminals)."""
+        self.export("clipboard")
+
+    @on(Button.Pressed, "#export-close")
+    def action_close(self) -> None:
+        """Close."""
+        self.dismiss(None)
+
+
+def _selection(choice: str, context: ExportContext) -> operations.ExportSelection:
+    """The selection a radio button stands for."""
+    if choice == "article" and context.article_id:
+        return operations.ExportSelection(ids=(context.article_id,))
+    if choice == "results" and context.query:
+        return operations.ExportSelection(query=context.query)
+    if choice == "tag" and context.tag:
+        return operations.ExportSelection(tag=context.tag)
+    return operations.ExportSelection(everything=True)

@@ -1,0 +1,168 @@
+"""The import dialog: a path (file or folder), imported in a worker with a progress bar."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Label, ProgressBar, Static
+
+from tui import operations
+from tui.plain import one_line
+
+if TYPE_CHECKING:
+    from tui.app import FolioApp
+
+MAX_FAILURES_SHOWN = 20
+
+
+class PathSuggester(Suggester):
+    """Completes a file or folder name from what exists on disk."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The first entry of the folder that starts with what was typed."""
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        folder, prefix = (path, "") if value.endswith(os.sep) else (path.parent, path.name)
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder))
+        except OSError:
+            return None
+        for name in names:
+            if name.startswith(prefix) and name != prefix and not name.startswith("."):
+                return value + name[len(prefix) :]
+        return None
+
+
+def summary_text(results: list[Any], skipped: int) -> Text:
+    """Counts per status, then the failures with their reasons."""
+    counts = {status: 0 for status in ("added", "updated", "present", "failed")}
+    for result in results:
+        counts[result.status] += 1
+    parts = [f"{count} {status}" for status, count in counts.items() if count]
+    if skipped:
+        parts.append(f"{skipped} skipped (other formats)")
+    text = Text(", ".join(parts) or "Nothing to import.", style="bold")
+    failures = [result for result in results if result.status == "failed"]
+    for result in failures[:MAX_FAILURES_SHOWN]:
+        text.append("\n" + one_line(result.error or result.path), style="red")
+    if len(failures) > MAX_FAILURES_SHOWN:
+        text.append(f"\n… and {len(failures) - MAX_FAILURES_SHOWN} more", style="red")
+    return text
+
+
+class ImportScreen(ModalScreen[int]):
+    """Import files or folders; dismisses with the number of articles added or updated."""
+
+    app: FolioApp
+
+    BINDINGS = [Binding("escape", "close", "Close")]  # noqa: RUF012
+
+    class Progressed(Message):
+        """Posted from the import thread: `done` of `total` through `stage`."""
+
+        def __init__(self, stage: str, done: int, total: int) -> None:
+            self.stage, self.done, self.total = stage, done, total
+            super().__init__()
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.initial_path = path
+        self.changed = 0
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        """Path box, progress, summary, buttons."""
+        with Vertical(classes="dialog", id="import"):
+            yield Label("Import articles", classes="dialog-title")
+            yield Static(
+                "A file or a folder (read recursively): .txt, .md, .html, .pdf", classes="dim"
+            )
+            yield Input(
+                self.initial_path,
+                placeholder="~/Downloads/articles",
+                suggester=PathSuggester(),
+                id="import-path",
+            )
+            yield Label("", id="import-stage")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield Static("", id="import-summary")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Import", id="import-start", variant="primary")
+                yield Button("Close  esc", id="import-close")
+
+    def on_mount(self) -> None:
+        """Type the path at once."""
+        self.query_one("#import-progress").display = False
+        self.query_one("#import-path", Input).focus()
+
+    @on(Input.Submitted, "#import-path")
+    @on(Button.Pressed, "#import-start")
+    def start(self) -> None:
+        """Import the typed path."""
+        if self.running:
+            return
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self.query_one("#import-summary", Static).update(Text("Type a path first.", "red"))
+            return
+        self.running = True
+        self.query_one("#import-start", Button).disabled = True
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.query_one("#import-summary", Static).update("")
+        self.run_import(str(Path(path).expanduser()))
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, path: str) -> None:
+        """Runs in a thread with its own library connection; reports through messages."""
+        try:
+            results, skipped = operations.import_paths(
+                self.app.library_root,
+                [path],
+                lambda stage, done, total: self.post_message(self.Progressed(stage, done, total)),
+            )
+        except operations.FolioError as exc:
+            self.app.call_from_thread(self._finished, [], 0, str(exc))
+            return
+        self.app.call_from_thread(self._finished, results, skipped, None)
+
+    @on(Progressed)
+    def progressed(self, event: Progressed) -> None:
+        """Move the bar (on the UI thread)."""
+        self.query_one("#import-stage", Label).update(Text(event.stage))
+        self.query_one("#import-progress", ProgressBar).update(
+            total=event.total, progress=event.done
+        )
+
+    def _finished(self, results: list[Any], skipped: int, error: str | None) -> None:
+        self.running = False
+        added = sum(1 for result in results if result.status in ("added", "updated"))
+        self.changed += added
+        if self.is_attached:  # the dialog may have been closed while importing
+            self.query_one("#import-start", Button).disabled = False
+            self.query_one("#import-stage", Label).update(Text("Done"))
+            summary = Text(error, style="red") if error else summary_text(results, skipped)
+            self.query_one("#import-summary", Static).update(summary)
+            self.query_one("#import-close", Button).focus()
+        if added:
+            self.app.library_changed()
+
+    @on(Button.Pressed, "#import-close")
+    def action_close(self) -> None:
+        """Close (an import in progress keeps going and its results stay committed)."""
+        self.dismiss(self.changed)

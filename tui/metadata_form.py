@@ -1,0 +1,203 @@
+"""The metadata form: the fields `folio edit` takes, validated by the same code, errors inline."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from library.citekeys import CITEKEY_PATTERN
+from library.errors import FolioError, InvalidValue
+from library.extracted import ARTICLE_TYPES
+from library.metadata import check_changes
+from tui import operations
+
+if TYPE_CHECKING:
+    from tui.app import FolioApp
+
+# (field, label) in the order shown; authors are typed separated by semicolons.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "Title"),
+    ("subtitle", "Subtitle"),
+    ("authors", "Authors (separated by ;)"),
+    ("date", "Date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("site", "Site"),
+    ("url", "URL"),
+    ("language", "Language (en, pt-BR…)"),
+    ("citekey", "Citation key (changing it breaks \\cite{…} in papers that use the old one)"),
+)
+# The core's messages name the option they refuse (`--date: …`); this maps them to boxes.
+_OPTION_FIELDS = {"author": "authors", "republished-by": "republished_by"}
+
+
+def field_value(article: Any, name: str) -> str:
+    """How a field appears in its box."""
+    value = getattr(article, name)
+    if name == "authors":
+        return "; ".join(value)
+    return value or ""
+
+
+def raw_value(name: str, typed: str) -> object:
+    """The box's text as check_changes expects it."""
+    if name == "authors":
+        return [part.strip() for part in typed.split(";") if part.strip()]
+    return typed
+
+
+def check_citekey(typed: str) -> None:
+    """The shape `folio edit --citekey` accepts (whether it is free is checked on saving)."""
+    if not CITEKEY_PATTERN.match(typed.strip()):
+        raise InvalidValue(
+            f"citekey: '{typed}' is not a valid key (a letter, then letters, digits or _ : . -)"
+        )
+
+
+def field_of_error(message: str) -> str | None:
+    """Which box a core error is about, from its `--option:` prefix."""
+    if not message.startswith("--"):
+        return None
+    option = message[2:].split(":", 1)[0]
+    name = _OPTION_FIELDS.get(option, option)
+    return name if name in dict(FIELDS) or name == "type" else None
+
+
+class MetadataForm(ModalScreen[list[str] | None]):
+    """Edit an article's metadata; saves through the same checks as `folio edit` and returns
+    the names of the fields that changed (None when cancelled)."""
+
+    app: FolioApp
+
+    # Not priority bindings: a priority key jumps ahead of keys still queued in the focused
+    # box, so a fast typist's last characters would be missing from what is saved.
+    BINDINGS = [  # noqa: RUF012
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, article: Any) -> None:
+        super().__init__()
+        self.article = article
+
+    def compose(self) -> ComposeResult:
+        """One labelled box per field, with room for its error under it."""
+        with VerticalScroll(classes="dialog", id="metadata-form"):
+            yield Label("Edit metadata", classes="dialog-title")
+            for name, label in FIELDS:
+                yield Label(label, classes="field-label")
+                yield Input(field_value(self.article, name), id=f"field-{name}", compact=True)
+                yield Static("", id=f"error-{name}", classes="field-error")
+            yield Label("Type", classes="field-label")
+            yield Select(
+                [(kind, kind) for kind in ARTICLE_TYPES],
+                value=self.article.type if self.article.type in ARTICLE_TYPES else Select.BLANK,
+                allow_blank=True,
+                compact=True,
+                id="field-type",
+            )
+            yield Static("", id="error-type", classes="field-error")
+            yield Static("", id="error-form", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save  ctrl+s", id="metadata-save", variant="primary")
+                yield Button("Cancel  esc", id="metadata-cancel")
+
+    def on_mount(self) -> None:
+        """Start in the title box."""
+        self.query_one("#field-title", Input).focus()
+
+    def _typed(self, name: str) -> str:
+        return self.query_one(f"#field-{name}", Input).value
+
+    def changes(self) -> dict[str, object]:
+        """The metadata fields whose boxes differ from the stored values, as typed."""
+        changed: dict[str, object] = {}
+        for name, _ in FIELDS:
+            typed = self._typed(name)
+            if name != "citekey" and typed.strip() != field_value(self.article, name).strip():
+                changed[name] = raw_value(name, typed)
+        kind = self.query_one("#field-type", Select).value
+        kind_text = "" if kind is Select.BLANK else str(kind)
+        if kind_text != (self.article.type or ""):
+            changed["type"] = kind_text
+        return changed
+
+    def new_citekey(self) -> str | None:
+        """The citekey typed, when it differs from the current one."""
+        typed = self._typed("citekey").strip()
+        return typed if typed != self.article.citekey else None
+
+    def show_error(self, name: str, message: str) -> None:
+        """Show (or, with "", clear) the message under a box."""
+        error = self.query_one(f"#error-{name}", Static)
+        error.update(Content(message.removeprefix("--")))
+        error.set_class(bool(message), "shown")
+
+    def validate_field(self, name: str) -> bool:
+        """Check one box; show its error under it. True when it is acceptable."""
+        typed = self._typed(name)
+        try:
+            if name == "citekey":
+                check_citekey(typed)
+            else:
+                check_changes({name: raw_value(name, typed)})
+        except InvalidValue as exc:
+            self.show_error(name, str(exc))
+            return False
+        self.show_error(name, "")
+        return True
+
+    @on(Input.Changed)
+    def box_changed(self, event: Input.Changed) -> None:
+        """Re-check a box once it has an error, so the message goes when it is fixed."""
+        name = (event.input.id or "").removeprefix("field-")
+        if self.query_one(f"#error-{name}", Static).has_class("shown"):
+            self.validate_field(name)
+
+    @on(Input.Blurred)
+    def box_left(self, event: Input.Blurred) -> None:
+        """Check a box when the user leaves it."""
+        self.validate_field((event.input.id or "").removeprefix("field-"))
+
+    def action_save(self) -> None:
+        """Check every box, then save; what the store refuses is shown under its box."""
+        if not all([self.validate_field(name) for name, _ in FIELDS]):
+            self.query_one("#error-form", Static).update("Fix the fields marked above.")
+            return
+        changes, citekey = self.changes(), self.new_citekey()
+        if not changes and citekey is None:
+            self.dismiss([])
+            return
+        self.save(changes, citekey)
+
+    @work(exclusive=True, group="metadata-save")
+    async def save(self, changes: dict[str, object], citekey: str | None) -> None:
+        """Write the changes (in a thread); stay open with the reason if they are refused."""
+        try:
+            await self.app.call(
+                operations.update_article_metadata, self.article.id, changes, citekey
+            )
+        except FolioError as exc:
+            message = str(exc)
+            field = field_of_error(message)
+            if field is not None:
+                self.show_error(field, message)
+            self.query_one("#error-form", Static).update(Content(message))
+            return
+        self.dismiss([*changes, *(["citekey"] if citekey else [])])
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Save or cancel."""
+        if event.button.id == "metadata-save":
+            self.action_save()
+        else:
+            self.action_cancel()

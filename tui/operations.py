@@ -1,0 +1,367 @@
+"""What the TUI asks of the core: thin adapters over library/ and notes/, no Textual here.
+
+Every function takes the open Library first and calls the same code the CLI commands call
+(tui/cli.py, tui/cli_notes.py), so the TUI adds no rules of its own. Core modules are
+imported inside the functions: screens that do not need notes or export do not load them.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from library.errors import FolioError
+from library.store import Library
+
+
+class Row(NamedTuple):
+    """One article as the library table shows it (no text, authors still as stored JSON).
+
+    A NamedTuple: building 100,000 of them costs a third of what frozen dataclasses do."""
+
+    id: str
+    citekey: str
+    title: str
+    authors_json: str
+    date: str
+    site: str
+    added_at: str
+
+    @property
+    def authors(self) -> list[str]:
+        """The author names."""
+        return list(json.loads(self.authors_json or "[]"))
+
+
+@dataclass
+class NoteSummary:
+    """How many annotations an article has and its tags (article tags and note tags)."""
+
+    count: int = 0
+    tags: list[str] = field(default_factory=list)
+
+
+class Session:
+    """The app's library, one lock around its connection: workers and the UI take turns."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.library = Library(root)
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def use(self) -> Iterator[Library]:
+        """The library, for one short operation (reads, a search, a small write)."""
+        with self.lock:
+            yield self.library
+
+    def close(self) -> None:
+        """Close the library."""
+        with self.lock:
+            self.library.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles
+
+
+def article_count(library: Library) -> int:
+    """How many articles the library holds."""
+    return int(library.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def load_rows(library: Library, limit: int = -1) -> list[Row]:
+    """Every article (or the first `limit`) as a table row, oldest first, without text."""
+    cursor = library.conn.cursor()
+    cursor.row_factory = None  # plain tuples: no sqlite3.Row wrapper per row
+    cursor.execute(
+        "SELECT id, citekey, coalesce(title, ''), authors, coalesce(date, ''),"
+        " coalesce(site, ''), added_at FROM articles ORDER BY pk LIMIT ?",
+        (limit,),
+    )
+    # 100,000 new tuples set off full garbage collections that hold the GIL (and so the
+    # UI) for up to ~100 ms; tuples of strings make no cycles, so pause the collector.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return list(map(Row._make, cursor))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def get_article(library: Library, ref: str) -> Any:
+    """The full article (with its text) by id or citekey."""
+    from library.articles import get_article as core_get_article
+
+    return core_get_article(library.conn, ref)
+
+
+def update_article_metadata(
+    library: Library, ref: str, raw: dict[str, object], citekey: str | None = None
+) -> Any:
+    """Validate `raw` as `folio edit` does, apply the changed fields and (given) rename the
+    citekey, in one transaction; returns the article."""
+    from library.articles import get_article as core_get_article
+    from library.articles import rename_citekey, update_metadata
+    from library.metadata import check_changes
+
+    changes = check_changes(raw)
+    with library.write() as conn:
+        article = core_get_article(conn, ref)
+        if changes:
+            article = update_metadata(conn, article, changes)
+        if citekey is not None:
+            article = rename_citekey(conn, article, citekey)
+        return article
+
+
+def search(library: Library, query: str, limit: int = 50) -> Any:
+    """Ranked hits with snippets (library.search.search); QueryError for a bad query."""
+    from library.search import search as core_search
+
+    return core_search(library, query, limit=limit)
+
+
+def search_with_notes(library: Library, query: str, limit: int = 50) -> tuple[Any, dict]:
+    """Ranked hits (as `search`) and, by article id, the hits' notes that hold the query's
+    words: search results include matching notes."""
+    from notes.search import notes_matching
+
+    result = search(library, query, limit)
+    return result, notes_matching(library, [hit.id for hit in result.hits], result.words)
+
+
+def prepare_index(library: Library) -> None:
+    """Bring the index up to date with the database and open its searcher."""
+    library.ensure_index()
+    library.index.searcher()
+
+
+def search_notes(library: Library, query: str, limit: int = 50) -> list[Any]:
+    """Annotations matching `query`, best first (what `folio search --notes` lists)."""
+    from notes.search import search_notes as core_search_notes
+
+    return core_search_notes(library, query, limit=limit)
+
+
+def match_words(library: Library, query: str, text: str) -> list[tuple[int, int]]:
+    """Spans of `text` matching the query's words, as the search snippets highlight them."""
+    from library.query_rewrite import highlight_words, rewrite_query
+    from library.search import parse_query
+    from library.snippets import find_matches
+
+    library.ensure_index()
+    searcher = library.index.searcher()
+    runnable = rewrite_query(parse_query(query, searcher.schema), searcher.reader())
+    return [(start, end) for start, end, _ in find_matches(text, highlight_words(runnable))]
+
+
+def import_paths(
+    root: Path,
+    paths: list[str],
+    progress: Callable[[str, int, int], None],
+) -> tuple[list[Any], int]:
+    """Import files/folders into the library at `root` as `folio add` does.
+
+    Opens its own connection: a long import must not hold the app's lock. Returns the
+    results (one per input) and the count of files skipped for their format.
+    """
+    from library.importing import collect_sources, import_sources
+
+    sources, failures, skipped = collect_sources(paths)
+    results = list(failures)
+    with Library(root) as library:
+        results.extend(
+            import_sources(
+                library,
+                sources,
+                lambda done, total: progress("Importing", done, total),
+                lambda done, total: progress("Indexing", done, total),
+            )
+        )
+    return results, skipped
+
+
+# ---------------------------------------------------------------------------------------------
+# Notes and tags (notes/annotations.py, notes/tags.py), called as tui/cli_notes.py calls them.
+
+
+def list_annotations(
+    library: Library, article_ref: str | None = None, tag: str | None = None
+) -> list[Any]:
+    """The annotations of an article (or with a tag, or all), in text order; re-anchors
+    notes whose article text changed first, as the CLI does."""
+    from notes.annotations import list_annotations as core_list
+    from notes.reanchoring import reanchor_stale
+    from notes.tags import annotation_pks_with_tag
+
+    reanchor_stale(library)
+    conn = library.conn
+    article = get_article(library, article_ref) if article_ref else None
+    chosen = annotation_pks_with_tag(conn, tag) if tag else None
+    return core_list(conn, article, annotation_pks=chosen)
+
+
+def add_annotation(
+    library: Library, article_ref: str, start: int, end: int, note: str, tags: list[str]
+) -> Any:
+    """Annotate text[start:end] of an article."""
+    from notes.annotations import add_annotation as core_add
+    from notes.annotations import choose_passage
+    from notes.tags import normalize_tags
+
+    article = get_article(library, article_ref)
+    passage = choose_passage(article, start=start, end=end)
+    wanted = normalize_tags(tags)
+    with library.write() as conn:
+        return core_add(conn, article, passage, note.strip(), wanted)
+
+
+def edit_annotation(library: Library, annotation_id: str, note: str, tags: list[str]) -> Any:
+    """Change an annotation's note and set its tags to `tags`."""
+    from notes.annotations import get_annotation, update_annotation
+    from notes.tags import link_tags, normalize_tags, tag_key, unlink_tags
+
+    current = get_annotation(library.conn, annotation_id)
+    wanted = normalize_tags(tags)
+    keys = {tag_key(tag) for tag in wanted}
+    gone = [tag for tag in current.tags if tag_key(tag) not in keys]
+    with library.write() as conn:
+        link_tags(conn, "annotation", current.pk, wanted)
+        unlink_tags(conn, "annotation", current.pk, gone)
+        # update_annotation queues the article for the index (which reads the tags too).
+        return update_annotation(conn, current, note=note.strip())
+
+
+def delete_annotation(library: Library, annotation_id: str) -> None:
+    """Delete an annotation."""
+    from notes.annotations import delete_annotation as core_delete
+    from notes.annotations import get_annotation
+
+    current = get_annotation(library.conn, annotation_id)
+    with library.write() as conn:
+        core_delete(conn, current)
+
+
+def tag_counts(library: Library) -> list[tuple[str, int]]:
+    """Every tag with how many articles and annotations carry it (itself, not children)."""
+    from notes.tags import tag_counts as core_counts
+
+    return [(count.name, count.articles + count.annotations) for count in core_counts(library.conn)]
+
+
+def article_ids_with_tag(library: Library, tag: str) -> list[str]:
+    """Ids of the articles carrying `tag` (or a tag under it), on themselves or a note."""
+    from notes.tags import article_ids_with_tag as core_ids
+
+    return list(core_ids(library.conn, tag))
+
+
+def note_summaries(library: Library) -> dict[str, NoteSummary]:
+    """Per article id: annotation count and tags (its own and its notes'), in two queries:
+    the table needs them for 100,000 articles at once, not one call per article."""
+    import sqlite3
+
+    summaries: dict[str, NoteSummary] = {}
+    conn = library.conn
+    try:
+        counts = conn.execute(
+            "SELECT a.id, count(*) FROM annotations AS n JOIN articles AS a"
+            " ON a.pk = n.article_pk GROUP BY a.id"
+        ).fetchall()
+        tags = conn.execute(
+            "SELECT a.id, t.name FROM article_tags AS l JOIN tags AS t ON t.pk = l.tag_pk"
+            " JOIN articles AS a ON a.pk = l.article_pk"
+            " UNION SELECT a.id, t.name FROM annotation_tags AS l"
+            " JOIN tags AS t ON t.pk = l.tag_pk JOIN annotations AS n ON n.pk = l.annotation_pk"
+            " JOIN articles AS a ON a.pk = n.article_pk ORDER BY 1, 2 COLLATE NOCASE"
+        ).fetchall()
+    except sqlite3.OperationalError:  # a library from before notes existed
+        return summaries
+    for article_id, count in counts:
+        summaries.setdefault(article_id, NoteSummary()).count = count
+    for article_id, name in tags:
+        summaries.setdefault(article_id, NoteSummary()).tags.append(name)
+    return summaries
+
+
+# ---------------------------------------------------------------------------------------------
+# Export (library/export.py, library/bibmerge.py, notes/export.py), as `folio export` does.
+
+EXPORT_FORMATS: dict[str, str] = {
+    "biblatex": "BibLaTeX",
+    "bibtex": "BibTeX",
+    "csl-json": "CSL-JSON",
+    "markdown": "Markdown notes",
+}
+
+
+@dataclass
+class ExportSelection:
+    """Which articles to export: given ids, every match of a query, a tag, or everything."""
+
+    ids: tuple[str, ...] = ()
+    query: str | None = None
+    tag: str | None = None
+    everything: bool = False
+
+
+@dataclass
+class Prepared:
+    """An export ready to write: its text, bib entries (for merging) and a description."""
+
+    text: str
+    fmt: str
+    entries: list[Any]
+    what: str
+
+
+def prepare_export(library: Library, selection: ExportSelection, fmt: str) -> Prepared:
+    """Render the selected articles (or their notes, for Markdown) in `fmt`."""
+    from library.export import export_articles, select_articles
+
+    articles = select_articles(
+        library,
+        refs=selection.ids,
+        query=selection.query,
+        tag=selection.tag,
+        everything=selection.everything,
+        tagged=lambda conn, tag: article_ids_with_tag(library, tag),
+    )
+    if fmt == "markdown":
+        from notes.export import notes_markdown
+
+        found = [note for a in articles for note in list_annotations(library, a.id)]
+        return Prepared(notes_markdown(found), fmt, [], f"{len(found)} note(s)")
+    exported = export_articles(articles, fmt)
+    return Prepared(exported.text, fmt, exported.entries, f"{len(articles)} article(s)")
+
+
+def write_export(path: Path, prepared: Prepared, merge: bool) -> str:
+    """Write an export to `path` as `folio export -o` does: merged into an existing .bib when
+    asked, else replacing it (the old file kept as FILE.bak); a summary line."""
+    from library.atomic import write_atomically
+
+    if path.is_dir():
+        raise FolioError(f"{path}: is a folder")
+    exists = path.exists()
+    if merge and exists:
+        if not prepared.entries:
+            raise FolioError("only BibLaTeX and BibTeX exports can be merged into a .bib")
+        from library.bibmerge import merge_bib
+
+        merged = merge_bib(path.read_bytes(), prepared.entries, str(path))
+        backup = write_atomically(path, merged.data, backup=True)
+        return (
+            f"Updated {path}: {len(merged.replaced)} replaced, "
+            f"{len(merged.appended)} added (backup: {backup})"
+        )
+    backup = write_atomically(path, prepared.text.encode("utf-8"), backup=exists)
+    return f"Wrote {prepared.what} to {path}" + (f" (backup: {backup})" if backup else "")
