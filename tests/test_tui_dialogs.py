@@ -146,6 +146,16 @@ def test_export_current_article_to_file_and_merge(library_dir: Path, tmp_path: P
             await pilot.press("ctrl+s")
             await wait_for(lambda: "Updated" in str(screen.query_one("#export-outcome").render()))
             assert "Kept" in out.read_text()
+            # Replacing an existing file without merging takes a second press (a .bak is kept).
+            screen.query_one("#export-merge").value = False
+            await pilot.press("ctrl+s")
+            await wait_for(lambda: "exists" in str(screen.query_one("#export-outcome").render()))
+            assert "Kept" in out.read_text()
+            await pilot.press("ctrl+s")
+            await wait_for(lambda: "Wrote" in str(screen.query_one("#export-outcome").render()))
+            assert (
+                "Kept" not in out.read_text() and "Kept" in out.with_suffix(".bib.bak").read_text()
+            )
 
     asyncio.run(scenario())
 

@@ -45,6 +45,7 @@ class ExportScreen(ModalScreen[None]):
     def __init__(self, context: ExportContext) -> None:
         super().__init__()
         self.context = context
+        self._replace_confirmed: str | None = None  # a path the user agreed to replace
 
     def compose(self) -> ComposeResult:
         """Selection, format, destination, buttons, outcome."""
@@ -90,8 +91,9 @@ class ExportScreen(ModalScreen[None]):
                 yield Button("Close  esc", id="export-close")
 
     def on_mount(self) -> None:
-        """Start on the selection."""
-        self.query_one("#export-selection", RadioSet).focus()
+        """Start on the path: the selection and format come preset from where the dialog was
+        opened (shift+tab goes back to change them)."""
+        self.query_one("#export-path", Input).focus()
 
     def _choice(self, radio_set_id: str, prefix: str) -> str:
         pressed = self.query_one(radio_set_id, RadioSet).pressed_button
@@ -132,6 +134,18 @@ class ExportScreen(ModalScreen[None]):
         if not path:
             self._outcome(Text("Type a file path first.", style="red"))
             self.query_one("#export-path", Input).focus()
+            return
+        merge = self.query_one("#export-merge", Checkbox).value
+        if Path(path).expanduser().is_file() and not merge and self._replace_confirmed != path:
+            # As `folio export` refuses without --force: replacing a file takes a second press.
+            self._replace_confirmed = path
+            self._outcome(
+                Text(
+                    f"{path} exists: tick Merge to update it, or press ctrl+s again to "
+                    "replace it (the old file is kept as .bak).",
+                    style="yellow",
+                )
+            )
             return
         self.export(path)
 
