@@ -6,12 +6,16 @@ import json
 import re
 import tomllib
 from datetime import date as Date
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from library.articles import Article
 from library.errors import InvalidValue
 from library.extracted import ARTICLE_TYPES, METADATA_FIELDS
 from library.textnorm import normalize_text
+
+if TYPE_CHECKING:
+    from library.store import Library
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -115,3 +119,22 @@ def changes_from_toml(article: Article, text: str) -> dict[str, str | list[str] 
         elif value != (current or ""):
             changes[name] = value
     return check_changes(changes)
+
+
+def save_metadata(
+    library: Library,
+    ref: str,
+    changes: dict[str, str | list[str] | None],
+    citekey: str | None = None,
+) -> Article:
+    """Apply checked metadata changes (marked as typed by the user) and, given one, a new
+    citekey, in one transaction: what `folio edit` and the notebook's form both do."""
+    from library.articles import get_article, rename_citekey, update_metadata
+
+    with library.write() as conn:
+        article = get_article(conn, ref)
+        if changes:
+            article = update_metadata(conn, article, changes)
+        if citekey is not None:
+            article = rename_citekey(conn, article, citekey)
+    return article

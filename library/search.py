@@ -11,7 +11,7 @@ from library.errors import QueryError
 from library.index import READ_ERRORS
 from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, NOTE_KIND, QUERY_FIELDS
 from library.query_rewrite import highlight_words, rewrite_query
-from library.snippets import Snippet, make_snippets
+from library.snippets import Snippet, find_matches, make_snippets
 from library.store import Library
 
 SORTS = ("score", "date")
@@ -199,6 +199,15 @@ def search(
             )
         )
     return SearchResult(hits, matches.suggestion, matches.words)
+
+
+def matched_spans(library: Library, query: str, text: str) -> list[tuple[int, int]]:
+    """Where `query`'s words are in `text`, as snippets highlight them (for showing a whole
+    article with the matches marked)."""
+    library.ensure_index()
+    searcher = library.index.searcher()
+    runnable = rewrite_query(parse_query(query, searcher.schema), searcher.reader())
+    return [(start, end) for start, end, _ in find_matches(text, highlight_words(runnable))]
 
 
 def _suggest(searcher: Any, parsed: Any, query: str) -> str | None:

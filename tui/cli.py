@@ -344,8 +344,8 @@ def edit(
 
     With no options, opens the metadata as TOML in $EDITOR. An empty value clears a field.
     """
-    from library.articles import get_article, rename_citekey, update_metadata
-    from library.metadata import changes_from_toml, check_changes, to_toml
+    from library.articles import get_article
+    from library.metadata import changes_from_toml, check_changes, save_metadata, to_toml
 
     raw: dict[str, object] = {name: value for name, value in fields.items() if value is not None}
     if authors:
@@ -365,12 +365,7 @@ def edit(
         if not changes and citekey is None:
             click.echo("No changes.")
             return
-        with library.write() as conn:
-            article = get_article(conn, ref)
-            if changes:
-                article = update_metadata(conn, article, changes)
-            if citekey is not None:
-                article = rename_citekey(conn, article, citekey)
+        article = save_metadata(library, ref, changes, citekey)
     changed = [*changes, *(["citekey"] if citekey is not None else [])]
     click.echo(f"Updated {article.id} [{article.citekey}]: {', '.join(changed)}")
 

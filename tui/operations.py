@@ -12,12 +12,13 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from library.errors import FolioError
 from library.store import Library
+from notes.tags import NoteSummary
 
 
 class Row(NamedTuple):
@@ -37,14 +38,6 @@ class Row(NamedTuple):
     def authors(self) -> list[str]:
         """The author names."""
         return list(json.loads(self.authors_json or "[]"))
-
-
-@dataclass
-class NoteSummary:
-    """How many annotations an article has and its tags (article tags and note tags)."""
-
-    count: int = 0
-    tags: list[str] = field(default_factory=list)
 
 
 class Session:
@@ -106,20 +99,10 @@ def get_article(library: Library, ref: str) -> Any:
 def update_article_metadata(
     library: Library, ref: str, raw: dict[str, object], citekey: str | None = None
 ) -> Any:
-    """Validate `raw` as `folio edit` does, apply the changed fields and (given) rename the
-    citekey, in one transaction; returns the article."""
-    from library.articles import get_article as core_get_article
-    from library.articles import rename_citekey, update_metadata
-    from library.metadata import check_changes
+    """Check `raw` as `folio edit` does, then save it (and the citekey) as it does."""
+    from library.metadata import check_changes, save_metadata
 
-    changes = check_changes(raw)
-    with library.write() as conn:
-        article = core_get_article(conn, ref)
-        if changes:
-            article = update_metadata(conn, article, changes)
-        if citekey is not None:
-            article = rename_citekey(conn, article, citekey)
-        return article
+    return save_metadata(library, ref, check_changes(raw), citekey)
 
 
 def search(library: Library, query: str, limit: int = 50) -> Any:
@@ -153,14 +136,9 @@ def search_notes(library: Library, query: str, limit: int = 50) -> list[Any]:
 
 def match_words(library: Library, query: str, text: str) -> list[tuple[int, int]]:
     """Spans of `text` matching the query's words, as the search snippets highlight them."""
-    from library.query_rewrite import highlight_words, rewrite_query
-    from library.search import parse_query
-    from library.snippets import find_matches
+    from library.search import matched_spans
 
-    library.ensure_index()
-    searcher = library.index.searcher()
-    runnable = rewrite_query(parse_query(query, searcher.schema), searcher.reader())
-    return [(start, end) for start, end, _ in find_matches(text, highlight_words(runnable))]
+    return matched_spans(library, query, text)
 
 
 def import_paths(
@@ -227,17 +205,14 @@ def add_annotation(
 def edit_annotation(library: Library, annotation_id: str, note: str, tags: list[str]) -> Any:
     """Change an annotation's note and set its tags to `tags`."""
     from notes.annotations import get_annotation, update_annotation
-    from notes.tags import link_tags, normalize_tags, tag_key, unlink_tags
+    from notes.tags import normalize_tags, set_tags
 
     current = get_annotation(library.conn, annotation_id)
-    wanted = normalize_tags(tags)
-    keys = {tag_key(tag) for tag in wanted}
-    gone = [tag for tag in current.tags if tag_key(tag) not in keys]
+    wanted = normalize_tags(tags)  # refused before anything changes
     with library.write() as conn:
-        link_tags(conn, "annotation", current.pk, wanted)
-        unlink_tags(conn, "annotation", current.pk, gone)
+        set_tags(conn, "annotation", current.pk, wanted)
         # update_annotation queues the article for the index (which reads the tags too).
-        return update_annotation(conn, current, note=note.strip())
+        return update_annotation(conn, current, note=note)
 
 
 def delete_annotation(library: Library, annotation_id: str) -> None:
@@ -265,31 +240,10 @@ def article_ids_with_tag(library: Library, tag: str) -> list[str]:
 
 
 def note_summaries(library: Library) -> dict[str, NoteSummary]:
-    """Per article id: annotation count and tags (its own and its notes'), in two queries:
-    the table needs them for 100,000 articles at once, not one call per article."""
-    import sqlite3
+    """Per article id: note count and tags (notes.tags.note_summaries)."""
+    from notes.tags import note_summaries as core_summaries
 
-    summaries: dict[str, NoteSummary] = {}
-    conn = library.conn
-    try:
-        counts = conn.execute(
-            "SELECT a.id, count(*) FROM annotations AS n JOIN articles AS a"
-            " ON a.pk = n.article_pk GROUP BY a.id"
-        ).fetchall()
-        tags = conn.execute(
-            "SELECT a.id, t.name FROM article_tags AS l JOIN tags AS t ON t.pk = l.tag_pk"
-            " JOIN articles AS a ON a.pk = l.article_pk"
-            " UNION SELECT a.id, t.name FROM annotation_tags AS l"
-            " JOIN tags AS t ON t.pk = l.tag_pk JOIN annotations AS n ON n.pk = l.annotation_pk"
-            " JOIN articles AS a ON a.pk = n.article_pk ORDER BY 1, 2 COLLATE NOCASE"
-        ).fetchall()
-    except sqlite3.OperationalError:  # a library from before notes existed
-        return summaries
-    for article_id, count in counts:
-        summaries.setdefault(article_id, NoteSummary()).count = count
-    for article_id, name in tags:
-        summaries.setdefault(article_id, NoteSummary()).tags.append(name)
-    return summaries
+    return core_summaries(library.conn)
 
 
 # ---------------------------------------------------------------------------------------------
