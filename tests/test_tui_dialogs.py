@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from library.store import Library
 from tests.conftest import write
-from tests.tui_support import HOSTILE_TITLE, RIVER, make_library, wait_for
+from tests.tui_support import HOSTILE_TITLE, RIVER, SIZE, make_library, run_app, wait_for
 from tui import operations
 from tui.app import FolioApp
 from tui.commands import highlight_plain
@@ -22,8 +23,6 @@ from tui.library_screen import LibraryScreen
 from tui.metadata_form import MetadataForm
 from tui.reader import ReaderScreen
 from tui.tags_screen import TagsScreen
-
-SIZE = (120, 36)
 
 
 async def _library(app: FolioApp) -> LibraryScreen:
@@ -74,23 +73,21 @@ def test_metadata_form_shows_invalid_date_inline_and_saves_valid(library_dir: Pa
 def test_metadata_form_refuses_empty_title_and_bad_url(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _select_title(app, pilot, HOSTILE_TITLE)
-            await pilot.press("e")
-            await wait_for(lambda: isinstance(app.screen, MetadataForm))
-            form = app.screen
-            assert form.query_one("#field-title", Input).value == HOSTILE_TITLE
-            form.query_one("#field-title", Input).value = " "
-            form.query_one("#field-url", Input).value = "ftp://x"
-            await pilot.press("ctrl+s")
-            assert "title cannot be empty" in str(form.query_one("#error-title").render())
-            assert "http(s) URL" in str(form.query_one("#error-url").render())
-            await pilot.press("escape")
-            assert isinstance(app.screen, LibraryScreen)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _select_title(app, pilot, HOSTILE_TITLE)
+        await pilot.press("e")
+        await wait_for(lambda: isinstance(app.screen, MetadataForm))
+        form = app.screen
+        assert form.query_one("#field-title", Input).value == HOSTILE_TITLE
+        form.query_one("#field-title", Input).value = " "
+        form.query_one("#field-url", Input).value = "ftp://x"
+        await pilot.press("ctrl+s")
+        assert "title cannot be empty" in str(form.query_one("#error-title").render())
+        assert "http(s) URL" in str(form.query_one("#error-url").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_import_folder_with_progress_and_failures(library_dir: Path, tmp_path: Path) -> None:
@@ -99,23 +96,21 @@ def test_import_folder_with_progress_and_failures(library_dir: Path, tmp_path: P
     write(folder / "empty.txt", "")
     write(folder / "sub" / "notes.md", "# Markdown notes\n\nSome words about [/] things here.\n")
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for(lambda: type(app.screen).__name__ == "WelcomeScreen")
-            await pilot.press("i")
-            screen = app.screen
-            assert isinstance(screen, ImportScreen)
-            screen.query_one("#import-path", Input).value = str(folder)
-            await pilot.press("enter")
-            await wait_for(lambda: not screen.running and screen.changed)
-            summary = str(screen.query_one("#import-summary").render())
-            assert "2 added" in summary and "1 failed" in summary and "empty" in summary
-            await pilot.press("escape")
-            await _library(app)  # the welcome screen gave way to the library
-            assert len(app.screen.table.rows) == 2
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await wait_for(lambda: type(app.screen).__name__ == "WelcomeScreen")
+        await pilot.press("i")
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.query_one("#import-path", Input).value = str(folder)
+        await pilot.press("enter")
+        await wait_for(lambda: not screen.running and screen.changed)
+        summary = str(screen.query_one("#import-summary").render())
+        assert "2 added" in summary and "1 failed" in summary and "empty" in summary
+        await pilot.press("escape")
+        await _library(app)  # the welcome screen gave way to the library
+        assert len(app.screen.table.rows) == 2
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_import_path_suggester_completes(tmp_path: Path) -> None:
@@ -130,55 +125,49 @@ def test_export_current_article_to_file_and_merge(library_dir: Path, tmp_path: P
     make_library(library_dir)
     out = tmp_path / "refs.bib"
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _select_title(app, pilot, "The River Meanders")
-            await pilot.press("x")
-            screen = app.screen
-            assert isinstance(screen, ExportScreen)
-            screen.query_one("#export-path", Input).value = str(out)
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: "Wrote" in str(screen.query_one("#export-outcome").render()))
-            assert "@online{lopez2021river" in out.read_text() or "lopez" in out.read_text()
-            out.write_text("@book{other, title={Kept}}\n" + out.read_text())
-            screen.query_one("#export-merge").value = True
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: "Updated" in str(screen.query_one("#export-outcome").render()))
-            assert "Kept" in out.read_text()
-            # Replacing an existing file without merging takes a second press (a .bak is kept).
-            screen.query_one("#export-merge").value = False
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: "exists" in str(screen.query_one("#export-outcome").render()))
-            assert "Kept" in out.read_text()
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: "Wrote" in str(screen.query_one("#export-outcome").render()))
-            assert (
-                "Kept" not in out.read_text() and "Kept" in out.with_suffix(".bib.bak").read_text()
-            )
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _select_title(app, pilot, "The River Meanders")
+        await pilot.press("x")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "Wrote" in str(screen.query_one("#export-outcome").render()))
+        assert "@online{lopez2021river" in out.read_text() or "lopez" in out.read_text()
+        out.write_text("@book{other, title={Kept}}\n" + out.read_text())
+        screen.query_one("#export-merge").value = True
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "Updated" in str(screen.query_one("#export-outcome").render()))
+        assert "Kept" in out.read_text()
+        # Replacing an existing file without merging takes a second press (a .bak is kept).
+        screen.query_one("#export-merge").value = False
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "exists" in str(screen.query_one("#export-outcome").render()))
+        assert "Kept" in out.read_text()
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "Wrote" in str(screen.query_one("#export-outcome").render()))
+        assert "Kept" not in out.read_text() and "Kept" in out.with_suffix(".bib.bak").read_text()
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_export_all_as_csl_json_to_clipboard(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library(app)
-            app.open_export()
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, ExportScreen)
-            screen.query_one("#fmt-csl-json").value = True
-            await pilot.press("ctrl+y")
-            await wait_for(lambda: "Copied" in str(screen.query_one("#export-outcome").render()))
-            items = json.loads(app.clipboard)
-            assert len(items) == 3
-            assert any("[@click=app.quit]quit[/]" in item["title"] for item in items)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        app.open_export()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#fmt-csl-json").value = True
+        await pilot.press("ctrl+y")
+        await wait_for(lambda: "Copied" in str(screen.query_one("#export-outcome").render()))
+        items = json.loads(app.clipboard)
+        assert len(items) == 3
+        assert any("[@click=app.quit]quit[/]" in item["title"] for item in items)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_tags_tree_lists_hostile_tags_and_opens_passages(library_dir: Path) -> None:
@@ -191,75 +180,69 @@ def test_tags_tree_lists_hostile_tags_and_opens_passages(library_dir: Path) -> N
         at = text.index("silt")
         operations.add_annotation(library, row[0], at, at + 4, "n", ["geo/[b]rivers", "[x]"])
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library(app)
-            await pilot.press("t")
-            screen = app.screen
-            assert isinstance(screen, TagsScreen)
-            tree = screen.query_one("#tag-tree")
-            await wait_for(lambda: tree.root.children)
-            labels = [str(node.label) for node in tree.root.children]
-            assert any(label.startswith("[x]") for label in labels)
-            geo = next(node for node in tree.root.children if str(node.label).startswith("geo"))
-            assert str(geo.children[0].label).startswith("[b]rivers")
-            screen.show_tag("geo/[b]rivers")
-            await wait_for(lambda: screen.entries)
-            items = screen.query_one("#tag-items")
-            assert items.option_count >= 3
-            _article_id, passage = screen.entries[-1]
-            assert passage == at
-            screen.query_one("#tag-items").focus()
-            items.highlighted = items.option_count - 1
-            await pilot.press("enter")
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-            assert app.screen.text_area.selected_range[0] == at
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TagsScreen)
+        tree = screen.query_one("#tag-tree")
+        await wait_for(lambda: tree.root.children)
+        labels = [str(node.label) for node in tree.root.children]
+        assert any(label.startswith("[x]") for label in labels)
+        geo = next(node for node in tree.root.children if str(node.label).startswith("geo"))
+        assert str(geo.children[0].label).startswith("[b]rivers")
+        screen.show_tag("geo/[b]rivers")
+        await wait_for(lambda: screen.entries)
+        items = screen.query_one("#tag-items")
+        assert items.option_count >= 3
+        _article_id, passage = screen.entries[-1]
+        assert passage == at
+        screen.query_one("#tag-items").focus()
+        items.highlighted = items.option_count - 1
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        assert app.screen.text_area.selected_range[0] == at
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_help_lists_keys_of_the_current_screen(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library(app)
-            await pilot.press("f1")
-            help_screen = app.screen
-            assert isinstance(help_screen, HelpScreen)
-            keys = dict((description, key) for key, description in help_screen.keys)
-            assert keys["Search"] == "s" and keys["Sort by title"] == "1"
-            assert keys["Open"] in ("enter", "⏎")  # the focused table's own keys too
-            await pilot.press("escape")
-            await pilot.press("s", "f1")
-            assert isinstance(app.screen, HelpScreen)
-            assert "Query" in [description for _, description in app.screen.keys]
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("f1")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        keys = dict((description, key) for key, description in help_screen.keys)
+        assert keys["Search"] == "s" and keys["Sort by title"] == "1"
+        assert keys["Open"] in ("enter", "⏎")  # the focused table's own keys too
+        await pilot.press("escape")
+        await pilot.press("s", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "Query" in [description for _, description in app.screen.keys]
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_palette_runs_actions_and_finds_hostile_titles(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library(app)
-            await pilot.press("ctrl+p")
-            assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*"[/] of")
-            await pilot.pause(0.5)
-            await pilot.press("down", "enter")
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-            assert app.screen.article.title == HOSTILE_TITLE
-            await pilot.press("ctrl+p", *"search the")
-            await pilot.pause(0.5)
-            await pilot.press("down", "enter")
-            await wait_for(lambda: type(app.screen).__name__ == "SearchScreen")
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"[/] of")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        assert app.screen.article.title == HOSTILE_TITLE
+        await pilot.press("ctrl+p", *"search the")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await wait_for(lambda: type(app.screen).__name__ == "SearchScreen")
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_highlight_plain_is_markup_free_and_ranks_phrases_first() -> None:
@@ -294,32 +277,26 @@ def test_notifications_with_markup_do_not_crash(library_dir: Path) -> None:
 def test_metadata_form_renames_citekey_and_shows_a_taken_key_inline(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _select_title(app, pilot, "The River Meanders")
-            other = next(r.citekey for r in app.screen.table.rows if r.title.startswith("Bees"))
-            await pilot.press("e")
-            await wait_for(lambda: isinstance(app.screen, MetadataForm))
-            form = app.screen
-            box = form.query_one("#field-citekey", Input)
-            box.value = "9bad key"
-            await pilot.press("ctrl+s")
-            assert "not a valid key" in str(form.query_one("#error-citekey").render())
-            box.value = other
-            await pilot.press("ctrl+s")
-            await wait_for(
-                lambda: "already the key" in str(form.query_one("#error-citekey").render())
-            )
-            assert app.screen is form
-            box.value = "lopez2021meanders"
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: isinstance(app.screen, LibraryScreen))
-            await wait_for(
-                lambda: any(r.citekey == "lopez2021meanders" for r in app.screen.table.rows)
-            )
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _select_title(app, pilot, "The River Meanders")
+        other = next(r.citekey for r in app.screen.table.rows if r.title.startswith("Bees"))
+        await pilot.press("e")
+        await wait_for(lambda: isinstance(app.screen, MetadataForm))
+        form = app.screen
+        box = form.query_one("#field-citekey", Input)
+        box.value = "9bad key"
+        await pilot.press("ctrl+s")
+        assert "not a valid key" in str(form.query_one("#error-citekey").render())
+        box.value = other
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "already the key" in str(form.query_one("#error-citekey").render()))
+        assert app.screen is form
+        box.value = "lopez2021meanders"
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: isinstance(app.screen, LibraryScreen))
+        await wait_for(lambda: any(r.citekey == "lopez2021meanders" for r in app.screen.table.rows))
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_export_a_hostile_tag_from_the_tags_screen(library_dir: Path, tmp_path: Path) -> None:
@@ -329,27 +306,25 @@ def test_export_a_hostile_tag_from_the_tags_screen(library_dir: Path, tmp_path: 
         operations.add_annotation(library, row[0], 0, 4, "", ["[bold]x[/bold]"])
     out = tmp_path / "notes.md"
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library(app)
-            await pilot.press("t")
-            screen = app.screen
-            assert isinstance(screen, TagsScreen)
-            screen.show_tag("[bold]x[/bold]")
-            await wait_for(lambda: screen.entries)
-            await pilot.press("x")
-            export = app.screen
-            assert isinstance(export, ExportScreen)
-            assert "Tag #[bold]x[/bold]" in str(export.query_one("#sel-tag").label)
-            assert export.query_one("#sel-tag").value
-            export.query_one("#fmt-markdown").value = True
-            export.query_one("#export-path", Input).value = str(out)
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: out.exists())
-            assert "Bees" in out.read_text()
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TagsScreen)
+        screen.show_tag("[bold]x[/bold]")
+        await wait_for(lambda: screen.entries)
+        await pilot.press("x")
+        export = app.screen
+        assert isinstance(export, ExportScreen)
+        assert "Tag #[bold]x[/bold]" in str(export.query_one("#sel-tag").label)
+        assert export.query_one("#sel-tag").value
+        export.query_one("#fmt-markdown").value = True
+        export.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: out.exists())
+        assert "Bees" in out.read_text()
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_closing_the_import_dialog_midway_keeps_the_import(
@@ -360,18 +335,16 @@ def test_closing_the_import_dialog_midway_keeps_the_import(
         write(folder / f"a{n}.txt", RIVER.replace("River Meanders", f"River Number {n}"))
     make_library(library_dir, hostile=False)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library(app)
-            await pilot.press("i")
-            app.screen.query_one("#import-path", Input).value = str(folder)
-            await pilot.press("enter", "escape")  # start, then close at once
-            assert app.screen is screen
-            await wait_for(lambda: len(screen.table.rows) == 14, timeout=20)
-            assert app.is_running
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library(app)
+        await pilot.press("i")
+        app.screen.query_one("#import-path", Input).value = str(folder)
+        await pilot.press("enter", "escape")  # start, then close at once
+        assert app.screen is screen
+        await wait_for(lambda: len(screen.table.rows) == 14, timeout=20)
+        assert app.is_running
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_tag_tree_nests_deep_tags_under_tags_that_are_also_tags(library_dir: Path) -> None:
@@ -380,40 +353,36 @@ def test_tag_tree_nests_deep_tags_under_tags_that_are_also_tags(library_dir: Pat
         row = library.conn.execute("SELECT id FROM articles WHERE title LIKE 'Bees%'").fetchone()
         operations.add_annotation(library, row[0], 0, 4, "", ["a", "a/b/c/d", "z"])
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library(app)
-            await pilot.press("t")
-            tree = app.screen.query_one("#tag-tree")
-            await wait_for(lambda: tree.root.children)
-            a, z = tree.root.children
-            assert a.allow_expand and not z.allow_expand
-            d = a.children[0].children[0].children[0]
-            assert str(d.label).startswith("d") and not d.allow_expand
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("t")
+        tree = app.screen.query_one("#tag-tree")
+        await wait_for(lambda: tree.root.children)
+        a, z = tree.root.children
+        assert a.allow_expand and not z.allow_expand
+        d = a.children[0].children[0].children[0]
+        assert str(d.label).startswith("d") and not d.allow_expand
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_export_every_match_of_the_search_shown(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library(app)
-            await pilot.press("s", *"silt OR honey")
-            await wait_for(lambda: app.screen.shown_query == "silt OR honey")
-            app.action_open_export()  # as the palette's "Export" does
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, ExportScreen)
-            assert screen.query_one("#sel-results").value
-            assert "silt OR honey" in str(screen.query_one("#sel-results").label)
-            screen.query_one("#fmt-csl-json").value = True
-            await pilot.press("ctrl+y")
-            await wait_for(lambda: "Copied" in str(screen.query_one("#export-outcome").render()))
-            titles = {item["title"] for item in json.loads(app.clipboard)}
-            assert len(titles) == 2 and not any("Crown" in title for title in titles)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("s", *"silt OR honey")
+        await wait_for(lambda: app.screen.shown_query == "silt OR honey")
+        app.action_open_export()  # as the palette's "Export" does
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.query_one("#sel-results").value
+        assert "silt OR honey" in str(screen.query_one("#sel-results").label)
+        screen.query_one("#fmt-csl-json").value = True
+        await pilot.press("ctrl+y")
+        await wait_for(lambda: "Copied" in str(screen.query_one("#export-outcome").render()))
+        titles = {item["title"] for item in json.loads(app.clipboard)}
+        assert len(titles) == 2 and not any("Crown" in title for title in titles)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)

@@ -7,9 +7,18 @@ import time
 from pathlib import Path
 
 from textual.geometry import Size
+from textual.pilot import Pilot
 
 from library.store import Library
-from tests.tui_support import BEES, HOSTILE_TITLE, import_texts, make_library, wait_for
+from tests.tui_support import (
+    BEES,
+    HOSTILE_TITLE,
+    SIZE,
+    import_texts,
+    make_library,
+    run_app,
+    wait_for,
+)
 from tui.app import FolioApp
 from tui.import_screen import ImportScreen
 from tui.library_screen import LibraryScreen, parse_filter
@@ -17,8 +26,6 @@ from tui.library_view import ArticleTable
 from tui.operations import Row
 from tui.reader import ReaderScreen
 from tui.welcome import WelcomeScreen
-
-SIZE = (120, 36)
 
 
 async def _library_screen(app: FolioApp) -> LibraryScreen:
@@ -30,63 +37,55 @@ async def _library_screen(app: FolioApp) -> LibraryScreen:
 def test_table_lists_articles_with_hostile_title_literally(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            table = screen.table
-            assert len(table.rows) == 3
-            await pilot.pause()
-            rendered = "".join(
-                "".join(segment.text for segment in table.render_line(y)) for y in range(5)
-            )
-            assert "Crown [/] of [bold]terror[/bold] [@click=app" in rendered, rendered
-            assert app.is_running  # the [@click=app.quit] did not become an action
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        table = screen.table
+        assert len(table.rows) == 3
+        await pilot.pause()
+        rendered = "".join(
+            "".join(segment.text for segment in table.render_line(y)) for y in range(5)
+        )
+        assert "Crown [/] of [bold]terror[/bold] [@click=app" in rendered, rendered
+        assert app.is_running  # the [@click=app.quit] did not become an action
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_sort_by_column_keys_and_header_click(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            table = screen.table
-            await pilot.press("1")  # title
-            titles = [table.rows[i].title for i in table.order]
-            assert titles == sorted(titles, key=str.casefold)
-            await pilot.press("1")  # again: reversed
-            assert [table.rows[i].title for i in table.order] == titles[::-1]
-            await pilot.press("3")  # date
-            assert [table.rows[i].date for i in table.order] == sorted(
-                table.rows[i].date for i in table.order
-            )
-            await pilot.click(ArticleTable, offset=(2, 0))  # header, Title column
-            assert table.sort_key == "title" and not table.sort_reverse
-            assert "Title ▲" in "".join(s.text for s in table.render_line(0))
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        table = screen.table
+        await pilot.press("1")  # title
+        titles = [table.rows[i].title for i in table.order]
+        assert titles == sorted(titles, key=str.casefold)
+        await pilot.press("1")  # again: reversed
+        assert [table.rows[i].title for i in table.order] == titles[::-1]
+        await pilot.press("3")  # date
+        assert [table.rows[i].date for i in table.order] == sorted(
+            table.rows[i].date for i in table.order
+        )
+        await pilot.click(ArticleTable, offset=(2, 0))  # header, Title column
+        assert table.sort_key == "title" and not table.sort_reverse
+        assert "Title ▲" in "".join(s.text for s in table.render_line(0))
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_filter_by_words_and_escape_clears(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            await pilot.press("slash", *"river")
-            await pilot.pause()
-            assert [screen.table.rows[i].title for i in screen.table.order] == [
-                "The River Meanders"
-            ]
-            await pilot.press("escape")
-            assert len(screen.table.order) == 3
-            assert screen.table.has_focus
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        await pilot.press("slash", *"river")
+        await pilot.pause()
+        assert [screen.table.rows[i].title for i in screen.table.order] == ["The River Meanders"]
+        await pilot.press("escape")
+        assert len(screen.table.order) == 3
+        assert screen.table.has_focus
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_parse_filter_separates_tags() -> None:
@@ -96,59 +95,51 @@ def test_parse_filter_separates_tags() -> None:
 def test_enter_opens_the_reader_on_the_row(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            await pilot.press("down", "enter")
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen))
-            assert app.screen.article_id == screen.table.rows[screen.table.order[1]].id
-            await pilot.press("escape")
-            assert app.screen is screen
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        await pilot.press("down", "enter")
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen))
+        assert app.screen.article_id == screen.table.rows[screen.table.order[1]].id
+        await pilot.press("escape")
+        assert app.screen is screen
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_welcome_on_empty_library_then_import_key(library_dir: Path) -> None:
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for(lambda: isinstance(app.screen, WelcomeScreen))
-            await pilot.press("i")
-            assert isinstance(app.screen, ImportScreen)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await wait_for(lambda: isinstance(app.screen, WelcomeScreen))
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportScreen)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_refresh_picks_up_articles_added_by_the_cli(library_dir: Path) -> None:
     make_library(library_dir, hostile=False)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            assert len(screen.table.rows) == 2
-            with Library(library_dir) as other:  # another process, as `folio add` would be
-                import_texts(other, {"hostile.txt": HOSTILE_TITLE + "\n\nSome body text here.\n"})
-            await pilot.press("ctrl+r")
-            await wait_for(lambda: len(screen.table.rows) == 3)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        assert len(screen.table.rows) == 2
+        with Library(library_dir) as other:  # another process, as `folio add` would be
+            import_texts(other, {"hostile.txt": HOSTILE_TITLE + "\n\nSome body text here.\n"})
+        await pilot.press("ctrl+r")
+        await wait_for(lambda: len(screen.table.rows) == 3)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_welcome_turns_into_library_on_refresh(library_dir: Path) -> None:
     Library(library_dir).close()
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for(lambda: isinstance(app.screen, WelcomeScreen))
-            with Library(library_dir) as other:
-                import_texts(other, {"bees.txt": BEES})
-            await pilot.press("f5")
-            await _library_screen(app)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await wait_for(lambda: isinstance(app.screen, WelcomeScreen))
+        with Library(library_dir) as other:
+            import_texts(other, {"bees.txt": BEES})
+        await pilot.press("f5")
+        await _library_screen(app)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_virtual_table_handles_100k_rows_quickly() -> None:
@@ -221,29 +212,25 @@ def test_first_page_shows_placeholders_until_all_rows_arrive() -> None:
 def test_keys_typed_in_the_filter_box_are_text_not_commands(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            await pilot.press("slash", "question_mark", "1", "s", "t")
-            assert app.screen is screen
-            assert screen.query_one("#library-filter").value == "?1st"
-            assert screen.table.sort_key == "added"
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        await pilot.press("slash", "question_mark", "1", "s", "t")
+        assert app.screen is screen
+        assert screen.query_one("#library-filter").value == "?1st"
+        assert screen.table.sort_key == "added"
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_ctrl_q_quits_when_nothing_is_being_written(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            await _library_screen(app)
-            await pilot.press("ctrl+q")
-            await wait_for(lambda: not app.is_running)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library_screen(app)
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: not app.is_running)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_sorting_keeps_empty_values_last_in_both_directions() -> None:
@@ -289,35 +276,31 @@ def test_raw_escape_characters_typed_into_metadata_never_reach_the_terminal(
                 conn, get_article(conn, row[0]), {"title": "Bad\x1b[2J title", "site": "s\x07"}
             )
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            await pilot.pause()
-            rendered = "".join(
-                segment.text for y in range(4) for segment in screen.table.render_line(y)
-            )
-            assert "\x1b" not in rendered and "\x07" not in rendered
-            assert "Bad␛[2J title" in rendered
-            app.open_reader(row[0])
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-            meta = str(app.screen.query_one("#reader-meta").render())
-            assert "Bad␛[2J title" in meta and "\x1b" not in meta
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        await pilot.pause()
+        rendered = "".join(
+            segment.text for y in range(4) for segment in screen.table.render_line(y)
+        )
+        assert "\x1b" not in rendered and "\x07" not in rendered
+        assert "Bad␛[2J title" in rendered
+        app.open_reader(row[0])
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        meta = str(app.screen.query_one("#reader-meta").render())
+        assert "Bad␛[2J title" in meta and "\x1b" not in meta
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_double_click_opens_and_down_leaves_the_filter(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _library_screen(app)
-            await pilot.press("slash", *"bees", "down")
-            assert screen.table.has_focus and len(screen.table.order) == 1
-            await pilot.click(ArticleTable, offset=(3, 1), times=2)
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-            assert app.screen.article.title == "Bees and the Taliban Economy"
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library_screen(app)
+        await pilot.press("slash", *"bees", "down")
+        assert screen.table.has_focus and len(screen.table.order) == 1
+        await pilot.click(ArticleTable, offset=(3, 1), times=2)
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        assert app.screen.article.title == "Bees and the Taliban Economy"
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)

@@ -6,17 +6,16 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from library.store import Library
-from tests.tui_support import make_library, set_hostile_metadata, wait_for
+from tests.tui_support import SIZE, make_library, run_app, set_hostile_metadata, wait_for
 from tui import operations
 from tui.annotate_dialog import AnnotateDialog, TagSuggester, split_tags
 from tui.annotated_text import sentence_boundary
 from tui.app import FolioApp
 from tui.confirm import ConfirmDialog
 from tui.reader import ReaderScreen
-
-SIZE = (120, 36)
 
 
 def _article_id(library_dir: Path, title_like: str) -> str:
@@ -39,53 +38,49 @@ def test_reader_shows_metadata_and_text_literally(library_dir: Path) -> None:
     make_library(library_dir)
     article_id = _article_id(library_dir, "Crown%")
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            await pilot.pause()
-            meta = reader.query_one("#reader-meta").render()
-            assert "Crown [/] of [bold]terror[/bold]" in str(meta)
-            assert "[red]Mallory[/red]" in str(meta)
-            assert "[@click=app.quit]a link[/]" in reader.text_area.text
-            assert "␛[2J" in reader.text_area.text and "\x1b" not in reader.text_area.text
-            await pilot.click("#reader-meta")
-            assert app.is_running
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        await pilot.pause()
+        meta = reader.query_one("#reader-meta").render()
+        assert "Crown [/] of [bold]terror[/bold]" in str(meta)
+        assert "[red]Mallory[/red]" in str(meta)
+        assert "[@click=app.quit]a link[/]" in reader.text_area.text
+        assert "␛[2J" in reader.text_area.text and "\x1b" not in reader.text_area.text
+        await pilot.click("#reader-meta")
+        assert app.is_running
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_select_annotate_and_highlight_at_once(library_dir: Path) -> None:
     make_library(library_dir)
     article_id = _article_id(library_dir, "River%")
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            text = reader.article.text
-            start = text.index("Floods")
-            reader.text_area.select_range(start, start)
-            await pilot.press("w", "w")  # two words
-            assert text[slice(*reader.text_area.selected_range)].strip() == "Floods spread"
-            await pilot.press("right_parenthesis")  # to the end of the sentence
-            chosen = text[slice(*reader.text_area.selected_range)]
-            assert chosen == "Floods spread silt across the plain."
-            await pilot.press("a")
-            assert isinstance(app.screen, AnnotateDialog)
-            await pilot.press(*"silt [matters]", "tab", *"geo/rivers, x")
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: len(reader.annotations) == 1)
-            note = reader.annotations[0]
-            assert (note.start, note.end) == (start, start + len(chosen))
-            assert note.note == "silt [matters]" and note.tags == ["geo/rivers", "x"]
-            row = reader.text_area.location(start)[0]
-            line = reader.text_area.get_line(row)
-            assert any(s.start == start - reader.text_area.offset((row, 0)) for s in line.spans)
-            panel = reader.query_one("#notes-list")
-            assert panel.option_count == 1
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        text = reader.article.text
+        start = text.index("Floods")
+        reader.text_area.select_range(start, start)
+        await pilot.press("w", "w")  # two words
+        assert text[slice(*reader.text_area.selected_range)].strip() == "Floods spread"
+        await pilot.press("right_parenthesis")  # to the end of the sentence
+        chosen = text[slice(*reader.text_area.selected_range)]
+        assert chosen == "Floods spread silt across the plain."
+        await pilot.press("a")
+        assert isinstance(app.screen, AnnotateDialog)
+        await pilot.press(*"silt [matters]", "tab", *"geo/rivers, x")
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: len(reader.annotations) == 1)
+        note = reader.annotations[0]
+        assert (note.start, note.end) == (start, start + len(chosen))
+        assert note.note == "silt [matters]" and note.tags == ["geo/rivers", "x"]
+        row = reader.text_area.location(start)[0]
+        line = reader.text_area.get_line(row)
+        assert any(s.start == start - reader.text_area.offset((row, 0)) for s in line.spans)
+        panel = reader.query_one("#notes-list")
+        assert panel.option_count == 1
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_annotate_without_selection_warns(library_dir: Path) -> None:
@@ -118,29 +113,27 @@ def test_jump_between_notes_and_panel(library_dir: Path) -> None:
     article_id = _article_id(library_dir, "River%")
     _add_notes(library_dir, article_id, ["meander", "Rivers", "silt"])
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            text = reader.article.text
-            assert [n.exact for n in reader.annotations] == ["Rivers", "silt", "meander"]
-            await pilot.press("right_square_bracket")
-            assert text[slice(*reader.text_area.selected_range)] == "Rivers"
-            await pilot.press("right_square_bracket")
-            assert text[slice(*reader.text_area.selected_range)] == "silt"
-            await pilot.press("left_square_bracket")
-            assert text[slice(*reader.text_area.selected_range)] == "Rivers"
-            await pilot.press("n")  # focus the panel (first note), choose the last note
-            await pilot.press("down", "down", "enter")
-            assert text[slice(*reader.text_area.selected_range)] == "meander"
-            await pilot.press("N")  # hide the panel: the text takes the width
-            assert not reader.query_one("#notes-panel").display
-            assert reader.text_area.has_focus
-            await pilot.press("n")  # shows it again, focused
-            assert reader.query_one("#notes-panel").display
-            assert reader.query_one("#notes-list").has_focus
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        text = reader.article.text
+        assert [n.exact for n in reader.annotations] == ["Rivers", "silt", "meander"]
+        await pilot.press("right_square_bracket")
+        assert text[slice(*reader.text_area.selected_range)] == "Rivers"
+        await pilot.press("right_square_bracket")
+        assert text[slice(*reader.text_area.selected_range)] == "silt"
+        await pilot.press("left_square_bracket")
+        assert text[slice(*reader.text_area.selected_range)] == "Rivers"
+        await pilot.press("n")  # focus the panel (first note), choose the last note
+        await pilot.press("down", "down", "enter")
+        assert text[slice(*reader.text_area.selected_range)] == "meander"
+        await pilot.press("N")  # hide the panel: the text takes the width
+        assert not reader.query_one("#notes-panel").display
+        assert reader.text_area.has_focus
+        await pilot.press("n")  # shows it again, focused
+        assert reader.query_one("#notes-panel").display
+        assert reader.query_one("#notes-list").has_focus
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_edit_and_delete_from_the_panel(library_dir: Path) -> None:
@@ -148,29 +141,25 @@ def test_edit_and_delete_from_the_panel(library_dir: Path) -> None:
     article_id = _article_id(library_dir, "River%")
     _add_notes(library_dir, article_id, ["silt"])
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            await pilot.press("n")
-            await pilot.press("e")
-            dialog = app.screen
-            assert isinstance(dialog, AnnotateDialog)
-            assert dialog.draft.note == "on silt [/]"
-            await pilot.press("end", *" more")
-            await pilot.press("ctrl+s")
-            await wait_for(
-                lambda: reader.annotations and reader.annotations[0].note.endswith("more")
-            )
-            await pilot.press("d")
-            assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("escape")  # keep it
-            assert len(reader.annotations) == 1
-            await pilot.press("d")
-            await pilot.click("#choice-delete")
-            await wait_for(lambda: not reader.annotations)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        await pilot.press("n")
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, AnnotateDialog)
+        assert dialog.draft.note == "on silt [/]"
+        await pilot.press("end", *" more")
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: reader.annotations and reader.annotations[0].note.endswith("more"))
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # keep it
+        assert len(reader.annotations) == 1
+        await pilot.press("d")
+        await pilot.click("#choice-delete")
+        await wait_for(lambda: not reader.annotations)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_quit_with_a_note_being_typed_asks(library_dir: Path) -> None:
@@ -201,18 +190,16 @@ def test_escape_in_dialog_with_text_asks_before_discarding(library_dir: Path) ->
     make_library(library_dir)
     article_id = _article_id(library_dir, "River%")
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            reader.text_area.select_range(0, 6)
-            await pilot.press("a", *"draft")
-            await pilot.press("escape")
-            assert isinstance(app.screen, ConfirmDialog)
-            await pilot.click("#choice-discard")
-            assert app.screen is reader and not reader.annotations
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        reader.text_area.select_range(0, 6)
+        await pilot.press("a", *"draft")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#choice-discard")
+        assert app.screen is reader and not reader.annotations
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_sentence_boundaries() -> None:
@@ -278,67 +265,61 @@ def test_the_reused_reader_shows_the_next_article_cleanly(library_dir: Path) -> 
     bees = _article_id(library_dir, "Bees%")
     _add_notes(library_dir, river, ["silt"])
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, river)
-            await pilot.press("right_square_bracket")
-            assert reader.current_note is not None
-            await pilot.press("escape")
-            app.open_reader(bees)
-            await wait_for(lambda: app.screen is reader and reader.article.id == bees)
-            assert reader.annotations == [] and reader.current_note is None
-            assert reader.text_area.text == reader.article.text
-            assert reader.text_area.selected_range == (0, 0)
-            assert "Bees" in str(reader.query_one("#reader-meta").render())
-            app.open_reader(river)  # from the reader itself (the palette does this)
-            await wait_for(lambda: reader.article.id == river)
-            assert app.screen is reader and len(app.screen_stack) == 3
-            assert [n.exact for n in reader.annotations] == ["silt"]
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, river)
+        await pilot.press("right_square_bracket")
+        assert reader.current_note is not None
+        await pilot.press("escape")
+        app.open_reader(bees)
+        await wait_for(lambda: app.screen is reader and reader.article.id == bees)
+        assert reader.annotations == [] and reader.current_note is None
+        assert reader.text_area.text == reader.article.text
+        assert reader.text_area.selected_range == (0, 0)
+        assert "Bees" in str(reader.query_one("#reader-meta").render())
+        app.open_reader(river)  # from the reader itself (the palette does this)
+        await wait_for(lambda: reader.article.id == river)
+        assert app.screen is reader and len(app.screen_stack) == 3
+        assert [n.exact for n in reader.annotations] == ["silt"]
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_new_note_updates_the_library_table_and_tag_filter(library_dir: Path) -> None:
     make_library(library_dir)
     article_id = _article_id(library_dir, "River%")
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            reader.text_area.select_range(0, 5)
-            await pilot.press("a", *"n", "tab", *"geo")
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: reader.annotations)
-            await pilot.press("escape")
-            library = app.screen
-            table = library.table
-            await wait_for(lambda: table.summaries.get(article_id))
-            assert table.summaries[article_id].count == 1
-            assert table.summaries[article_id].tags == ["geo"]
-            await pilot.press("slash", *"#geo")
-            await wait_for(lambda: len(table.order) == 1)
-            assert table.rows[table.order[0]].id == article_id
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        reader.text_area.select_range(0, 5)
+        await pilot.press("a", *"n", "tab", *"geo")
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: reader.annotations)
+        await pilot.press("escape")
+        library = app.screen
+        table = library.table
+        await wait_for(lambda: table.summaries.get(article_id))
+        assert table.summaries[article_id].count == 1
+        assert table.summaries[article_id].tags == ["geo"]
+        await pilot.press("slash", *"#geo")
+        await wait_for(lambda: len(table.order) == 1)
+        assert table.rows[table.order[0]].id == article_id
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_refresh_in_the_reader_shows_notes_added_from_the_cli(library_dir: Path) -> None:
     make_library(library_dir)
     article_id = _article_id(library_dir, "River%")
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            assert not reader.annotations
-            _add_notes(library_dir, article_id, ["valleys"])  # another process
-            await pilot.press("ctrl+r")
-            await wait_for(lambda: reader.annotations)
-            assert reader.annotations[0].exact == "valleys"
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        assert not reader.annotations
+        _add_notes(library_dir, article_id, ["valleys"])  # another process
+        await pilot.press("ctrl+r")
+        await wait_for(lambda: reader.annotations)
+        assert reader.annotations[0].exact == "valleys"
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_orphaned_and_whole_article_notes_are_listed_apart(
@@ -365,24 +346,22 @@ def test_orphaned_and_whole_article_notes_are_listed_apart(
         )
         list(import_sources(library, collect_sources([str(source)])[0]))
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            await pilot.pause()
-            states = [note.state for note in reader.annotations]
-            assert states == ["article", "orphan"]
-            panel = reader.query_one("#notes-list")
-            headings = [
-                str(panel.get_option_at_index(i).prompt)
-                for i in range(panel.option_count)
-                if panel.get_option_at_index(i).disabled
-            ]
-            assert headings == ["On the whole article", "Passage no longer found in the text"]
-            await pilot.press("right_square_bracket")  # nothing placed: a message, no crash
-            assert app.is_running
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        await pilot.pause()
+        states = [note.state for note in reader.annotations]
+        assert states == ["article", "orphan"]
+        panel = reader.query_one("#notes-list")
+        headings = [
+            str(panel.get_option_at_index(i).prompt)
+            for i in range(panel.option_count)
+            if panel.get_option_at_index(i).disabled
+        ]
+        assert headings == ["On the whole article", "Passage no longer found in the text"]
+        await pilot.press("right_square_bracket")  # nothing placed: a message, no crash
+        assert app.is_running
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_a_failed_save_gives_the_draft_back_instead_of_quitting(
@@ -396,17 +375,15 @@ def test_a_failed_save_gives_the_draft_back_instead_of_quitting(
 
     monkeypatch.setattr(operations, "add_annotation", refuse)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            reader = await _open(app, article_id)
-            reader.text_area.select_range(0, 6)
-            await pilot.press("a", *"precious")
-            await pilot.press("ctrl+q")
-            await pilot.click("#choice-save")
-            await wait_for(lambda: isinstance(app.screen, AnnotateDialog))
-            await pilot.pause(0.2)
-            assert app.is_running
-            assert app.screen.draft.note == "precious"
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        reader.text_area.select_range(0, 6)
+        await pilot.press("a", *"precious")
+        await pilot.press("ctrl+q")
+        await pilot.click("#choice-save")
+        await wait_for(lambda: isinstance(app.screen, AnnotateDialog))
+        await pilot.pause(0.2)
+        assert app.is_running
+        assert app.screen.draft.note == "precious"
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from library.search import Hit
 from library.snippets import Snippet
-from tests.tui_support import make_library, wait_for
+from tests.tui_support import make_library, run_app, wait_for
 from tui import operations
 from tui.app import FolioApp
 from tui.reader import ReaderScreen
 from tui.search_screen import SearchScreen, hit_label, snippet_text
-
-SIZE = (120, 36)
 
 
 async def _open_search(app: FolioApp, pilot: object) -> SearchScreen:
@@ -29,33 +27,29 @@ async def _open_search(app: FolioApp, pilot: object) -> SearchScreen:
 def test_results_appear_as_you_type(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_search(app, pilot)
-            await pilot.press(*"silt")
-            await wait_for(lambda: screen.shown_query == "silt")
-            assert [hit.title for _kind, hit in screen.hits] == ["The River Meanders"]
-            assert screen.query_one("#search-results").option_count == 1
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        await pilot.press(*"silt")
+        await wait_for(lambda: screen.shown_query == "silt")
+        assert [hit.title for _kind, hit in screen.hits] == ["The River Meanders"]
+        assert screen.query_one("#search-results").option_count == 1
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_query_error_is_shown_inline(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_search(app, pilot)
-            await pilot.press("quotation_mark", *"silt")
-            await wait_for(lambda: screen.shown_query == '"silt')
-            status = str(screen.query_one("#search-status").render())
-            assert "quote" in status and "not closed" in status
-            assert screen.query_one("#search-query").has_class("error")
-            assert app.is_running
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        await pilot.press("quotation_mark", *"silt")
+        await wait_for(lambda: screen.shown_query == '"silt')
+        status = str(screen.query_one("#search-status").render())
+        assert "quote" in status and "not closed" in status
+        assert screen.query_one("#search-query").has_class("error")
+        assert app.is_running
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_stale_results_are_never_shown(library_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,42 +63,38 @@ def test_stale_results_are_never_shown(library_dir: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(operations, "search", slow_first)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_search(app, pilot)
-            screen.query_one("#search-query").value = "silt"
-            await pilot.pause(0.3)  # past the debounce: the slow search is running
-            screen.query_one("#search-query").value = "honey"
-            await wait_for(lambda: screen.shown_query == "honey")
-            await pilot.pause(0.8)  # the slow one has returned by now
-            assert screen.shown_query == "honey"
-            assert [hit.title for _kind, hit in screen.hits] == ["Bees and the Taliban Economy"]
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        screen.query_one("#search-query").value = "silt"
+        await pilot.pause(0.3)  # past the debounce: the slow search is running
+        screen.query_one("#search-query").value = "honey"
+        await wait_for(lambda: screen.shown_query == "honey")
+        await pilot.pause(0.8)  # the slow one has returned by now
+        assert screen.shown_query == "honey"
+        assert [hit.title for _kind, hit in screen.hits] == ["Bees and the Taliban Economy"]
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_enter_on_hit_opens_reader_at_the_match(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_search(app, pilot)
-            await pilot.press(*"floods")
-            await wait_for(lambda: screen.shown_query == "floods")
-            await pilot.press("enter", "enter")  # to the results, then open
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen))
-            reader = app.screen
-            assert isinstance(reader, ReaderScreen)
-            await pilot.pause()
-            start, end = reader.text_area.selected_range
-            assert reader.article.text[start:end].lower() == "floods"
-            assert reader.match_spans  # every match is highlighted
-            styled = reader.text_area.get_line(reader.text_area.location(start)[0])
-            assert any(span.style for span in styled.spans)
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        await pilot.press(*"floods")
+        await wait_for(lambda: screen.shown_query == "floods")
+        await pilot.press("enter", "enter")  # to the results, then open
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen))
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.pause()
+        start, end = reader.text_area.selected_range
+        assert reader.article.text[start:end].lower() == "floods"
+        assert reader.match_spans  # every match is highlighted
+        styled = reader.text_area.get_line(reader.text_area.location(start)[0])
+        assert any(span.style for span in styled.spans)
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_snippet_and_hit_labels_are_plain_text_with_spans() -> None:
@@ -123,18 +113,16 @@ def test_snippet_and_hit_labels_are_plain_text_with_spans() -> None:
 def test_hostile_titles_in_results_do_not_crash(library_dir: Path) -> None:
     make_library(library_dir)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_search(app, pilot)
-            await pilot.press(*"markup")
-            await wait_for(lambda: screen.shown_query == "markup")
-            assert len(screen.hits) == 1
-            await pilot.press("down")
-            await pilot.pause()
-            assert app.is_running
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        await pilot.press(*"markup")
+        await wait_for(lambda: screen.shown_query == "markup")
+        assert len(screen.hits) == 1
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.is_running
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_notes_mode_finds_notes_and_opens_their_passage(library_dir: Path) -> None:
@@ -151,33 +139,31 @@ def test_notes_mode_finds_notes_and_opens_their_passage(library_dir: Path) -> No
             library, row[0], at, at + 13, "Silt [/] is a gift\x1b[2J", ["geology"]
         )
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_search(app, pilot)
-            await pilot.press("ctrl+n", *"gift")
-            await wait_for(lambda: screen.shown_query == "gift" and screen.hits)
-            assert len(screen.hits) == 1
-            label = screen.query_one("#search-results").get_option_at_index(0).prompt
-            assert "Silt [/] is a gift␛[2J" in str(label) and "\x1b" not in str(label)
-            assert "The River Meanders" in str(label)
-            await pilot.press("enter", "enter")
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-            assert app.screen.text_area.selected_range[0] == at
-            await pilot.press("escape", "ctrl+n")  # back to articles
-            await wait_for(lambda: screen.shown_query == "gift" and not screen.notes_mode)
-            # Article results include the article's matching notes, under its hit.
-            await wait_for(lambda: [kind for kind, _ in screen.hits] == ["article", "note"])
-            results = screen.query_one("#search-results")
-            note_line = str(results.get_option_at_index(1).prompt)
-            assert note_line.startswith("  ✎ ") and "Silt [/] is a gift" in note_line
-            results.focus()
-            results.highlighted = 1
-            await pilot.press("enter")
-            await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-            assert app.screen.text_area.selected_range[0] == at
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        await pilot.press("ctrl+n", *"gift")
+        await wait_for(lambda: screen.shown_query == "gift" and screen.hits)
+        assert len(screen.hits) == 1
+        label = screen.query_one("#search-results").get_option_at_index(0).prompt
+        assert "Silt [/] is a gift␛[2J" in str(label) and "\x1b" not in str(label)
+        assert "The River Meanders" in str(label)
+        await pilot.press("enter", "enter")
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        assert app.screen.text_area.selected_range[0] == at
+        await pilot.press("escape", "ctrl+n")  # back to articles
+        await wait_for(lambda: screen.shown_query == "gift" and not screen.notes_mode)
+        # Article results include the article's matching notes, under its hit.
+        await wait_for(lambda: [kind for kind, _ in screen.hits] == ["article", "note"])
+        results = screen.query_one("#search-results")
+        note_line = str(results.get_option_at_index(1).prompt)
+        assert note_line.startswith("  ✎ ") and "Silt [/] is a gift" in note_line
+        results.focus()
+        results.highlighted = 1
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        assert app.screen.text_area.selected_range[0] == at
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)
 
 
 def test_a_slow_search_says_it_is_still_searching(
@@ -192,14 +178,12 @@ def test_a_slow_search_says_it_is_still_searching(
 
     monkeypatch.setattr(operations, "search", slow)
 
-    async def scenario() -> None:
-        app = FolioApp(library_dir)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_search(app, pilot)
-            await pilot.press(*"silt")
-            status = screen.query_one("#search-status")
-            await wait_for(lambda: "Searching…" in str(status.render()))
-            await wait_for(lambda: screen.shown_query == "silt")
-            assert "1 article(s)" in str(status.render())
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        await pilot.press(*"silt")
+        status = screen.query_one("#search-status")
+        await wait_for(lambda: "Searching…" in str(status.render()))
+        await wait_for(lambda: screen.shown_query == "silt")
+        assert "1 article(s)" in str(status.render())
 
-    asyncio.run(scenario())
+    run_app(library_dir, scenario)

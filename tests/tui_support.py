@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from library.importing import Source, import_sources
 from library.store import Library
@@ -84,3 +85,23 @@ async def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> Non
         if loop.time() > deadline:
             raise AssertionError("timed out waiting for the app")
         await asyncio.sleep(0.01)
+
+
+# The terminal size every TUI test runs at (snapshots too).
+SIZE = (120, 36)
+
+
+def run_app(
+    library_dir: Path,
+    scenario: Callable[[Any, Any], Awaitable[None]],
+    size: tuple[int, int] = SIZE,
+) -> None:
+    """Run the notebook headless on `library_dir` and play `scenario(app, pilot)` in it."""
+    from tui.app import FolioApp
+
+    async def main() -> None:
+        app = FolioApp(library_dir)
+        async with app.run_test(size=size) as pilot:
+            await scenario(app, pilot)
+
+    asyncio.run(main())
