@@ -126,12 +126,15 @@ def article_where(conn: sqlite3.Connection, column: str, value: object) -> Artic
 
 
 def articles_by_ids(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Article]:
-    """Full articles for these ids, by id (one query, for search results)."""
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
-    return {row["id"]: _from_row(row) for row in rows}
+    """Full articles for these ids, by id (one query per 900 ids; unknown ids are left out)."""
+    found: dict[str, Article] = {}
+    # In chunks: SQLite caps the number of parameters in one statement.
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", chunk)
+        found.update((row["id"], _from_row(row)) for row in rows)
+    return found
 
 
 def new_article_id(conn: sqlite3.Connection) -> str:

@@ -33,10 +33,10 @@ def select_articles(
     elif everything:
         found = list(iter_articles(conn))
     elif query is not None:
-        from library.search import search
+        from library.search import match_documents
 
-        hits = search(library, query, limit=None, snippets=0).hits  # type: ignore[arg-type]
-        found = list(articles_by_ids(conn, [hit.id for hit in hits]).values())
+        matches = match_documents(library, query, limit=None)
+        found = list(articles_by_ids(conn, [doc["id"] for doc, _ in matches.documents]).values())
     else:
         assert tagged is not None and tag is not None
         found = list(articles_by_ids(conn, list(tagged(conn, tag))).values())

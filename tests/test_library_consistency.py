@@ -180,3 +180,8 @@ def test_damaged_index_is_reported_and_rebuilt_on_repair(folio: Folio, tmp_path:
     assert check.returncode == 1 and json.loads(check.stdout)["index"] == "damaged"
     assert _folio_process(folio.library_dir, "check", "--repair").returncode == 0
     assert [h["citekey"] for h in folio.json("search", "honey")] == ["okafor2023urban"]
+
+
+def test_articles_by_ids_takes_more_ids_than_sqlite_takes_parameters(library: Library) -> None:
+    ids = [f"x{number}" for number in range(40_000)]  # SQLite allows 32,766 per statement
+    assert articles.articles_by_ids(library.conn, ids) == {}
