@@ -6,9 +6,10 @@ import sqlite3
 from collections.abc import Iterable
 from itertools import groupby
 
+from library.articles import articles_by_ids
 from library.citing import format_citation
+from library.index_documents import tags_by_owner
 from notes.annotations import Annotation
-from notes.tags import tags_of
 
 # The version of the notes JSON format; `import-notes` refuses files from a newer one.
 NOTES_JSON_VERSION = 1
@@ -17,23 +18,17 @@ NOTES_JSON_KEY = "folio_notes"
 
 def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[str, object]:
     """The annotations as a versioned JSON document, with their articles' own tags."""
-    article_tags = []
-    for article_id, _group in groupby(annotations, key=lambda note: note.article_id):
-        row = conn.execute(
-            "SELECT pk, citekey, text_sha256 FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        tags = tags_of(conn, "article", row["pk"]) if row else []
-        if tags:
-            article_tags.append(
-                {
-                    "article": {
-                        "id": article_id,
-                        "citekey": row["citekey"],
-                        "text_sha256": row["text_sha256"],
-                    },
-                    "tags": tags,
-                }
-            )
+    ids = list(dict.fromkeys(note.article_id for note in annotations))
+    articles = articles_by_ids(conn, ids)
+    tags = tags_by_owner(conn, "article_tags", "article_pk", [a.pk for a in articles.values()])
+    article_tags = [
+        {
+            "article": {"id": a.id, "citekey": a.citekey, "text_sha256": a.text_sha256},
+            "tags": tags[a.pk],
+        }
+        for a in (articles[article_id] for article_id in ids if article_id in articles)
+        if tags.get(a.pk)
+    ]
     return {
         NOTES_JSON_KEY: NOTES_JSON_VERSION,
         "annotations": [note.to_json() for note in annotations],
