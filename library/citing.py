@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from library.errors import InvalidValue
 
 CITE_STYLES = ("latex", "pandoc", "markdown")
+# What `folio export --format` writes (here, not in library.export: the CLI needs the names
+# at start-up, not the exporters).
+EXPORT_FORMATS = ("biblatex", "bibtex", "csl-json")
 
 
 def _latex_locator(locator: str) -> str:

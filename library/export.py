@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 from library.articles import Article, articles_by_ids, get_article, iter_articles
 from library.bibentries import BibEntry, EncodingProblem, article_entry, render_entries
+from library.citing import EXPORT_FORMATS
 from library.errors import InvalidValue, NotFound
 from library.store import Library
-
-EXPORT_FORMATS = ("biblatex", "bibtex", "csl-json")
 
 
 def select_articles(
