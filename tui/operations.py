@@ -290,9 +290,12 @@ def prepare_export(library: Library, selection: ExportSelection, fmt: str) -> Pr
         tagged=lambda conn, tag: article_ids_with_tag(library, tag),
     )
     if fmt == "markdown":
+        from notes.annotations import annotations_of_articles
         from notes.export import notes_markdown
+        from notes.reanchoring import reanchor_stale
 
-        found = [note for a in articles for note in list_annotations(library, a.id)]
+        reanchor_stale(library)
+        found = annotations_of_articles(library.conn, [article.id for article in articles])
         return Prepared(notes_markdown(found), fmt, [], f"{len(found)} note(s)")
     exported = export_articles(articles, fmt)
     return Prepared(exported.text, fmt, exported.entries, f"{len(articles)} article(s)")
