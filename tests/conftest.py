@@ -77,3 +77,25 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+BENCH_CORPUS = SEEDS.parents[1] / "corpus" / "bench" / "prose-12k.jsonl.gz"
+needs_bench_corpus = pytest.mark.skipif(
+    not BENCH_CORPUS.is_file(), reason="shared bench corpus not present"
+)
+
+
+def run_bench(script: str, tmp_path: Path, *args: str) -> tuple[dict, str]:
+    """Run `bench/<script>` on a tiny library in `tmp_path`; its JSON report and stdout."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(root / "bench" / script), *args,
+         "--workdir", str(tmp_path / "work"), "--json", str(out)],
+        capture_output=True, text=True, cwd=root, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(out.read_text()), result.stdout
