@@ -488,15 +488,7 @@ class _Reanchorer:
         accepted = [c for c in candidates.values() if c.quote_score >= QUOTE_FLOOR]
         best = max(accepted, key=lambda c: (c.score, -c.start), default=None)
         if best is not None and best.score >= MIN_SCORE:
-            return Anchor(
-                start=best.start,
-                end=best.end,
-                state="fuzzy",
-                score=round(best.score, 4),
-                quote_score=round(best.quote_score, 4),
-                context_score=round(best.context_score, 4),
-                position_score=round(best.position_score, 4),
-            )
+            return _scored_anchor(best, best.start, best.end, "fuzzy")
         rejected = max(candidates.values(), key=lambda c: (c.score, -c.start), default=None)
         return _orphan(selector, rejected)
 
@@ -512,14 +504,19 @@ def _orphan(selector: Selector, best_rejected: _Candidate | None) -> Anchor:
     """An orphan keeps its old offsets and reports the best candidate it refused."""
     if best_rejected is None:
         return Anchor(selector.start, selector.end, "orphan", 0.0, 0.0, 0.0, 0.0)
+    return _scored_anchor(best_rejected, selector.start, selector.end, "orphan")
+
+
+def _scored_anchor(candidate: _Candidate, start: int, end: int, state: str) -> Anchor:
+    """An anchor at start..end carrying a candidate's scores (rounded for display)."""
     return Anchor(
-        start=selector.start,
-        end=selector.end,
-        state="orphan",
-        score=round(best_rejected.score, 4),
-        quote_score=round(best_rejected.quote_score, 4),
-        context_score=round(best_rejected.context_score, 4),
-        position_score=round(best_rejected.position_score, 4),
+        start=start,
+        end=end,
+        state=state,
+        score=round(candidate.score, 4),
+        quote_score=round(candidate.quote_score, 4),
+        context_score=round(candidate.context_score, 4),
+        position_score=round(candidate.position_score, 4),
     )
 
 

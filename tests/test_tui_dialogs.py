@@ -12,7 +12,7 @@ from textual.widgets import Input, Select
 
 from library.store import Library
 from tests.conftest import write
-from tests.tui_support import HOSTILE_TITLE, RIVER, SIZE, make_library, run_app, wait_for
+from tests.tui_support import HOSTILE_TITLE, RIVER, SIZE, annotate, make_library, run_app, wait_for
 from tui import operations
 from tui.app import FolioApp
 from tui.commands import highlight_plain
@@ -172,13 +172,7 @@ def test_export_all_as_csl_json_to_clipboard(library_dir: Path) -> None:
 
 def test_tags_tree_lists_hostile_tags_and_opens_passages(library_dir: Path) -> None:
     make_library(library_dir)
-    with Library(library_dir) as library:
-        row = library.conn.execute(
-            "SELECT id FROM articles WHERE title LIKE 'The River%'"
-        ).fetchone()
-        text = operations.get_article(library, row[0]).text
-        at = text.index("silt")
-        operations.add_annotation(library, row[0], at, at + 4, "n", ["geo/[b]rivers", "[x]"])
+    _, at = annotate(library_dir, "The River", "silt", "n", ["geo/[b]rivers", "[x]"])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         await _library(app)

@@ -14,6 +14,7 @@ from tests.tui_support import (
     BEES,
     HOSTILE_TITLE,
     SIZE,
+    id_of_article,
     import_texts,
     make_library,
     run_app,
@@ -267,14 +268,12 @@ def test_raw_escape_characters_typed_into_metadata_never_reach_the_terminal(
     from library.articles import get_article, update_metadata
 
     make_library(library_dir, hostile=False)
-    with Library(library_dir) as library:
-        row = library.conn.execute(
-            "SELECT id FROM articles WHERE title LIKE 'The River%'"
-        ).fetchone()
-        with library.write() as conn:  # as `folio edit --title $'…\x1b[2J'` could store it
-            update_metadata(
-                conn, get_article(conn, row[0]), {"title": "Bad\x1b[2J title", "site": "s\x07"}
-            )
+    river = id_of_article(library_dir, "The River")
+    with Library(library_dir) as library, library.write() as conn:
+        # As an older Folio's `folio edit --title $'…\x1b[2J'` could have stored it.
+        update_metadata(
+            conn, get_article(conn, river), {"title": "Bad\x1b[2J title", "site": "s\x07"}
+        )
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         screen = await _library_screen(app)
@@ -284,7 +283,7 @@ def test_raw_escape_characters_typed_into_metadata_never_reach_the_terminal(
         )
         assert "\x1b" not in rendered and "\x07" not in rendered
         assert "Bad␛[2J title" in rendered
-        app.open_reader(row[0])
+        app.open_reader(river)
         await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
         meta = str(app.screen.query_one("#reader-meta").render())
         assert "Bad␛[2J title" in meta and "\x1b" not in meta

@@ -9,21 +9,20 @@ import pytest
 from textual.pilot import Pilot
 
 from library.store import Library
-from tests.tui_support import SIZE, make_library, run_app, set_hostile_metadata, wait_for
+from tests.tui_support import (
+    SIZE,
+    id_of_article,
+    make_library,
+    run_app,
+    set_hostile_metadata,
+    wait_for,
+)
 from tui import operations
 from tui.annotate_dialog import AnnotateDialog, TagSuggester, split_tags
 from tui.annotated_text import sentence_boundary
 from tui.app import FolioApp
 from tui.confirm import ConfirmDialog
 from tui.reader import ReaderScreen
-
-
-def _article_id(library_dir: Path, title_like: str) -> str:
-    with Library(library_dir) as library:
-        row = library.conn.execute(
-            "SELECT id FROM articles WHERE title LIKE ?", (f"%{title_like}%",)
-        ).fetchone()
-    return str(row[0])
 
 
 async def _open(app: FolioApp, article_id: str) -> ReaderScreen:
@@ -36,7 +35,7 @@ async def _open(app: FolioApp, article_id: str) -> ReaderScreen:
 
 def test_reader_shows_metadata_and_text_literally(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "Crown%")
+    article_id = id_of_article(library_dir, "Crown%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         reader = await _open(app, article_id)
@@ -54,7 +53,7 @@ def test_reader_shows_metadata_and_text_literally(library_dir: Path) -> None:
 
 def test_select_annotate_and_highlight_at_once(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         reader = await _open(app, article_id)
@@ -85,7 +84,7 @@ def test_select_annotate_and_highlight_at_once(library_dir: Path) -> None:
 
 def test_annotate_without_selection_warns(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     async def scenario() -> None:
         app = FolioApp(library_dir)
@@ -110,7 +109,7 @@ def _add_notes(library_dir: Path, article_id: str, words: list[str]) -> None:
 
 def test_jump_between_notes_and_panel(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
     _add_notes(library_dir, article_id, ["meander", "Rivers", "silt"])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
@@ -138,7 +137,7 @@ def test_jump_between_notes_and_panel(library_dir: Path) -> None:
 
 def test_edit_and_delete_from_the_panel(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
     _add_notes(library_dir, article_id, ["silt"])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
@@ -164,7 +163,7 @@ def test_edit_and_delete_from_the_panel(library_dir: Path) -> None:
 
 def test_quit_with_a_note_being_typed_asks(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     async def scenario() -> None:
         app = FolioApp(library_dir)
@@ -188,7 +187,7 @@ def test_quit_with_a_note_being_typed_asks(library_dir: Path) -> None:
 
 def test_escape_in_dialog_with_text_asks_before_discarding(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         reader = await _open(app, article_id)
@@ -221,7 +220,7 @@ def test_tag_helpers() -> None:
 
 def test_a_refused_tag_is_explained_in_the_dialog(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     async def scenario() -> None:
         app = FolioApp(library_dir)
@@ -261,8 +260,8 @@ def test_notes_panel_shows_hostile_notes_literally(library_dir: Path) -> None:
 
 def test_the_reused_reader_shows_the_next_article_cleanly(library_dir: Path) -> None:
     make_library(library_dir)
-    river = _article_id(library_dir, "River%")
-    bees = _article_id(library_dir, "Bees%")
+    river = id_of_article(library_dir, "River%")
+    bees = id_of_article(library_dir, "Bees%")
     _add_notes(library_dir, river, ["silt"])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
@@ -286,7 +285,7 @@ def test_the_reused_reader_shows_the_next_article_cleanly(library_dir: Path) -> 
 
 def test_new_note_updates_the_library_table_and_tag_filter(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         reader = await _open(app, article_id)
@@ -309,7 +308,7 @@ def test_new_note_updates_the_library_table_and_tag_filter(library_dir: Path) ->
 
 def test_refresh_in_the_reader_shows_notes_added_from_the_cli(library_dir: Path) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         reader = await _open(app, article_id)
@@ -334,7 +333,7 @@ def test_orphaned_and_whole_article_notes_are_listed_apart(
     source = write(tmp_path / "river.txt", RIVER)
     with Library(library_dir) as library:
         list(import_sources(library, collect_sources([str(source)])[0]))
-        article_id = _article_id(library_dir, "River%")
+        article_id = id_of_article(library_dir, "River%")
         article = operations.get_article(library, article_id)
         at = article.text.index("Farmers have always")
         operations.add_annotation(library, article_id, at, at + 40, "lost soon", [])
@@ -368,7 +367,7 @@ def test_a_failed_save_gives_the_draft_back_instead_of_quitting(
     library_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_library(library_dir)
-    article_id = _article_id(library_dir, "River%")
+    article_id = id_of_article(library_dir, "River%")
 
     def refuse(*args: object) -> None:
         raise operations.FolioError("the library database refused the change: disk full")

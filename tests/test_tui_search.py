@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from library.search import Hit
 from library.snippets import Snippet
-from tests.tui_support import make_library, run_app, wait_for
+from tests.tui_support import annotate, make_library, run_app, wait_for
 from tui import operations
 from tui.app import FolioApp
 from tui.reader import ReaderScreen
@@ -126,18 +126,10 @@ def test_hostile_titles_in_results_do_not_crash(library_dir: Path) -> None:
 
 
 def test_notes_mode_finds_notes_and_opens_their_passage(library_dir: Path) -> None:
-    from library.store import Library
-
     make_library(library_dir)
-    with Library(library_dir) as library:
-        row = library.conn.execute(
-            "SELECT id FROM articles WHERE title LIKE 'The River%'"
-        ).fetchone()
-        text = operations.get_article(library, row[0]).text
-        at = text.index("Floods spread")
-        operations.add_annotation(
-            library, row[0], at, at + 13, "Silt [/] is a gift\x1b[2J", ["geology"]
-        )
+    _, at = annotate(
+        library_dir, "The River", "Floods spread", "Silt [/] is a gift\x1b[2J", ["geology"]
+    )
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         screen = await _open_search(app, pilot)

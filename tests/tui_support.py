@@ -105,3 +105,26 @@ def run_app(
             await scenario(app, pilot)
 
     asyncio.run(main())
+
+
+def id_of_article(library_dir: Path, title_like: str) -> str:
+    """The id of the article whose title contains `title_like` (SQL LIKE pattern)."""
+    with Library(library_dir) as library:
+        row = library.conn.execute(
+            "SELECT id FROM articles WHERE title LIKE ?", (f"%{title_like}%",)
+        ).fetchone()
+    return str(row[0])
+
+
+def annotate(
+    library_dir: Path, title_like: str, words: str, note: str, tags: list[str]
+) -> tuple[str, int]:
+    """Annotate the first occurrence of `words` in an article, through the app's operation;
+    returns the article id and where the passage starts."""
+    from tui import operations
+
+    found = id_of_article(library_dir, title_like)
+    with Library(library_dir) as library:
+        at = operations.get_article(library, found).text.index(words)
+        operations.add_annotation(library, found, at, at + len(words), note, tags)
+    return found, at
