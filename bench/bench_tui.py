@@ -49,7 +49,7 @@ def build_library(library_dir: Path, n: int) -> str:
     """Import n corpus articles and one ~100 KB article (with 50 notes); its id."""
     from library.importing import Source, import_sources
     from library.store import Library
-    from tui import operations
+    from tui import actions as operations
 
     records = load_corpus(CORPUS)
     articles = build_articles(records, n)
@@ -85,12 +85,12 @@ def build_library(library_dir: Path, n: int) -> str:
 
 async def measure(library_dir: Path, big_id: str, rounds: int) -> dict[str, Any]:
     """Run the app headless and time the four interactions."""
-    from tui.annotated_text import AnnotatedText
+    from tui.actions import search
     from tui.app import FolioApp
-    from tui.library_view import ArticleTable
-    from tui.operations import search
-    from tui.reader import ReaderScreen
-    from tui.search_screen import DEBOUNCE_S, RESULT_LIMIT, SearchScreen
+    from tui.screens.reader import ReaderScreen
+    from tui.screens.search import DEBOUNCE_S, RESULT_LIMIT, SearchScreen
+    from tui.widgets.annotated_text import AnnotatedText
+    from tui.widgets.article_table import ArticleTable
 
     results: dict[str, Any] = {}
     painted: list[float] = []

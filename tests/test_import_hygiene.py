@@ -66,5 +66,5 @@ def test_folio_without_a_terminal_refuses_the_tui_without_importing_textual(
 
 
 def test_tui_operations_stay_free_of_textual() -> None:
-    modules = _modules_after("import tui.operations, tui.plain")
+    modules = _modules_after("import tui.actions, tui.plain")
     assert "textual" not in modules and "rich" not in modules

@@ -13,16 +13,16 @@ from textual.widgets import Input, Select
 from library.store import Library
 from tests.conftest import write
 from tests.tui_support import HOSTILE_TITLE, RIVER, SIZE, annotate, make_library, run_app, wait_for
-from tui import operations
+from tui import actions as operations
 from tui.app import FolioApp
-from tui.commands import highlight_plain
-from tui.export_screen import ExportScreen
-from tui.help_screen import HelpScreen
-from tui.import_screen import ImportScreen
-from tui.library_screen import LibraryScreen
-from tui.metadata_form import MetadataForm
-from tui.reader import ReaderScreen
-from tui.tags_screen import TagsScreen
+from tui.app.commands import highlight_plain
+from tui.dialogs.export import ExportScreen
+from tui.dialogs.import_files import ImportScreen
+from tui.dialogs.metadata import MetadataForm
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+from tui.screens.tags import TagsScreen
 
 
 async def _library(app: FolioApp) -> LibraryScreen:
@@ -114,7 +114,7 @@ def test_import_folder_with_progress_and_failures(library_dir: Path, tmp_path: P
 
 
 def test_import_path_suggester_completes(tmp_path: Path) -> None:
-    from tui.import_screen import PathSuggester
+    from tui.dialogs.import_files import PathSuggester
 
     write(tmp_path / "articles" / "a.txt", "x")
     suggestion = asyncio.run(PathSuggester().get_suggestion(str(tmp_path / "art")))

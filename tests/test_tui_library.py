@@ -20,13 +20,13 @@ from tests.tui_support import (
     run_app,
     wait_for,
 )
+from tui.actions import Row
 from tui.app import FolioApp
-from tui.import_screen import ImportScreen
-from tui.library_screen import LibraryScreen, parse_filter
-from tui.library_view import ArticleTable
-from tui.operations import Row
-from tui.reader import ReaderScreen
-from tui.welcome import WelcomeScreen
+from tui.dialogs.import_files import ImportScreen
+from tui.screens.library import LibraryScreen, parse_filter
+from tui.screens.reader import ReaderScreen
+from tui.screens.welcome import WelcomeScreen
+from tui.widgets.article_table import ArticleTable
 
 
 async def _library_screen(app: FolioApp) -> LibraryScreen:

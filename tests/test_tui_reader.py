@@ -17,12 +17,12 @@ from tests.tui_support import (
     set_hostile_metadata,
     wait_for,
 )
-from tui import operations
-from tui.annotate_dialog import AnnotateDialog, TagSuggester, split_tags
-from tui.annotated_text import sentence_boundary
+from tui import actions as operations
 from tui.app import FolioApp
-from tui.confirm import ConfirmDialog
-from tui.reader import ReaderScreen
+from tui.dialogs.annotate import AnnotateDialog, TagSuggester, split_tags
+from tui.dialogs.confirm import ConfirmDialog
+from tui.screens.reader import ReaderScreen
+from tui.widgets.annotated_text import sentence_boundary
 
 
 async def _open(app: FolioApp, article_id: str) -> ReaderScreen:

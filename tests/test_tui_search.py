@@ -11,10 +11,10 @@ from textual.pilot import Pilot
 from library.search import Hit
 from library.snippets import Snippet
 from tests.tui_support import annotate, make_library, run_app, wait_for
-from tui import operations
+from tui import actions as operations
 from tui.app import FolioApp
-from tui.reader import ReaderScreen
-from tui.search_screen import SearchScreen, hit_label, snippet_text
+from tui.screens.reader import ReaderScreen
+from tui.screens.search import SearchScreen, hit_label, snippet_text
 
 
 async def _open_search(app: FolioApp, pilot: object) -> SearchScreen:

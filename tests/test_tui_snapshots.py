@@ -12,9 +12,9 @@ from textual.widgets import Input, Static
 
 from library.store import Library
 from tests.tui_support import make_library, wait_for
-from tui import operations
+from tui import actions as operations
 from tui.app import FolioApp
-from tui.welcome import welcome_text
+from tui.screens.welcome import welcome_text
 
 SIZE = (120, 36)
 

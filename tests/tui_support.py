@@ -121,7 +121,7 @@ def annotate(
 ) -> tuple[str, int]:
     """Annotate the first occurrence of `words` in an article, through the app's operation;
     returns the article id and where the passage starts."""
-    from tui import operations
+    from tui import actions as operations
 
     found = id_of_article(library_dir, title_like)
     with Library(library_dir) as library:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.cli_common import (
+from tui.cli.common import (
     Progress,
     confirm_deletion,
     echo_lines,
@@ -20,7 +20,7 @@ from tui.cli_common import (
     open_library,
     stream_json_list,
 )
-from tui.cli_notes import describe_reanchoring
+from tui.cli.notes import describe_reanchoring
 
 if TYPE_CHECKING:
     from library.articles import Article
@@ -556,7 +556,8 @@ def _print_check(report: Any, prefix: str) -> None:
 
 def _register_commands() -> None:
     """Add the commands that live in their own modules (notes, citations)."""
-    from tui import cli_cite, cli_notes
+    from tui.cli import cite as cli_cite
+    from tui.cli import notes as cli_notes
 
     for command in (*cli_notes.COMMANDS, *cli_cite.COMMANDS):
         cli.add_command(command)

@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui import operations
-from tui.annotate_dialog import AnnotateDialog, NoteDraft
-from tui.annotated_text import AnnotatedText, Span
-from tui.confirm import ConfirmDialog
+from tui import actions as operations
+from tui.dialogs.annotate import AnnotateDialog, NoteDraft
+from tui.dialogs.confirm import ConfirmDialog
 from tui.plain import one_line
+from tui.widgets.annotated_text import AnnotatedText, Span
 
 if TYPE_CHECKING:
     from tui.app import FolioApp

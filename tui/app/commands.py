@@ -10,7 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from tui.keys import screen_keys
+from tui.app.keys import screen_keys
 from tui.plain import one_line
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
-from tui import operations
+from tui import actions as operations
 from tui.plain import one_line
-from tui.reader import is_placed
+from tui.screens.reader import is_placed
 
 if TYPE_CHECKING:
     from tui.app import FolioApp

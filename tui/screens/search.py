@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui import operations
+from tui import actions as operations
 from tui.plain import one_line, shown
 
 if TYPE_CHECKING:

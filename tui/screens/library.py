@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui import operations
-from tui.library_view import COLUMNS, ArticleTable
+from tui import actions as operations
+from tui.widgets.article_table import COLUMNS, ArticleTable
 
 if TYPE_CHECKING:
     from tui.app import FolioApp

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.cli_common import (
+from tui.cli.common import (
     confirm_deletion,
     emit_json,
     fail,

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from tui import operations
+from tui import actions as operations
 
 if TYPE_CHECKING:
     from tui.app import FolioApp

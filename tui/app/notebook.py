@@ -17,20 +17,20 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui import operations
-from tui.annotate_dialog import AnnotateDialog
-from tui.commands import FolioCommands
-from tui.confirm import ConfirmDialog
-from tui.export_screen import ExportContext, ExportScreen
-from tui.help_screen import HelpScreen
-from tui.import_screen import ImportScreen
-from tui.keys import screen_keys
-from tui.library_screen import LibraryScreen
-from tui.metadata_form import MetadataForm
-from tui.reader import ReaderScreen, load_reader_data
-from tui.search_screen import SearchScreen
-from tui.tags_screen import TagsScreen
-from tui.welcome import WelcomeScreen
+from tui import actions as operations
+from tui.app.commands import FolioCommands
+from tui.app.keys import screen_keys
+from tui.dialogs.annotate import AnnotateDialog
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.export import ExportContext, ExportScreen
+from tui.dialogs.import_files import ImportScreen
+from tui.dialogs.metadata import MetadataForm
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen, load_reader_data
+from tui.screens.search import SearchScreen
+from tui.screens.tags import TagsScreen
+from tui.screens.welcome import WelcomeScreen
 
 T = TypeVar("T")
 

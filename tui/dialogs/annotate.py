@@ -134,7 +134,7 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
         if not self.changed:
             self.dismiss(None)
             return
-        from tui.confirm import ConfirmDialog
+        from tui.dialogs.confirm import ConfirmDialog
 
         def answered(choice: str | None) -> None:
             if choice == "discard":

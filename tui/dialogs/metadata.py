@@ -16,7 +16,7 @@ from library.citekeys import CITEKEY_PATTERN
 from library.errors import FolioError, InvalidValue
 from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
-from tui import operations
+from tui import actions as operations
 
 if TYPE_CHECKING:
     from tui.app import FolioApp

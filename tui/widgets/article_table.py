@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.operations import NoteSummary, Row
+from tui.actions import NoteSummary, Row
 from tui.plain import one_line
 
 _NO_NOTES = NoteSummary()

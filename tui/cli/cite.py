@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from library.citing import CITE_STYLES, EXPORT_FORMATS
-from tui.cli_common import emit_json, fail, guarded, one_line, open_library
+from tui.cli.common import emit_json, fail, guarded, one_line, open_library
 
 if TYPE_CHECKING:
     from library.bibimport import ImportPlan

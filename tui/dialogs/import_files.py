@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
-from tui import operations
+from tui import actions as operations
 from tui.plain import one_line
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""The notebook's modal dialogs: annotate, confirm, export, import, metadata."""

@@ -1,0 +1,1 @@
+"""The notebook's screens: library, search, reader, tags, welcome, help."""

@@ -1,0 +1,1 @@
+"""Widgets of the notebook: the article table and the annotated reader text."""
