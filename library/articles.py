@@ -95,6 +95,15 @@ def find_article_id(conn: sqlite3.Connection, article_id: str) -> Article | None
     return _from_row(row) if row else None
 
 
+def _written(conn: sqlite3.Connection, article_id: str) -> Article:
+    """The article as the caller's transaction has just written it; NotFound if it was
+    deleted before the write (a stale Article from an earlier transaction)."""
+    article = find_article_id(conn, article_id)
+    if article is None:
+        raise NotFound(f"article {article_id} no longer exists")
+    return article
+
+
 SORT_ORDERS = {
     "added": "added_at, pk",
     "date": "date IS NULL, date, added_at",
@@ -221,7 +230,7 @@ def insert_article(
     marks = ", ".join(f":{name}" for name in values)
     conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", values)
     enqueue_index(conn, article_id)
-    return find_article_id(conn, article_id)  # type: ignore[return-value]
+    return _written(conn, article_id)
 
 
 def replace_content(
@@ -243,7 +252,7 @@ def replace_content(
         {**values, "pk": article.pk},
     )
     enqueue_index(conn, article.id)
-    return find_article_id(conn, article.id)  # type: ignore[return-value]
+    return _written(conn, article.id)
 
 
 def update_metadata(
@@ -269,7 +278,7 @@ def update_metadata(
         {**columns, "pk": article.pk},
     )
     enqueue_index(conn, article.id)
-    return find_article_id(conn, article.id)  # type: ignore[return-value]
+    return _written(conn, article.id)
 
 
 def delete_article(conn: sqlite3.Connection, article: Article) -> None:
@@ -297,4 +306,4 @@ def rename_citekey(conn: sqlite3.Connection, article: Article, new: str) -> Arti
         (key, now_iso(), article.pk),
     )
     enqueue_index(conn, article.id)
-    return find_article_id(conn, article.id)  # type: ignore[return-value]
+    return _written(conn, article.id)

@@ -8,14 +8,19 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library import articles
 from library.articles import Article
+from library.bibmerge import block_line, failed_block_messages, parse_bib
 from library.citekeys import CITEKEY_PATTERN
 from library.errors import FolioError, InvalidValue
 from library.extracted import Extracted, FieldValue
 from library.latex import decode_latex
+
+if TYPE_CHECKING:
+    from bibtexparser.middlewares import NameParts
+    from bibtexparser.model import Entry
 
 BIB_FORMAT = "bib"
 _MONTHS = {
@@ -97,8 +102,6 @@ def read_bib_text(text: str, name: str = "<bib>") -> ReadBib:
     """Parse .bib text into records mapped to Folio's fields, and per-block problems."""
     from bibtexparser import middlewares
 
-    from library.bibmerge import failed_block_messages, parse_bib
-
     parsed = parse_bib(
         text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
     )
@@ -108,16 +111,16 @@ def read_bib_text(text: str, name: str = "<bib>") -> ReadBib:
         try:
             records.append(_record(entry))
         except InvalidValue as exc:
-            problems.append(f"{name}:line {entry.start_line + 1}: {entry.key}: {exc}")
+            problems.append(f"{name}:line {block_line(entry)}: {entry.key}: {exc}")
     if not records and not problems:
         raise FolioError(f"{name}: no BibTeX entries found")
     return ReadBib(records, problems)
 
 
-def _record(entry: Any) -> BibRecord:
+def _record(entry: Entry) -> BibRecord:
     raw = {f.key.lower(): f.value for f in entry.fields}
     values = {name: decode_latex(value) for name, value in raw.items() if isinstance(value, str)}
-    record = BibRecord(entry.key, entry.start_line + 1, {})
+    record = BibRecord(entry.key, block_line(entry), {})
     title = values.get("title")
     if not title:
         raise InvalidValue("the entry has no title")
@@ -149,7 +152,7 @@ def _record(entry: Any) -> BibRecord:
     return _checked(record)
 
 
-def _person(parts: Any) -> str:
+def _person(parts: NameParts) -> str:
     """ "First von Last Jr" from bibtexparser's name parts (an organisation stays whole)."""
     words = [*parts.first, *parts.von, *parts.last, *parts.jr]
     return decode_latex(" ".join(words))
@@ -167,8 +170,9 @@ def _date(values: dict[str, str]) -> str | None:
 
 
 def _url(raw: dict[str, Any], doi: str | None) -> str | None:
-    if isinstance(raw.get("url"), str) and raw["url"].strip():
-        return raw["url"].strip()
+    url = raw.get("url")
+    if isinstance(url, str) and url.strip():
+        return url.strip()
     match = _URL_MACRO.search(str(raw.get("howpublished", "")))
     if match:
         return match.group(1)
@@ -206,10 +210,14 @@ def _checked(record: BibRecord) -> BibRecord:
 
     for name in list(record.fields):
         try:
-            record.fields.update(check_changes({name: record.fields[name]}))
+            value = check_changes({name: record.fields[name]})[name]
         except InvalidValue as exc:
             record.warnings.append(f"{record.key}: {name} skipped: {exc}")
+            value = None
+        if value is None:  # refused, or blank once tidied: the entry does not give it
             del record.fields[name]
+        else:
+            record.fields[name] = value
     return record
 
 

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from library.bibentries import BibEntry
 from library.errors import FolioError, LibraryError
+
+if TYPE_CHECKING:
+    from bibtexparser import Library as ParsedBib
+    from bibtexparser.middlewares import BlockMiddleware, LibraryMiddleware
+    from bibtexparser.model import Block
 
 
 class BibParseError(FolioError):
@@ -31,29 +37,42 @@ class MergedBib:
     appended: list[str] = field(default_factory=list)
 
 
-def failed_block_messages(library: object) -> list[str]:
+def failed_block_messages(library: ParsedBib) -> list[str]:
     """One "line N: reason" message per block bibtexparser could not read."""
     messages = []
-    for block in library.failed_blocks:  # type: ignore[attr-defined]
+    for block in library.failed_blocks:
         error = block.error
         reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
         reason = " ".join(str(reason).split())
-        messages.append(f"line {block.start_line + 1}: {reason}")
+        messages.append(f"line {block_line(block)}: {reason}")
     return messages
 
 
-def parse_bib(text: str, **options: Any) -> Any:
+def block_line(block: Block) -> int:
+    """The line a parsed block starts on, counted from 1 (bibtexparser counts from 0)."""
+    return (block.start_line or 0) + 1
+
+
+def parse_bib(
+    text: str,
+    parse_stack: Iterable[BlockMiddleware | LibraryMiddleware] | None = None,
+    append_middleware: Iterable[BlockMiddleware | LibraryMiddleware] | None = None,
+) -> ParsedBib:
     """bibtexparser's parse, without its log lines on stderr: Folio reports failed blocks
     itself, one line each, with the file name."""
     import bibtexparser
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    return bibtexparser.parse_string(text, **options)
+    return bibtexparser.parse_string(
+        text, parse_stack=parse_stack, append_middleware=append_middleware
+    )
 
 
 def entry_spans(text: str, path: str = "<bib>") -> dict[str, tuple[int, int]]:
     """Character spans of the file's entries, by lowercased key. BibParseError when
     bibtexparser fails on any block: splicing into a file we cannot read is unsafe."""
+    from bibtexparser.model import Entry
+
     parsed = parse_bib(text, parse_stack=[])
     problems = failed_block_messages(parsed)
     if problems:
@@ -61,13 +80,13 @@ def entry_spans(text: str, path: str = "<bib>") -> dict[str, tuple[int, int]]:
     spans: dict[str, tuple[int, int]] = {}
     cursor = 0
     for block in parsed.blocks:
-        start = text.find(block.raw, cursor)
-        if start < 0:
-            raise LibraryError(f"{path}: cannot locate the block on line {block.start_line + 1}")
-        cursor = start + len(block.raw)
-        key = getattr(block, "key", None)
-        if block.__class__.__name__ == "Entry" and key is not None:
-            spans[key.lower()] = (start, cursor)
+        raw = block.raw
+        start = text.find(raw, cursor) if raw is not None else -1
+        if raw is None or start < 0:
+            raise LibraryError(f"{path}: cannot locate the block on line {block_line(block)}")
+        cursor = start + len(raw)
+        if isinstance(block, Entry):
+            spans[block.key.lower()] = (start, cursor)
     return spans
 
 

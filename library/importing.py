@@ -150,6 +150,20 @@ def _import_one(
     return result
 
 
+def _declared_format(source: Source) -> str | None:
+    """The format a file's name says, checked before it is read (ImportRefused for one Folio
+    does not read); None for unnamed input, whose bytes tell."""
+    if source.path is None:
+        return None
+    fmt = format_for_name(source.path.name)
+    if fmt is None:
+        raise ImportRefused(
+            f"{source.name}: unsupported format '{source.path.suffix or source.path.name}' "
+            f"(Folio reads {SUPPORTED_LIST})"
+        )
+    return fmt
+
+
 def _read(library: Library, source: Source) -> bytes:
     """The bytes of a source; a file over the size limit is refused before it is read."""
     if source.data is None:
@@ -175,16 +189,9 @@ def _check_size(library: Library, name: str, size: int) -> None:
 def _import_source(
     library: Library, conn: sqlite3.Connection, source: Source, new_files: list[Path]
 ) -> ImportResult:
-    if source.path is not None:
-        fmt = format_for_name(source.path.name)
-        if fmt is None:
-            raise ImportRefused(
-                f"{source.name}: unsupported format '{source.path.suffix or source.path.name}' "
-                f"(Folio reads {SUPPORTED_LIST})"
-            )
+    declared = _declared_format(source)
     data = _read(library, source)
-    if source.path is None:
-        fmt = sniff_format(data)
+    fmt = declared or sniff_format(data)
     file_sha = sha256_of(data)
     same_file = articles.article_where(conn, "file_sha256", file_sha)
     if same_file:
@@ -239,14 +246,9 @@ def attach_source(library: Library, source: Source, ref: str) -> ImportResult:
     new_files: list[Path] = []
     with transaction(library.conn) as conn:
         target = articles.get_article(conn, ref)
-        fmt = format_for_name(source.path.name) if source.path is not None else None
-        if source.path is not None and fmt is None:
-            raise ImportRefused(
-                f"{source.name}: unsupported format '{source.path.suffix or source.path.name}' "
-                f"(Folio reads {SUPPORTED_LIST})"
-            )
+        declared = _declared_format(source)
         data = _read(library, source)
-        fmt = fmt or sniff_format(data)
+        fmt = declared or sniff_format(data)
         file_sha = sha256_of(data)
         extracted = extract(data, fmt, source.name)
         text_sha = sha256_of(extracted.text.encode("utf-8"))

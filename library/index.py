@@ -13,11 +13,18 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library.errors import LibraryError
 from library.index_documents import documents_for
 from library.index_schema import INDEX_SCHEMA_VERSION, build_schema
+
+if TYPE_CHECKING:
+    # Whoosh ships no type information, so to mypy these names are Any; they say what
+    # the functions hand out.
+    from whoosh.index import Index
+    from whoosh.searching import Searcher
+    from whoosh.writing import IndexWriter
 
 _MARKER = "folio-index-version"
 # What reading truncated or corrupt index files raises, besides the opening checks.
@@ -40,8 +47,8 @@ class SearchIndex:
     def __init__(self, index_dir: Path, writer_timeout: float = 60.0) -> None:
         self.index_dir = index_dir
         self.writer_timeout = writer_timeout
-        self._index: Any = None
-        self._searcher: Any = None
+        self._index: Index | None = None
+        self._searcher: Searcher | None = None
 
     def is_current(self) -> bool:
         """Whether the folder holds an index of the schema this Folio writes."""
@@ -53,7 +60,7 @@ class SearchIndex:
         except OSError:
             return False
 
-    def open(self) -> Any:
+    def open(self) -> Index:
         """The Whoosh index object (opened once per process)."""
         if self._index is None:
             from whoosh import index as whoosh_index
@@ -61,7 +68,7 @@ class SearchIndex:
             self._index = whoosh_index.open_dir(str(self.index_dir))
         return self._index
 
-    def writer(self, **options: Any) -> Any:
+    def writer(self, **options: Any) -> IndexWriter:
         """A writer that waits for another process's lock rather than failing."""
         from whoosh.index import LockError
 
@@ -77,7 +84,7 @@ class SearchIndex:
             f"{self.writer_timeout:.0f} s; try again"
         )
 
-    def searcher(self) -> Any:
+    def searcher(self) -> Searcher:
         """A searcher on the latest committed index, reused while the index is unchanged
         (opening one costs far more than a query)."""
         if self._searcher is not None and not self._searcher.up_to_date():
@@ -232,7 +239,7 @@ class SearchIndex:
 
 
 def _write_articles(
-    writer: Any,
+    writer: IndexWriter,
     conn: sqlite3.Connection,
     ids: list[str],
     progress: Progress | None,

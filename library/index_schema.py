@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+
+    from library.analysis import FoldingWordAnalyzer
 
 # Bump when the schema or analysis changes: a mismatching index is rebuilt from the database.
 INDEX_SCHEMA_VERSION = 3
@@ -59,14 +64,14 @@ QUERY_FIELDS = frozenset(
 )
 
 
-def build_analyzer() -> Any:
+def build_analyzer() -> FoldingWordAnalyzer:
     """Lower-cased, accent-folded words without English stop words."""
     from library.analysis import FoldingWordAnalyzer
 
     return FoldingWordAnalyzer()
 
 
-def build_schema() -> Any:
+def build_schema() -> Schema:
     """The Whoosh schema. Bodies are not stored: snippets are cut from the database's text."""
     from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 

@@ -4,7 +4,12 @@ and the words a hit's snippets should highlight."""
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # Whoosh ships no type information: to mypy these names are Any.
+    from whoosh.query import Query
+    from whoosh.reading import IndexReader
 
 # Fields whose words also match their other forms ("drone" finds "drones").
 STEMMED_FIELDS = frozenset({"title", "body", "notes"})
@@ -25,7 +30,7 @@ _FORMS_ALWAYS_BELOW = 500
 MAX_EXPANSIONS = 64
 
 
-def word_forms(reader: Any, fieldname: str, word: str) -> list[str]:
+def word_forms(reader: IndexReader, fieldname: str, word: str) -> list[str]:
     """Indexed words of the same stem as `word` ("drone" → drone, drones, droning)."""
     root = _stem(word)
     shared = next(
@@ -48,14 +53,15 @@ def word_forms(reader: Any, fieldname: str, word: str) -> list[str]:
 def _stem(word: str) -> str:
     from whoosh.lang.porter2 import stem
 
-    return stem(word)
+    root: str = stem(word)
+    return root
 
 
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def rewrite_query(query: Any, reader: Any) -> Any:
+def rewrite_query(query: Query, reader: IndexReader) -> Query:
     """The query as it should run: plain words widened to their other forms (where that
     is cheap), wildcard and fuzzy terms replaced by their most frequent matches."""
     from whoosh.query import MultiTerm, NullQuery, NumericRange, Or, Term
@@ -104,7 +110,7 @@ def rewrite_query(query: Any, reader: Any) -> Any:
     return query.apply(lambda child: rewrite_query(child, reader))
 
 
-def _preloaded_range(query: Any, reader: Any) -> Any:
+def _preloaded_range(query: Query, reader: IndexReader) -> Query:
     """A date (numeric) range as one preloaded union of the index terms it covers.
 
     Whoosh compiles a range into a tree of unions of term ranges, which it then walks
@@ -116,7 +122,7 @@ def _preloaded_range(query: Any, reader: Any) -> Any:
     from whoosh.query.wrappers import ConstantScoreQuery
 
     compiled = query._compile_query(reader)
-    words: list[Any] = []
+    words: list[bytes | str] = []
     for leaf in [compiled] if compiled.is_leaf() else compiled.leaves():
         if isinstance(leaf, Term):
             words.append(leaf.text)
@@ -127,7 +133,7 @@ def _preloaded_range(query: Any, reader: Any) -> Any:
     return ConstantScoreQuery(PreloadedOr([Term(query.fieldname, w) for w in words]), query.boost)
 
 
-def highlight_words(query: Any) -> set[str]:
+def highlight_words(query: Query) -> set[str]:
     """Words of a (rewritten) query that a hit can contain: not those under NOT."""
     from whoosh.query import AndNot, Not, Phrase, Term
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library.articles import articles_by_ids
 from library.errors import QueryError
@@ -13,6 +13,13 @@ from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, NOTE_KIND, QUERY
 from library.query_rewrite import highlight_words, rewrite_query
 from library.snippets import Snippet, find_matches, make_snippets
 from library.store import Library
+
+if TYPE_CHECKING:
+    # Whoosh ships no type information: to mypy these names are Any.
+    from whoosh.fields import Schema
+    from whoosh.qparser import QueryParser
+    from whoosh.query import Query
+    from whoosh.searching import Searcher
 
 SORTS = ("score", "date")
 _FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
@@ -87,7 +94,7 @@ def validate_query(query: str) -> None:
             raise QueryError(f"invalid query: unknown field '{match.group(1)}:' (fields: {known})")
 
 
-def build_parser(schema: Any) -> Any:
+def build_parser(schema: Schema) -> QueryParser:
     """The query parser: AND by default, fuzzy `word~`, field aliases, `<`/`>` ranges."""
     from whoosh import qparser
 
@@ -117,7 +124,7 @@ def build_parser(schema: Any) -> Any:
     return parser
 
 
-def parse_query(query: str, schema: Any) -> Any:
+def parse_query(query: str, schema: Schema) -> Query:
     """Parse `query` in Whoosh syntax; QueryError with the reason when it is malformed."""
     validate_query(query)
     # Field names are case-insensitive for people ("Title:drones").
@@ -133,7 +140,7 @@ def parse_query(query: str, schema: Any) -> Any:
     return parsed
 
 
-def _walk(query: Any) -> list[Any]:
+def _walk(query: Query) -> list[Query]:
     nodes = [query]
     for child in query.children() if hasattr(query, "children") else ():
         nodes.extend(_walk(child))
@@ -210,7 +217,7 @@ def matched_spans(library: Library, query: str, text: str) -> list[tuple[int, in
     return [(start, end) for start, end, _ in find_matches(text, highlight_words(runnable))]
 
 
-def _suggest(searcher: Any, parsed: Any, query: str) -> str | None:
+def _suggest(searcher: Searcher, parsed: Query, query: str) -> str | None:
     """A corrected query built from the index's vocabulary, when one differs."""
     try:
         corrected = searcher.correct_query(parsed, query, prefix=1, maxdist=2)

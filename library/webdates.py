@@ -60,15 +60,7 @@ def parse_date(text: str) -> str | None:
 
 def iso_from_match(match: re.Match[str]) -> str | None:
     """The ISO form of a DATE match, or None when it is not a real calendar date."""
-    groups = match.groupdict()
-    if groups["iy"]:
-        year, month, day = groups["iy"], groups["im"], groups["id"]
-    else:
-        for n in "123":
-            if groups[f"y{n}"]:
-                year, day = groups[f"y{n}"], groups.get(f"d{n}")
-                month = str(_MONTH_NUMBERS[groups[f"m{n}"][:3].lower()])
-                break
+    year, month, day = _date_parts(match.groupdict())
     y, m = int(year), int(month)
     if not (_MIN_YEAR <= y <= _MAX_YEAR and 1 <= m <= 12):
         return None
@@ -78,3 +70,13 @@ def iso_from_match(match: re.Match[str]) -> str | None:
         return _date(y, m, int(day)).isoformat()
     except ValueError:
         return None
+
+
+def _date_parts(groups: dict[str, str | None]) -> tuple[str, str, str | None]:
+    """Year, month number and day (None when not given) from a DATE match's groups."""
+    if groups["iy"]:
+        return groups["iy"], str(groups["im"]), groups["id"]
+    # Every other alternative of DATE has a month name and a year (y1, y2 or y3).
+    n = next(n for n in "123" if groups[f"y{n}"])
+    month = str(groups[f"m{n}"])[:3].lower()
+    return str(groups[f"y{n}"]), str(_MONTH_NUMBERS[month]), groups.get(f"d{n}")

@@ -792,9 +792,9 @@ def _unstripped(doc: _Document, known: dict[str, FieldValue]) -> Extracted:
     first = next((line for line in head if line.kind != FURNITURE), None)
     fields: dict[str, FieldValue] = {}
     metas = [line.meta for line in head if line.meta is not None]
-    if authors := next((m.authors for m in metas if m and m.authors), None):
+    if authors := next((m.authors for m in metas if m.authors), None):
         fields["authors"] = FieldValue(authors)
-    if date := next((m.date for m in metas if m and m.date), None):
+    if date := next((m.date for m in metas if m.date), None):
         fields["date"] = FieldValue(date)
     if first is not None and (title := guess_title(first.plain)):
         fields["title"] = FieldValue(_clean_title(title), "guessed")

@@ -174,9 +174,11 @@ def annotations_of_articles(conn: sqlite3.Connection, article_ids: list[str]) ->
 
 def count_annotations(conn: sqlite3.Connection, article_pk: int) -> int:
     """How many annotations an article has."""
-    return conn.execute(
-        "SELECT count(*) FROM annotations WHERE article_pk = ?", (article_pk,)
-    ).fetchone()[0]
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM annotations WHERE article_pk = ?", (article_pk,)
+        ).fetchone()[0]
+    )
 
 
 def new_annotation_id(conn: sqlite3.Connection) -> str:

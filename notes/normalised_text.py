@@ -40,8 +40,8 @@ class NormalisedText:
     expanded "…" or "ß") maps all its chars to one stored char."""
 
     text: str
-    segment_starts: array  # normalised index where each segment starts
-    segment_origins: array  # stored index of each segment's first char
+    segment_starts: array[int]  # normalised index where each segment starts
+    segment_origins: array[int]  # stored index of each segment's first char
     segment_linear: bytearray
 
     def origin(self, j: int) -> int:

@@ -59,7 +59,7 @@ def _tag_pk(conn: sqlite3.Connection, tag: str) -> int:
     """The tag's row, created on first use (its first spelling is the one shown)."""
     key = tag_key(tag)
     conn.execute("INSERT OR IGNORE INTO tags(key, name) VALUES (?, ?)", (key, tag))
-    return conn.execute("SELECT pk FROM tags WHERE key = ?", (key,)).fetchone()[0]
+    return int(conn.execute("SELECT pk FROM tags WHERE key = ?", (key,)).fetchone()[0])
 
 
 def link_tags(conn: sqlite3.Connection, owner: str, owner_pk: int, tags: Iterable[str]) -> int:

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from library import articles
 from library.check import check_library
 from library.database import transaction
+from library.errors import NotFound
 from library.store import Library
 from tests.conftest import Folio, write
 from tests.fixtures import BEES, RIVER
@@ -60,6 +63,22 @@ def test_index_that_fell_behind_is_reported_and_repaired(folio: Folio, tmp_path:
         "Changed Behind The Index"
     ]
     assert folio.json("search", "floodgates") == []
+
+
+def test_writing_an_article_deleted_meanwhile_is_not_found(folio: Folio, tmp_path: Path) -> None:
+    ids = _add_two(folio, tmp_path)
+    with Library(folio.library_dir) as library:
+        stale = articles.get_article(library.conn, ids[0])
+        with transaction(library.conn) as conn:
+            articles.delete_article(conn, stale)
+        changes = (
+            lambda conn: articles.update_metadata(conn, stale, {"title": "Too late"}),
+            lambda conn: articles.rename_citekey(conn, stale, "late2024"),
+        )
+        for change in changes:
+            with pytest.raises(NotFound, match=ids[0]), transaction(library.conn) as conn:
+                change(conn)
+        assert articles.find_article_id(library.conn, ids[0]) is None
 
 
 def test_pending_outbox_is_applied_on_next_use(folio: Folio, tmp_path: Path) -> None:

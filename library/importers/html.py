@@ -8,8 +8,7 @@ import logging
 import re
 import warnings
 from collections.abc import Callable
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from library.decoding import decode_text
 from library.errors import ImportRefused
@@ -17,7 +16,11 @@ from library.extracted import Extracted, FieldValue
 from library.textnorm import normalize_text
 
 if TYPE_CHECKING:
+    from lxml.etree import _Element
     from lxml.html import HtmlElement
+    from trafilatura.settings import Document
+
+_T = TypeVar("_T")
 
 # A charset declaration is ASCII in every encoding a page can declare, so it can be
 # found in the raw bytes: <meta charset=x>, <meta http-equiv content="…; charset=x">,
@@ -90,23 +93,26 @@ def extract_html(data: bytes, name: str) -> Extracted:
     tree = _parse(source)
     if tree is None:
         raise ImportRefused(f"{name}: no article text found")
-    trafilatura = _trafilatura()
-    document = _run_quietly(
-        lambda: trafilatura.bare_extraction(
+    _import_trafilatura()
+    from trafilatura import bare_extraction, extract_metadata
+    from trafilatura.settings import Document
+
+    found = _run_quietly(
+        lambda: bare_extraction(
             tree,
             with_metadata=True,
             include_comments=False,
             date_extraction_params=_date_params(),
         )
     )
+    # Always a Document or None: a dict only comes with `as_dict=True`.
+    document = found if isinstance(found, Document) else None
     text = _document_text(document) or _visible_text(tree)
     if not text:
         raise ImportRefused(f"{name}: no article text found")
     if document is None:
         # The main-text extraction gave up, but the page's metadata is still worth having.
-        document = _run_quietly(
-            lambda: trafilatura.extract_metadata(tree, date_config=_date_params())
-        )
+        document = _run_quietly(lambda: extract_metadata(tree, date_config=_date_params()))
     return Extracted(text=text, fields=_fields(document, tree, text))
 
 
@@ -174,17 +180,17 @@ def _parse(source: str) -> HtmlElement | None:
         return None
 
 
-def _trafilatura() -> ModuleType:
+def _import_trafilatura() -> None:
     """Import trafilatura on first use (it takes a quarter of a second) with its logs muted."""
     for logger_name in _NOISY_LOGGERS:
         logging.getLogger(logger_name).setLevel(logging.CRITICAL + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import trafilatura
-    return trafilatura
+        # Its first import warns: the names are imported where they are used, after this.
+        import trafilatura  # noqa: F401
 
 
-def _run_quietly(call: Callable[[], Any]) -> Any:
+def _run_quietly(call: Callable[[], _T]) -> _T | None:
     """Run a trafilatura call with warnings muted; None if it fails on the page.
 
     Trafilatura runs many heuristics over arbitrary markup and can raise almost anything
@@ -203,9 +209,9 @@ def _date_params() -> dict[str, Any]:
     return {"extensive_search": False, "original_date": True}
 
 
-def _document_text(document: Any) -> str:
+def _document_text(document: Document | None) -> str:
     """Trafilatura's main text with a blank line between blocks (paragraphs, headings, lists)."""
-    body = getattr(document, "body", None)
+    body = document.body if document is not None else None
     if body is None:
         return ""
     blocks: list[str] = []
@@ -215,7 +221,7 @@ def _document_text(document: Any) -> str:
     return _join_blocks(blocks)
 
 
-def _collect_blocks(element: Any, blocks: list[str]) -> None:
+def _collect_blocks(element: _Element, blocks: list[str]) -> None:
     """Append the text blocks of a trafilatura output element to `blocks`.
 
     Trafilatura's own plain-text output separates blocks by a single newline, like the
@@ -290,7 +296,7 @@ def _body(tree: HtmlElement) -> HtmlElement:
     return tree if body is None else body
 
 
-def _fields(document: Any, tree: HtmlElement, text: str) -> dict[str, FieldValue]:
+def _fields(document: Document | None, tree: HtmlElement, text: str) -> dict[str, FieldValue]:
     """Metadata fields from trafilatura's findings plus what it does not read (language, type)."""
     found: dict[str, str | list[str] | None] = {
         "title": _clean(getattr(document, "title", None)),

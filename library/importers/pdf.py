@@ -9,7 +9,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from library.errors import ImportRefused
 from library.extracted import Extracted, FieldValue
@@ -171,7 +171,7 @@ def _document_info(reader: PdfReader) -> dict[str, str]:
     return entries
 
 
-def _resolve(value: Any) -> Any:
+def _resolve(value: object) -> object:
     """A PDF object with indirect references followed; None when that fails."""
     try:
         return value.get_object() if hasattr(value, "get_object") else value
@@ -181,8 +181,11 @@ def _resolve(value: Any) -> Any:
 
 def _catalog_language(reader: PdfReader) -> str | None:
     """The document's /Lang entry from the catalog, if any."""
+    from pypdf.generic import DictionaryObject
+
     try:
-        language = _resolve(reader.trailer["/Root"].get_object().get("/Lang"))
+        root = reader.trailer["/Root"].get_object()
+        language = _resolve(root.get("/Lang")) if isinstance(root, DictionaryObject) else None
     except Exception:
         return None
     return _clean(language) if isinstance(language, str) else None

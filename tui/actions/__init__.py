@@ -112,7 +112,7 @@ def search(library: Library, query: str, limit: int = 50) -> Any:
     return core_search(library, query, limit=limit)
 
 
-def search_with_notes(library: Library, query: str, limit: int = 50) -> tuple[Any, dict]:
+def search_with_notes(library: Library, query: str, limit: int = 50) -> tuple[Any, dict[str, Any]]:
     """Ranked hits (as `search`) and, by article id, the hits' notes that hold the query's
     words: search results include matching notes."""
     from notes.search import notes_matching
