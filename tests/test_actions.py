@@ -9,6 +9,7 @@ import pytest
 
 from library.errors import FolioError, InvalidValue
 from library.store import Library
+from notes.annotations import Annotation
 from tests.conftest import write
 from tests.tui_support import BEES, RIVER
 from tui.actions.articles import edit_metadata, remove_articles, rename_citekey, show_article
@@ -51,6 +52,13 @@ def _add(library: Library, path: Path) -> str:
     return result.article.id
 
 
+def _placed_at(library: Library, note: Annotation) -> str:
+    """The words of its article's current text that a note is placed on."""
+    text = show_article(library, note.article_id).value.article.text
+    assert note.start is not None and note.end is not None, note.state
+    return text[note.start : note.end]
+
+
 def _note_on(library: Library, article_id: str, words: str, note: str = "") -> str:
     """Annotate the first place `words` occur; the annotation's id."""
     return annotate(library, article_id, PassageSpec(quote=words), note=note).value.id
@@ -91,10 +99,8 @@ def test_reimporting_a_changed_text_reanchors_its_notes_and_says_what_moved(
     assert notices["notes-orphaned"].level == "warning"
     states = {result.annotation_id: result.state for result in outcome.value.reanchored}
     assert states[kept] in ("anchored", "moved") and states[lost] == "orphan"
-    text = show_article(library, article_id).value.article.text
     (note,) = [n for n in list_notes(library, article_id).value if n.id == kept]
-    assert note.start is not None and note.end is not None
-    assert text[note.start : note.end] == "Farmers have always welcomed the silt"
+    assert _placed_at(library, note) == "Farmers have always welcomed the silt"
     assert check(library).value.found.unanchored == 0
 
 
@@ -123,9 +129,8 @@ def test_notes_read_paths_reanchor_a_text_changed_behind_their_back(
     list(import_sources(library, collect_sources([str(path)])[0]))  # the core: no re-anchoring
     assert check(library).value.found.unanchored == 1
     (note,) = list_notes(library, article_id).value
-    text = show_article(library, article_id).value.article.text
     assert note.id == note_id and note.anchored_on == note.article_sha256
-    assert note.start is not None and text[note.start :].startswith("Farmers have always")
+    assert _placed_at(library, note) == "Farmers have always welcomed the silt"
     assert check(library).value.found.unanchored == 0
 
 
@@ -283,7 +288,6 @@ def test_notes_json_round_trip_reports_what_it_could_not_place(
         unmatched = notices["notes-unmatched"]
         assert unmatched.level == "error" and "nzzzzzz" in unmatched.message
         (note,) = list_notes(other, other_id).value
-        text = show_article(other, other_id).value.article.text
-        assert note.start is not None and text[note.start :].startswith("Floods spread silt")
+        assert _placed_at(other, note) == "Floods spread silt"
     again = import_notes(library, saved)
     assert again.value.unchanged == 1 and again.failed_in_part
