@@ -177,9 +177,7 @@ def test_export_writes_with_a_backup_and_merges_keeping_other_entries(
     assert refused.value.field == "merge"
 
 
-def test_markdown_export_holds_the_notes_of_the_selection(
-    library: Library, tmp_path: Path
-) -> None:
+def test_markdown_export_holds_the_notes_of_the_selection(library: Library, tmp_path: Path) -> None:
     article_id = _add(library, write(tmp_path / "river.txt", RIVER))
     _add(library, write(tmp_path / "bees.txt", BEES))
     _note_on(library, article_id, "Floods spread silt", "about floods")

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from library.importing import ImportResult, Status
     from notes.reanchoring import Reanchored
 
-# (stage, done, total): the stages are "Importing" (files read) then "Indexing".
-StageProgress = Callable[[str, int, int], None]
+# (stage, done, total): the stages are "Importing" (files read) then "Indexing". What it
+# returns is ignored (the notebook's posts a message, which returns a flag).
+StageProgress = Callable[[str, int, int], object]
 STATUSES: tuple[Status, ...] = ("added", "updated", "present", "failed")
 
 

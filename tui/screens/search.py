@@ -156,6 +156,7 @@ class SearchScreen(Screen[None]):
         slow = self.set_timer(SLOW_S, lambda: self._set_status(Text("Searching…", style="dim")))
         try:
             notes_by_article: dict[str, list[Any]] = {}
+            hits: list[Any]  # notes (NoteHit) or articles (Hit)
             if self.notes_mode:
                 found_notes = await self.app.call(
                     lambda library: search_actions.search_notes(library, query, limit=RESULT_LIMIT)
