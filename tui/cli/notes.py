@@ -93,6 +93,8 @@ def _editor(extension: str = ".md") -> Callable[[str], str | None] | None:
 
 
 def _annotation_line(note: Annotation) -> str:
+    """The note as `folio notes` lists it (imported here: notes.export loads the anchoring
+    code, which commands that print no note should not pay for)."""
     from notes.export import annotation_line
 
     return annotation_line(note)
