@@ -47,9 +47,10 @@ TARGETS_MS = {"first_paint": 500.0, "keystroke": 100.0, "open_article": 200.0, "
 
 def build_library(library_dir: Path, n: int) -> str:
     """Import n corpus articles and one ~100 KB article (with 50 notes); its id."""
+    from library.articles import get_article
     from library.importing import Source, import_sources
     from library.store import Library
-    from tui import actions as operations
+    from tui.actions.notes import PassageSpec, annotate
 
     records = load_corpus(CORPUS)
     articles = build_articles(records, n)
@@ -75,17 +76,18 @@ def build_library(library_dir: Path, n: int) -> str:
         big_id = library.conn.execute(
             "SELECT id FROM articles WHERE title = ?", (big["title"],)
         ).fetchone()[0]
-        text = operations.get_article(library, big_id).text
+        text = get_article(library.conn, big_id).text
         for k in range(50):
             start = (len(text) // 50) * k
-            operations.add_annotation(library, big_id, start, start + 40, f"note {k}", ["bench"])
+            passage = PassageSpec(start=start, end=start + 40)
+            annotate(library, big_id, passage, note=f"note {k}", tags=["bench"])
     log(f"library built in {time.perf_counter() - started:.0f} s")
     return str(big_id)
 
 
 async def measure(library_dir: Path, big_id: str, rounds: int) -> dict[str, Any]:
     """Run the app headless and time the four interactions."""
-    from tui.actions import search
+    from tui.actions.search import search_articles
     from tui.app import FolioApp
     from tui.screens.reader import ReaderScreen
     from tui.screens.search import DEBOUNCE_S, RESULT_LIMIT, SearchScreen
@@ -180,7 +182,7 @@ async def measure(library_dir: Path, big_id: str, rounds: int) -> dict[str, Any]
         assert isinstance(screen, SearchScreen)
         with app.session.use() as library:  # warm Whoosh up: the first queries read the index
             for query in QUERIES:
-                search(library, query, RESULT_LIMIT)
+                search_articles(library, query, limit=RESULT_LIMIT, with_notes=True)
         keystrokes, cores = [], []
         for query in QUERIES * max(rounds // len(QUERIES), 1):
             screen.query_one("#search-query").value = ""
@@ -196,7 +198,7 @@ async def measure(library_dir: Path, big_id: str, rounds: int) -> dict[str, Any]
             keystrokes.append(time.perf_counter() - t0 - DEBOUNCE_S)
             with app.session.use() as library:  # the same search, warm, without the UI
                 t0 = time.perf_counter()
-                search(library, query, RESULT_LIMIT)
+                search_articles(library, query, limit=RESULT_LIMIT, with_notes=True)
                 cores.append(time.perf_counter() - t0)
         results["keystroke_after_debounce"] = _summary(keystrokes)
         results["core_search"] = _summary(cores)

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from library.errors import InvalidValue
+
 # Words that never make a key (Better BibTeX drops function words the same way).
 _FUNCTION_WORDS = frozenset(
     """a an the and or but nor of in on at to for from by with as is are was were be
@@ -14,6 +16,18 @@ _FUNCTION_WORDS = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z0-9]+")
 CITEKEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-]*$")
+
+
+def check_citekey(typed: str) -> str:
+    """A key a user typed, trimmed; InvalidValue (about "citekey") when it has not the shape
+    of a key. Whether another article has it is checked when it is saved."""
+    key = typed.strip()
+    if not CITEKEY_PATTERN.match(key):
+        raise InvalidValue(
+            f"'{typed}' is not a valid key (a letter, then letters, digits or _ : . -)",
+            field="citekey",
+        )
+    return key
 
 
 def ascii_fold(text: str) -> str:

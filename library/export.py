@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ def select_articles(
     query: str | None = None,
     tag: str | None = None,
     everything: bool = False,
-    tagged: Callable[[object, str], list[str]] | None = None,
+    tagged: Callable[[sqlite3.Connection, str], list[str]] | None = None,
 ) -> list[Article]:
     """The articles named by exactly one selector (REFs, a query, a tag or all), in
     citekey order. An unknown REF or an empty selection is an error."""

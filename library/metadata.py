@@ -25,12 +25,12 @@ def check_date(value: str) -> str:
     """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real day; InvalidValue otherwise."""
     match = _DATE.match(value.strip())
     if not match:
-        raise InvalidValue(f"--date: '{value}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+        raise InvalidValue(f"'{value}' is not YYYY, YYYY-MM or YYYY-MM-DD", field="date")
     year, month, day = (int(part) if part else 1 for part in match.groups())
     try:
         Date(year, month, day)
     except ValueError:
-        raise InvalidValue(f"--date: '{value}' is not a real date") from None
+        raise InvalidValue(f"'{value}' is not a real date", field="date") from None
     return value.strip()
 
 
@@ -39,9 +39,9 @@ def check_url(value: str) -> str:
     value = value.strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidValue(f"--url: '{value}' is not an http(s) URL")
+        raise InvalidValue(f"'{value}' is not an http(s) URL", field="url")
     if re.search(r"[\s{}\\]", value):
-        raise InvalidValue(f"--url: '{value}' contains spaces, braces or a backslash")
+        raise InvalidValue(f"'{value}' contains spaces, braces or a backslash", field="url")
     return value
 
 
@@ -53,19 +53,19 @@ def check_changes(changes: dict[str, object]) -> dict[str, str | list[str] | Non
             raise InvalidValue(f"unknown field '{name}' (fields: {', '.join(METADATA_FIELDS)})")
         if name == "authors":
             if isinstance(raw, str) or not isinstance(raw, list | tuple):
-                raise InvalidValue("authors: give a list of names")
+                raise InvalidValue("give a list of names", field="authors")
             names = [normalize_text(str(author)).strip() for author in raw]
             if any(not author for author in names):
-                raise InvalidValue("--author: a name is empty")
+                raise InvalidValue("a name is empty", field="authors")
             checked[name] = names
             continue
         if not isinstance(raw, str):
-            raise InvalidValue(f"{name}: expected text, got {type(raw).__name__}")
+            raise InvalidValue(f"expected text, got {type(raw).__name__}", field=name)
         # Typed text is untrusted like imported text: no control character reaches a terminal.
         value = " ".join(normalize_text(raw).split())
         if not value:
             if name == "title":
-                raise InvalidValue("--title: the title cannot be empty")
+                raise InvalidValue("the title cannot be empty", field="title")
             checked[name] = None
         elif name == "date":
             checked[name] = check_date(value)
@@ -73,11 +73,15 @@ def check_changes(changes: dict[str, object]) -> dict[str, str | list[str] | Non
             checked[name] = check_url(value)
         elif name == "type":
             if value not in ARTICLE_TYPES:
-                raise InvalidValue(f"--type: '{value}' is not one of {', '.join(ARTICLE_TYPES)}")
+                raise InvalidValue(
+                    f"'{value}' is not one of {', '.join(ARTICLE_TYPES)}", field="type"
+                )
             checked[name] = value
         elif name == "language":
             if not _LANGUAGE.match(value):
-                raise InvalidValue(f"--language: '{value}' is not a language code like en or pt-BR")
+                raise InvalidValue(
+                    f"'{value}' is not a language code like en or pt-BR", field="language"
+                )
             checked[name] = value
         else:
             checked[name] = value

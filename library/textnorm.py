@@ -30,3 +30,11 @@ def normalize_text(text: str) -> str:
     """
     text = _NEWLINES.sub("\n", text)
     return text.translate(_CONTROL_TABLE)
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """`text` on one line (whitespace runs as one space), cut to `width` with an ellipsis."""
+    flat = " ".join(text.split())
+    if width and len(flat) > width:
+        return flat[: width - 1] + "…"
+    return flat

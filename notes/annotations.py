@@ -15,7 +15,7 @@ from library.index_documents import tags_by_owner
 from library.paragraphs import paragraph_spans
 from library.textnorm import normalize_text
 from notes import anchoring
-from notes.changes import article_changed
+from notes.changes import annotation_changed, article_changed
 from notes.tags import drop_unused_tags, link_tags, normalize_tags
 
 # Anchor states: the first four come from re-anchoring; "article" is a note with no passage.
@@ -363,20 +363,13 @@ def update_annotation(
     conn.execute(
         f"UPDATE annotations SET {assignments} WHERE pk = :pk", {**columns, "pk": annotation.pk}
     )
-    _article_of_annotation_changed(conn, annotation.pk)
+    annotation_changed(conn, annotation.pk)
     return get_annotation(conn, annotation.id)
 
 
 def delete_annotation(conn: sqlite3.Connection, annotation: Annotation) -> None:
     """Remove an annotation (inside the caller's transaction)."""
-    _article_of_annotation_changed(conn, annotation.pk)
+    annotation_changed(conn, annotation.pk)
     conn.execute("DELETE FROM annotations WHERE pk = ?", (annotation.pk,))
     drop_unused_tags(conn)
 
-
-def _article_of_annotation_changed(conn: sqlite3.Connection, annotation_pk: int) -> None:
-    row = conn.execute(
-        "SELECT article_pk FROM annotations WHERE pk = ?", (annotation_pk,)
-    ).fetchone()
-    if row is not None:
-        article_changed(conn, row[0])

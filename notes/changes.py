@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Literal
 
 from library.articles import enqueue_index
+
+Owner = Literal["article", "annotation"]
 
 
 def article_changed(conn: sqlite3.Connection, article_pk: int) -> None:
@@ -15,3 +18,20 @@ def article_changed(conn: sqlite3.Connection, article_pk: int) -> None:
     ).fetchone()
     if row is not None:
         enqueue_index(conn, row[0])
+
+
+def annotation_changed(conn: sqlite3.Connection, annotation_pk: int) -> None:
+    """As `article_changed`, for the article an annotation is on."""
+    row = conn.execute(
+        "SELECT article_pk FROM annotations WHERE pk = ?", (annotation_pk,)
+    ).fetchone()
+    if row is not None:
+        article_changed(conn, row[0])
+
+
+def owner_changed(conn: sqlite3.Connection, owner: Owner, owner_pk: int) -> None:
+    """As `article_changed`, for an article or an annotation (tags are on either)."""
+    if owner == "article":
+        article_changed(conn, owner_pk)
+    else:
+        annotation_changed(conn, owner_pk)

@@ -9,6 +9,7 @@ from itertools import groupby
 from library.articles import articles_by_ids
 from library.citing import format_citation
 from library.index_documents import tags_by_owner
+from library.textnorm import one_line
 from notes.annotations import Annotation
 
 # The version of the notes JSON format; `import-notes` refuses files from a newer one.
@@ -34,6 +35,29 @@ def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[
         "annotations": [note.to_json() for note in annotations],
         "article_tags": article_tags,
     }
+
+
+# How `notes_text` marks a passage whose place is not certain.
+_STATE_MARKS = {"anchored": "", "moved": "", "fuzzy": " (moved: check)", "orphan": " (ORPHAN)"}
+
+
+def annotation_line(note: Annotation) -> str:
+    """One annotation as plain text: id, citekey, locator and state, then its passage,
+    note and tags each on an indented line (cut to a terminal's width)."""
+    where = note.locator or ("whole article" if note.exact is None else "?")
+    parts = [f"{note.id}  [{note.citekey}] {where}{_STATE_MARKS.get(note.state, '')}"]
+    if note.exact is not None:
+        parts.append(f"  “{one_line(note.exact, 100)}”")
+    if note.note:
+        parts.append(f"  {one_line(note.note, 100)}")
+    if note.tags:
+        parts.append("  tags: " + ", ".join(note.tags))
+    return "\n".join(parts)
+
+
+def notes_text(annotations: Iterable[Annotation]) -> str:
+    """The annotations as plain text, one `annotation_line` block each."""
+    return "\n".join(annotation_line(note) for note in annotations)
 
 
 def notes_markdown(annotations: Iterable[Annotation]) -> str:

@@ -104,10 +104,10 @@ def import_notes(conn: sqlite3.Connection, data: dict[str, Any]) -> NotesImport:
         setattr(report, outcome, getattr(report, outcome) + 1)
     for entry in data.get("article_tags", []):
         article = _match_article(conn, entry.get("article") or {})
+        # link_tags queues the article for the index when it adds a tag.
         if article is not None and link_tags(
             conn, "article", article.pk, normalize_tags(entry.get("tags", []))
         ):
-            article_changed(conn, article.pk)
             report.tagged_articles += 1
     return report
 

@@ -8,8 +8,8 @@ from library.errors import NotFound
 from library.search import match_documents
 from library.snippets import find_matches
 from library.store import Library
-from notes.annotations import Annotation, annotations_of_articles, get_annotation
-from notes.reanchoring import reanchor_stale
+from notes.annotations import Annotation, get_annotation
+from notes.reading import anchored_connection, read_annotations_of_articles
 
 
 @dataclass
@@ -33,12 +33,12 @@ class NoteHit:
 
 def search_notes(library: Library, query: str, *, limit: int = 10) -> list[NoteHit]:
     """Annotations matching `query` (same syntax as article search), best first."""
-    reanchor_stale(library)
+    conn = anchored_connection(library)
     matches = match_documents(library, query, limit=limit, notes=True)
     hits = []
     for fields, score in matches.documents:
         try:
-            annotation = get_annotation(library.conn, fields["nid"])
+            annotation = get_annotation(conn, fields["nid"])
         except NotFound:  # deleted since the index was read; the outbox will catch up
             continue
         hits.append(
@@ -58,7 +58,7 @@ def notes_matching(
     """The notes of these articles whose passage, note or tags hold the query's words (to
     show under each article a search found), by article id."""
     found: dict[str, list[NoteHit]] = {}
-    for note in annotations_of_articles(library.conn, article_ids):
+    for note in read_annotations_of_articles(library, article_ids):
         quote = _spans(note.exact or "", words)
         text = _spans(note.note, words)
         tagged = bool(_spans(" ".join(note.tags), words))

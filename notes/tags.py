@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 
 from library.errors import InvalidValue
 from library.textnorm import normalize_text
-from notes.changes import article_changed
+from notes.changes import Owner, article_changed, owner_changed
 
 MAX_TAG_LENGTH = 100
 _SPACES = re.compile(r"\s+")
 _SLASHES = re.compile(r"\s*/+\s*")
 
 # Each link table with the column that names its owner.
-_LINKS = {
+_LINKS: dict[Owner, tuple[str, str]] = {
     "article": ("article_tags", "article_pk"),
     "annotation": ("annotation_tags", "annotation_pk"),
 }
@@ -62,8 +62,9 @@ def _tag_pk(conn: sqlite3.Connection, tag: str) -> int:
     return int(conn.execute("SELECT pk FROM tags WHERE key = ?", (key,)).fetchone()[0])
 
 
-def link_tags(conn: sqlite3.Connection, owner: str, owner_pk: int, tags: Iterable[str]) -> int:
-    """Put normalised `tags` on an article or annotation; returns how many were new."""
+def link_tags(conn: sqlite3.Connection, owner: Owner, owner_pk: int, tags: Iterable[str]) -> int:
+    """Put normalised `tags` on an article or annotation; returns how many were new. When any
+    was, the article is queued for the index (tags are searchable)."""
     table, column = _LINKS[owner]
     added = 0
     for tag in tags:
@@ -72,11 +73,14 @@ def link_tags(conn: sqlite3.Connection, owner: str, owner_pk: int, tags: Iterabl
             (owner_pk, _tag_pk(conn, tag)),
         )
         added += cursor.rowcount
+    if added:
+        owner_changed(conn, owner, owner_pk)
     return added
 
 
-def unlink_tags(conn: sqlite3.Connection, owner: str, owner_pk: int, tags: Iterable[str]) -> int:
-    """Take `tags` off an article or annotation; returns how many it had."""
+def unlink_tags(conn: sqlite3.Connection, owner: Owner, owner_pk: int, tags: Iterable[str]) -> int:
+    """Take `tags` off an article or annotation; returns how many it had. When any went, the
+    article is queued for the index."""
     table, column = _LINKS[owner]
     removed = 0
     for tag in tags:
@@ -87,19 +91,21 @@ def unlink_tags(conn: sqlite3.Connection, owner: str, owner_pk: int, tags: Itera
         )
         removed += cursor.rowcount
     drop_unused_tags(conn)
+    if removed:
+        owner_changed(conn, owner, owner_pk)
     return removed
 
 
-def set_tags(conn: sqlite3.Connection, owner: str, owner_pk: int, tags: Iterable[str]) -> None:
-    """Make an article's or annotation's tags exactly `tags` (normalised)."""
+def set_tags(conn: sqlite3.Connection, owner: Owner, owner_pk: int, tags: Iterable[str]) -> int:
+    """Make an article's or annotation's tags exactly `tags` (normalised); returns how many
+    were put on or taken off."""
     wanted = normalize_tags(tags)
     keys = {tag_key(tag) for tag in wanted}
     gone = [tag for tag in tags_of(conn, owner, owner_pk) if tag_key(tag) not in keys]
-    link_tags(conn, owner, owner_pk, wanted)
-    unlink_tags(conn, owner, owner_pk, gone)
+    return link_tags(conn, owner, owner_pk, wanted) + unlink_tags(conn, owner, owner_pk, gone)
 
 
-def tags_of(conn: sqlite3.Connection, owner: str, owner_pk: int) -> list[str]:
+def tags_of(conn: sqlite3.Connection, owner: Owner, owner_pk: int) -> list[str]:
     """The tags on one article or annotation, sorted."""
     table, column = _LINKS[owner]
     rows = conn.execute(
@@ -125,6 +131,11 @@ class TagCount:
     name: str
     articles: int
     annotations: int
+
+    @property
+    def total(self) -> int:
+        """How many articles and annotations carry it."""
+        return self.articles + self.annotations
 
     def to_json(self) -> dict[str, object]:
         """The count as plain JSON data."""

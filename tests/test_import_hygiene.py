@@ -1,7 +1,10 @@
-"""CLI commands must not pay for Textual (or for importers they do not use)."""
+"""CLI commands must not pay for Textual (or for importers they do not use); the front
+doors go through the actions, never to the database or the index; actions stay Textual-free."""
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +68,77 @@ def test_folio_without_a_terminal_refuses_the_tui_without_importing_textual(
     assert "needs a terminal" in result.stderr
 
 
-def test_tui_operations_stay_free_of_textual() -> None:
-    modules = _modules_after("import tui.actions, tui.plain")
+ACTION_MODULES = sorted(
+    f"tui.actions.{path.stem}" for path in (ROOT / "tui" / "actions").glob("*.py")
+)
+# The front doors render what actions return: no database, no index of their own.
+FRONT_DOORS = ("tui/cli", "tui/app", "tui/screens", "tui/dialogs", "tui/widgets")
+FORBIDDEN_MODULES = ("sqlite3", "whoosh", "library.index", "library.database")
+_SQL = re.compile(
+    r"^\s*(SELECT\s.*\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|PRAGMA\s)"
+)
+
+
+def _imported_modules(tree: ast.AST) -> list[str]:
+    """Every module an AST imports, at the top or inside functions."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.extend([node.module, *(f"{node.module}.{a.name}" for a in node.names)])
+    return names
+
+
+def _is_under(name: str, modules: tuple[str, ...]) -> bool:
+    return any(name == module or name.startswith(module + ".") for module in modules)
+
+
+def _front_door_violations(path: Path) -> list[str]:
+    """What in one front-door module reaches past the actions into storage."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = [f"imports {name}" for name in _imported_modules(tree)
+             if _is_under(name, FORBIDDEN_MODULES)]  # fmt: skip
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "conn":
+            found.append(f"line {node.lineno}: .conn")
+        if isinstance(node, ast.Attribute) and node.attr == "index":
+            owner = ast.unparse(node.value)
+            if owner == "library" or owner.endswith(".library"):
+                found.append(f"line {node.lineno}: {owner}.index")
+        text = node.value if isinstance(node, ast.Constant) else None
+        if isinstance(text, str) and _SQL.match(text):
+            found.append(f"line {node.lineno}: SQL {text[:30]!r}")
+    return found
+
+
+def test_front_doors_never_touch_the_database_or_the_index() -> None:
+    problems = {
+        str(path.relative_to(ROOT)): found
+        for folder in FRONT_DOORS
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (found := _front_door_violations(path))
+    }
+    assert problems == {}
+
+
+def test_the_scan_catches_what_it_looks_for(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import sqlite3\n"
+        "def f(app):\n"
+        "    from whoosh.query import Term\n"
+        "    app.session.library.conn.execute('SELECT id FROM articles')\n"
+        "    return app.session.library.index\n"
+    )
+    found = " ".join(_front_door_violations(bad))
+    for needle in ("sqlite3", "whoosh", ".conn", "library.index", "SQL"):
+        assert needle in found
+
+
+def test_actions_import_neither_textual_nor_rich() -> None:
+    for path in (ROOT / "tui" / "actions").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert not [n for n in _imported_modules(tree) if _is_under(n, ("textual", "rich"))], path
+    modules = _modules_after("import " + ", ".join([*ACTION_MODULES, "tui.plain"]))
     assert "textual" not in modules and "rich" not in modules

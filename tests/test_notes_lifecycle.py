@@ -43,6 +43,7 @@ def test_reimport_with_an_inserted_paragraph_moves_the_note(
     )
     added = folio("add", str(source))
     assert added.exit_code == 0 and "Updated" in added.stdout
+    assert added.stderr == "folio: note: 1 note(s) re-anchored\n"
     note = _only(folio)
     assert note["state"] == "moved" and note["locator"] == "para. 6"
     assert note["target"]["start"] == noted["target"]["start"] + len(INSERTED)
@@ -54,7 +55,8 @@ def test_a_typo_fixed_inside_the_quote_keeps_the_note_on_its_words(
 ) -> None:
     edited = INTERVIEW.replace("The harbour pilots’ union", INSERTED + "The harbour pilots’ union")
     source.write_text(edited.replace("every sandbank,", "every sand bank,"))
-    folio("add", str(source))
+    added = folio("add", str(source))
+    assert "folio: warning: 1 note(s) moved and need checking (see `folio notes`)" in added.stderr
     note = _only(folio)
     assert note["state"] == "fuzzy"
     assert note["target"]["exact"] == "We are proud ‘river foxes’ and we know every sand bank"
@@ -69,7 +71,9 @@ def test_deleting_the_paragraph_makes_an_orphan_not_a_wrong_match(
 ) -> None:
     paragraph = next(p for p in INTERVIEW.split("\n\n") if "proud ‘river foxes’" in p)
     source.write_text(INTERVIEW.replace(paragraph + "\n\n", ""))
-    folio("add", str(source))
+    added = folio("add", str(source))
+    assert added.exit_code == 0 and "1 note(s) orphaned" in added.stderr
+    assert "folio notes --orphans" in added.stderr
     note = _only(folio)
     assert note["state"] == "orphan" and note["note"] == "Pride" and note["tags"] == ["pilots"]
     assert note["target"]["exact"] == noted["target"]["exact"]  # kept for re-attaching

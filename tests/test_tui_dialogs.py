@@ -12,8 +12,17 @@ from textual.widgets import Input, Select
 
 from library.store import Library
 from tests.conftest import write
-from tests.tui_support import HOSTILE_TITLE, RIVER, SIZE, annotate, make_library, run_app, wait_for
-from tui import actions as operations
+from tests.tui_support import (
+    HOSTILE_TITLE,
+    RIVER,
+    SIZE,
+    annotate,
+    article_of,
+    make_library,
+    note_at,
+    run_app,
+    wait_for,
+)
 from tui.app import FolioApp
 from tui.app.commands import highlight_plain
 from tui.dialogs.export import ExportScreen
@@ -63,7 +72,7 @@ def test_metadata_form_shows_invalid_date_inline_and_saves_valid(library_dir: Pa
             await wait_for(lambda: any(row.date == "2021-02-28" for row in app.screen.table.rows))
             article_id = app.screen.table.current_row.id
         with Library(library_dir) as library:
-            article = operations.get_article(library, article_id)
+            article = article_of(library, article_id)
             assert article.authors == ["Ana Lopez", "[b]Bo[/b]"] and article.type == "report"
             assert article.origins["date"] == "user"
 
@@ -297,7 +306,7 @@ def test_export_a_hostile_tag_from_the_tags_screen(library_dir: Path, tmp_path: 
     make_library(library_dir)
     with Library(library_dir) as library:
         row = library.conn.execute("SELECT id FROM articles WHERE title LIKE 'Bees%'").fetchone()
-        operations.add_annotation(library, row[0], 0, 4, "", ["[bold]x[/bold]"])
+        note_at(library, row[0], 0, 4, "", ["[bold]x[/bold]"])
     out = tmp_path / "notes.md"
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
@@ -345,7 +354,7 @@ def test_tag_tree_nests_deep_tags_under_tags_that_are_also_tags(library_dir: Pat
     make_library(library_dir)
     with Library(library_dir) as library:
         row = library.conn.execute("SELECT id FROM articles WHERE title LIKE 'Bees%'").fetchone()
-        operations.add_annotation(library, row[0], 0, 4, "", ["a", "a/b/c/d", "z"])
+        note_at(library, row[0], 0, 4, "", ["a", "a/b/c/d", "z"])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         await _library(app)

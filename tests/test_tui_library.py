@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.geometry import Size
 from textual.pilot import Pilot
 
+from library.articles import ArticleRow as Row
 from library.store import Library
 from tests.tui_support import (
     BEES,
@@ -20,7 +21,6 @@ from tests.tui_support import (
     run_app,
     wait_for,
 )
-from tui.actions import Row
 from tui.app import FolioApp
 from tui.dialogs.import_files import ImportScreen
 from tui.screens.library import LibraryScreen, parse_filter

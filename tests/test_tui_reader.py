@@ -8,16 +8,20 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from library.errors import FolioError
 from library.store import Library
 from tests.tui_support import (
     SIZE,
+    article_of,
     id_of_article,
     make_library,
+    note_at,
     run_app,
     set_hostile_metadata,
     wait_for,
 )
-from tui import actions as operations
+from tui.actions import notes as note_actions
+from tui.actions.notes import list_notes
 from tui.app import FolioApp
 from tui.dialogs.annotate import AnnotateDialog, TagSuggester, split_tags
 from tui.dialogs.confirm import ConfirmDialog
@@ -99,10 +103,10 @@ def test_annotate_without_selection_warns(library_dir: Path) -> None:
 
 def _add_notes(library_dir: Path, article_id: str, words: list[str]) -> None:
     with Library(library_dir) as library:
-        text = operations.get_article(library, article_id).text
+        text = article_of(library, article_id).text
         for word in words:
             at = text.index(word)
-            operations.add_annotation(
+            note_at(
                 library, article_id, at, at + len(word), f"on {word} [/]", ["[b]t"]
             )
 
@@ -179,7 +183,7 @@ def test_quit_with_a_note_being_typed_asks(library_dir: Path) -> None:
             await pilot.click("#choice-save")
             await wait_for(lambda: not app.is_running)
         with Library(library_dir) as library:
-            (note,) = operations.list_annotations(library, article_id)
+            (note,) = list_notes(library, article_id).value
             assert note.note == "unsaved thought"
 
     asyncio.run(scenario())
@@ -334,9 +338,9 @@ def test_orphaned_and_whole_article_notes_are_listed_apart(
     with Library(library_dir) as library:
         list(import_sources(library, collect_sources([str(source)])[0]))
         article_id = id_of_article(library_dir, "River%")
-        article = operations.get_article(library, article_id)
+        article = article_of(library, article_id)
         at = article.text.index("Farmers have always")
-        operations.add_annotation(library, article_id, at, at + 40, "lost soon", [])
+        note_at(library, article_id, at, at + 40, "lost soon", [])
         with library.write() as conn:
             core_add(conn, article, Passage(None), "about the whole thing", ())
         write(
@@ -369,10 +373,10 @@ def test_a_failed_save_gives_the_draft_back_instead_of_quitting(
     make_library(library_dir)
     article_id = id_of_article(library_dir, "River%")
 
-    def refuse(*args: object) -> None:
-        raise operations.FolioError("the library database refused the change: disk full")
+    def refuse(*args: object, **options: object) -> None:
+        raise FolioError("the library database refused the change: disk full")
 
-    monkeypatch.setattr(operations, "add_annotation", refuse)
+    monkeypatch.setattr(note_actions, "annotate", refuse)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         reader = await _open(app, article_id)

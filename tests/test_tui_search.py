@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
 from library.search import Hit
 from library.snippets import Snippet
+from library.store import Library
 from tests.tui_support import annotate, make_library, run_app, wait_for
-from tui import actions as operations
+from tui.actions import search as search_actions
 from tui.app import FolioApp
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen, hit_label, snippet_text
@@ -54,14 +56,14 @@ def test_query_error_is_shown_inline(library_dir: Path) -> None:
 
 def test_stale_results_are_never_shown(library_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_library(library_dir)
-    real_search = operations.search
+    real_search = search_actions.search_articles
 
-    def slow_first(library: operations.Library, query: str, limit: int = 50) -> object:
+    def slow_first(library: Library, query: str, **options: Any) -> object:
         if query == "silt":
             time.sleep(0.6)  # the old query finishes after the new one
-        return real_search(library, query, limit)
+        return real_search(library, query, **options)
 
-    monkeypatch.setattr(operations, "search", slow_first)
+    monkeypatch.setattr(search_actions, "search_articles", slow_first)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         screen = await _open_search(app, pilot)
@@ -162,13 +164,13 @@ def test_a_slow_search_says_it_is_still_searching(
     library_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_library(library_dir)
-    real_search = operations.search
+    real_search = search_actions.search_articles
 
-    def slow(library: operations.Library, query: str, limit: int = 50) -> object:
+    def slow(library: Library, query: str, **options: Any) -> object:
         time.sleep(0.8)
-        return real_search(library, query, limit)
+        return real_search(library, query, **options)
 
-    monkeypatch.setattr(operations, "search", slow)
+    monkeypatch.setattr(search_actions, "search_articles", slow)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         screen = await _open_search(app, pilot)

@@ -11,8 +11,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from library.store import Library
-from tests.tui_support import make_library, wait_for
-from tui import actions as operations
+from tests.tui_support import article_of, make_library, note_at, wait_for
 from tui.app import FolioApp
 from tui.screens.welcome import welcome_text
 
@@ -47,10 +46,10 @@ def test_library_screen(snap_compare: Any, library_dir: Path, stable_ids: None) 
 def test_reader_with_notes(snap_compare: Any, library_dir: Path, stable_ids: None) -> None:
     make_library(library_dir)
     with Library(library_dir) as library:
-        text = operations.get_article(library, "art001").text
+        text = article_of(library, "art001").text
         for word in ("Floods spread silt", "meander"):
             at = text.index(word)
-            operations.add_annotation(library, "art001", at, at + len(word), f"[/] {word}", ["geo"])
+            note_at(library, "art001", at, at + len(word), f"[/] {word}", ["geo"])
 
     async def run_before(pilot: Any) -> None:
         await wait_for(lambda: type(pilot.app.screen).__name__ == "LibraryScreen")
@@ -103,10 +102,10 @@ def test_annotate_dialog(snap_compare: Any, library_dir: Path, stable_ids: None)
 def test_tags_screen(snap_compare: Any, library_dir: Path, stable_ids: None) -> None:
     make_library(library_dir)
     with Library(library_dir) as library:
-        text = operations.get_article(library, "art001").text
+        text = article_of(library, "art001").text
         at = text.index("silt")
-        operations.add_annotation(library, "art001", at, at + 4, "n", ["geo/rivers", "[b]x"])
-        operations.add_annotation(library, "art002", 0, 5, "", ["geo/bees"])
+        note_at(library, "art001", at, at + 4, "n", ["geo/rivers", "[b]x"])
+        note_at(library, "art002", 0, 5, "", ["geo/bees"])
 
     async def run_before(pilot: Any) -> None:
         await wait_for(lambda: type(pilot.app.screen).__name__ == "LibraryScreen")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from library.articles import Article
 from library.importing import Source, import_sources
 from library.store import Library
 
@@ -119,12 +120,31 @@ def id_of_article(library_dir: Path, title_like: str) -> str:
 def annotate(
     library_dir: Path, title_like: str, words: str, note: str, tags: list[str]
 ) -> tuple[str, int]:
-    """Annotate the first occurrence of `words` in an article, through the app's operation;
+    """Annotate the first occurrence of `words` in an article, through the app's action;
     returns the article id and where the passage starts."""
-    from tui import actions as operations
-
     found = id_of_article(library_dir, title_like)
     with Library(library_dir) as library:
-        at = operations.get_article(library, found).text.index(words)
-        operations.add_annotation(library, found, at, at + len(words), note, tags)
+        at = article_of(library, found).text.index(words)
+        note_at(library, found, at, at + len(words), note, tags)
     return found, at
+
+
+def article_of(library: Library, ref: str) -> Article:
+    """The article (with its text), as the notebook reads it."""
+    from tui.actions.articles import show_article
+
+    return show_article(library, ref).value.article
+
+
+def note_at(
+    library: Library,
+    article_id: str,
+    start: int,
+    end: int,
+    note: str = "",
+    tags: Sequence[str] = (),
+) -> None:
+    """Annotate text[start:end] of an article through the action the notebook calls."""
+    from tui.actions.notes import PassageSpec, annotate
+
+    annotate(library, article_id, PassageSpec(start=start, end=end), note=note, tags=tags)

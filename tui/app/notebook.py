@@ -17,7 +17,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui import actions as operations
+from library.articles import ArticleRow
+from library.errors import FolioError
+from tui.actions import articles as article_actions
+from tui.actions import maintenance
+from tui.actions import tags as tag_actions
+from tui.actions.session import Session
 from tui.app.commands import FolioCommands
 from tui.app.keys import screen_keys
 from tui.dialogs.annotate import AnnotateDialog
@@ -62,7 +67,7 @@ class FolioApp(App[None]):
         from library.location import resolve_library_dir
 
         self.library_root = resolve_library_dir(library_dir)
-        self.session: operations.Session | None = None
+        self.session: Session | None = None
         self.cached_tags: list[tuple[str, int]] = []
         self.reader: ReaderScreen | None = None  # built on first use, then reused
 
@@ -82,14 +87,14 @@ class FolioApp(App[None]):
     def on_mount(self) -> None:
         """Open the library; show the welcome screen when it is empty."""
         try:
-            self.session = operations.Session(self.library_root)
-        except operations.FolioError as exc:
+            self.session = Session(self.library_root)
+        except FolioError as exc:
             self.exit(message=f"folio: {exc}", return_code=1)
             return
         # At start nothing else uses the library: count here, so the first screen is up
         # (and takes keys) as soon as the app is.
         with self.session.use() as library:
-            self._show_home(empty=operations.article_count(library) == 0)
+            self._show_home(empty=article_actions.count_articles(library).value == 0)
         self.load_tags()
 
     @work(exclusive=True, group="warm-up")
@@ -97,7 +102,7 @@ class FolioApp(App[None]):
         """Let the index catch up on what other processes changed, in the background, so
         that the first search does not pay for it (the library table calls this once its
         rows are in: the rows come first)."""
-        await self.call(operations.prepare_index)
+        await self.call(maintenance.warm_up)
 
     def on_unmount(self) -> None:
         """Close the library."""
@@ -107,7 +112,7 @@ class FolioApp(App[None]):
     @work(exclusive=True, group="home")
     async def show_home(self) -> None:
         """The library table, or the welcome screen while the library is empty."""
-        self._show_home(empty=await self.call(operations.article_count) == 0)
+        self._show_home(empty=(await self.call(article_actions.count_articles)).value == 0)
 
     def _show_home(self, empty: bool) -> None:
         wanted = WelcomeScreen if empty else LibraryScreen
@@ -120,7 +125,8 @@ class FolioApp(App[None]):
     @work(exclusive=True, group="tags")
     async def load_tags(self) -> None:
         """Keep the tag list for completion in the annotation dialog."""
-        self.cached_tags = await self.call(operations.tag_counts)
+        listed = await self.call(tag_actions.list_tags)
+        self.cached_tags = [(count.name, count.total) for count in listed.value]
 
     def library_changed(self, exclude: Screen[Any] | None = None, notes_only: bool = False) -> None:
         """Something was written: every open screen reloads what it shows (after a note
@@ -138,7 +144,7 @@ class FolioApp(App[None]):
                 screen.refresh_data()
         self.load_tags()
 
-    def article_rows(self) -> list[operations.Row]:
+    def article_rows(self) -> list[ArticleRow]:
         """The rows the library table holds (for the palette); [] before it has loaded."""
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
@@ -157,7 +163,7 @@ class FolioApp(App[None]):
         one reader screen is kept and reused (installed), which halves the time to open."""
         try:
             data = await self.call(load_reader_data, article_id, query)
-        except operations.FolioError as exc:
+        except FolioError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         reader = self.reader
@@ -235,8 +241,8 @@ class FolioApp(App[None]):
     async def edit_metadata(self, article_id: str) -> None:
         """Open the metadata form (it saves with the same checks as `folio edit`)."""
         try:
-            article = await self.call(operations.get_article, article_id)
-        except operations.FolioError as exc:
+            article = (await self.call(article_actions.show_article, article_id)).value.article
+        except FolioError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         changed = await self.push_screen_wait(MetadataForm(article))

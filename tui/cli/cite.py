@@ -5,26 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from library.citing import CITE_STYLES, EXPORT_FORMATS
-from tui.cli.common import emit_json, fail, guarded, one_line, open_library
+from library.textnorm import one_line
+from tui.cli.common import emit_json, fail, finish, guarded, open_library
 
 if TYPE_CHECKING:
-    from library.bibimport import ImportPlan
+    from collections.abc import Mapping
 
-
-def _warn(message: str) -> None:
-    click.echo(f"folio: warning: {message}", err=True)
-
-
-def _tagged(conn: Any, tag: str) -> list[str]:
-    """Article ids with this tag (tags belong to the notes package)."""
-    from notes.tags import article_ids_with_tag
-
-    return article_ids_with_tag(conn, tag)
+    from library.bibimport import ImportOutcome, ImportPlan
+    from tui.actions.export import CiteStyle, ExportFormat
 
 
 @click.command()
@@ -67,63 +60,30 @@ def export(
     folio export dorsey2021afghanistan --format bibtex
     folio export --tag thesis -o paper.bib --merge
     """
-    from library.bibentries import missing_for_biblatex
-    from library.export import export_articles, select_articles
+    from tui.actions.export import OutputExists, Selection
+    from tui.actions.export import export as export_articles
 
     if merge and not output:
         fail("--merge needs -o FILE (the .bib to update)", 2)
-    if merge and fmt == "csl-json":
-        fail("--merge works on .bib files, not CSL-JSON", 2)
-    if output and Path(output).exists() and not (merge or force):
-        fail(f"{output}: already exists; pass --force to overwrite or --merge to update it")
     with open_library(ctx) as library:
-        chosen = select_articles(library, refs, query, tag, everything, _tagged)
-    exported = export_articles(chosen, fmt)
-    for problem in exported.problems:
-        if strict:
-            more = len(exported.problems) - 1
-            fail(problem.message() + (f" (and {more} more)" if more else "") + "; nothing written")
-        _warn(problem.message())
+        try:
+            outcome = export_articles(
+                library,
+                Selection(refs, query, tag, everything),
+                cast("ExportFormat", fmt),
+                output=Path(output) if output else None,
+                merge=merge,
+                overwrite=force,
+                strict=strict,
+            )
+        except OutputExists as exc:
+            fail(f"{exc}; pass --force to overwrite or --merge to update it")
+    done = outcome.value
     if output is None:
-        click.echo(exported.text, nl=False)
+        click.echo(done.text, nl=False)
     else:
-        _write_output(Path(output), exported, merge)
-    if fmt == "biblatex":
-        _note_missing({e.key: missing_for_biblatex(e) for e in exported.entries})
-
-
-def _note_missing(missing: dict[str, list[str]]) -> None:
-    """Say which entries lack what biblatex's data model expects (biber would warn)."""
-    by_field: dict[str, list[str]] = {}
-    for key, names in missing.items():
-        for name in names:
-            by_field.setdefault(name, []).append(key)
-    for name, keys in by_field.items():
-        shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
-        click.echo(
-            f"folio: note: no {name} for {shown} (set it with `folio edit REF --{name}`)", err=True
-        )
-
-
-def _write_output(path: Path, exported: Any, merge: bool) -> None:
-    """Write the export to FILE: merged into it, replacing it (--force), or as a new file."""
-    from library.atomic import write_atomically
-    from library.bibmerge import merge_bib
-
-    if path.is_dir():
-        fail(f"{path}: is a folder", 2)
-    exists = path.exists()
-    if merge and exists:
-        merged = merge_bib(path.read_bytes(), exported.entries, str(path))
-        backup = write_atomically(path, merged.data, backup=True)
-        click.echo(
-            f"Updated {path}: {len(merged.replaced)} replaced, {len(merged.appended)} added"
-            f" (backup: {backup})"
-        )
-        return
-    backup = write_atomically(path, exported.text.encode("utf-8"), backup=exists)
-    saved = f" (backup: {backup})" if backup else ""
-    click.echo(f"Wrote {exported.count} entries to {path}{saved}")
+        click.echo(done.summary())
+    finish(outcome)
 
 
 @click.command()
@@ -134,12 +94,10 @@ def _write_output(path: Path, exported: Any, merge: bool) -> None:
 @guarded
 def cite(ctx: click.Context, refs: tuple[str, ...], style: str, locator: str | None) -> None:
     """Print a citation to paste: \\autocite{key} (latex) or [@key] (pandoc, markdown)."""
-    from library.articles import get_article
-    from library.citing import format_citation
+    from tui.actions.export import cite as citation
 
     with open_library(ctx) as library:
-        keys = [get_article(library.conn, ref).citekey for ref in refs]
-    click.echo(format_citation(list(dict.fromkeys(keys)), style, locator))
+        click.echo(citation(library, refs, cast("CiteStyle", style), locator).value)
 
 
 @click.command(name="import-bib")
@@ -155,50 +113,27 @@ def import_bib(ctx: click.Context, file: str, yes: bool, as_json: bool) -> None:
     are overwritten only after asking (or with --yes). Attach a file to a metadata-only
     article later with `folio add FILE --to REF`.
     """
-    from library.bibimport import apply_plan, plan_import, read_bib_file
+    from tui.actions.bibimport import import_bib as import_entries
 
-    read = read_bib_file(Path(file))
-    for problem in read.problems:
-        click.echo(f"folio: {problem}", err=True)
-    for record in read.records:
-        for warning in record.warnings:
-            _warn(warning)
-    outcomes = []
     with open_library(ctx) as library:
-        plans = [plan_import(library.conn, record) for record in read.records]
-        overwrite = _confirm_overwrites([plan for plan in plans if plan.conflicts], yes)
-        with library.write() as conn:
-            # Plans are made again inside the transaction: earlier entries may match later ones.
-            for record in read.records:
-                plan = plan_import(conn, record)
-                outcomes.append(apply_plan(conn, plan, overwrite.get(record.key, False)))
-    for outcome in outcomes:
-        if outcome.note:
-            click.echo(f"folio: note: {outcome.note}", err=True)
+        outcome = import_entries(library, Path(file), lambda plans: _confirm_overwrites(plans, yes))
+    done = outcome.value
     if as_json:
-        emit_json([_outcome_json(o) for o in outcomes])
+        emit_json([_outcome_json(o) for o in done.outcomes])
     else:
-        for outcome in outcomes:
-            article = outcome.article
+        for entry in done.outcomes:
+            article = entry.article
             click.echo(
-                f"{outcome.status:<9} {article.id} [{article.citekey}] "
+                f"{entry.status:<9} {article.id} [{article.citekey}] "
                 f"{one_line(article.display_title, 60)}"
             )
-        counts = {
-            s: sum(o.status == s for o in outcomes) for s in ("added", "updated", "unchanged")
-        }
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        failed = f", {len(read.problems)} failed" if read.problems else ""
-        click.echo((summary or "nothing imported") + failed, err=True)
-    if read.problems:
-        sys.exit(1)
+        click.echo(done.summary(), err=True)
+    finish(outcome)
 
 
-def _confirm_overwrites(plans: list[ImportPlan], yes: bool) -> dict[str, bool]:
+def _confirm_overwrites(plans: list[ImportPlan], yes: bool) -> Mapping[str, bool]:
     """Which entries may overwrite fields that differ: all with --yes, else the user says,
     one article at a time; without a terminal to ask on, refuse before changing anything."""
-    if not plans:
-        return {}
     if yes:
         return {plan.record.key: True for plan in plans}
     if not sys.stdin.isatty():
@@ -223,7 +158,7 @@ def _confirm_overwrites(plans: list[ImportPlan], yes: bool) -> dict[str, bool]:
     return answers
 
 
-def _outcome_json(outcome: Any) -> dict[str, Any]:
+def _outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
     article = outcome.article
     return {
         "key": outcome.key,

@@ -8,17 +8,27 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from library.errors import FolioError
+from library.errors import FolioError, InvalidValue, database_refusal
 
 if TYPE_CHECKING:
     from library.store import Library
+    from tui.actions.results import Notice, Outcome
+
+# The option of `folio edit` (and others) that sets a field, where it is not the field's name.
+_FIELD_OPTIONS = {"authors": "author", "republished_by": "republished-by"}
+# Where to look next, after a notice of this kind (the notebook has its own ways).
+_NOTICE_HINTS = {
+    "notes-to-check": "see `folio notes`",
+    "notes-orphaned": "see `folio notes --orphans`",
+    "missing-field": "set it with `folio edit REF {option}`",
+}
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line error on stderr and exit."""
     click.echo(f"folio: {message}", err=True)
     sys.exit(code)
@@ -29,26 +39,59 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        import sqlite3
-
         try:
             return command(*args, **kwargs)
         except FolioError as exc:
-            fail(str(exc), exc.exit_code)
+            fail(error_message(exc), exc.exit_code)
         except BrokenPipeError:
             # The reader went away (`folio list | head`): stop quietly, as Unix tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(141)
-        except sqlite3.OperationalError as exc:
-            fail(f"the library database refused the change: {exc}")
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             fail(f"{where}{(exc.strerror or str(exc)).lower()}")
         except KeyboardInterrupt:
             fail("interrupted; everything committed before this point is kept", 130)
+        except Exception as exc:
+            refusal = database_refusal(exc)
+            if refusal is None:
+                raise
+            fail(refusal)
 
     return run
+
+
+def option_of(field: str) -> str:
+    """The command-line option that gives a field's value (`--author` for "authors")."""
+    return "--" + _FIELD_OPTIONS.get(field, field)
+
+
+def error_message(exc: FolioError) -> str:
+    """An error for the terminal: a refused value is named by its option (`--date: …`)."""
+    if isinstance(exc, InvalidValue) and exc.field:
+        return f"{option_of(exc.field)}: {exc.reason}"
+    return str(exc)
+
+
+def echo_notices(notices: list[Notice], *, quiet: bool = False) -> None:
+    """Print an action's notices on stderr: `folio: warning: …`, `folio: note: …` (left out
+    when `quiet`), and `folio: …` for a part of the job that failed."""
+    for notice in notices:
+        if quiet and notice.level == "note":
+            continue
+        prefix = "folio: " if notice.level == "error" else f"folio: {notice.level}: "
+        hint = _NOTICE_HINTS.get(notice.kind)
+        if hint:
+            hint = " (" + hint.format(option=option_of(notice.field or "")) + ")"
+        click.echo(f"{prefix}{notice.message}{hint or ''}", err=True)
+
+
+def finish(outcome: Outcome[Any], *, quiet: bool = False) -> None:
+    """Print the outcome's notices; exit with status 1 when part of the job failed."""
+    echo_notices(outcome.warnings, quiet=quiet)
+    if outcome.failed_in_part:
+        sys.exit(1)
 
 
 def emit_json(data: Any) -> None:
@@ -78,8 +121,8 @@ class Progress:
 
     def reach(self, label: str, done: int, total: int) -> None:
         """Show that `done` of `total` are through stage `label`."""
-        if not self.show:
-            return
+        if not self.show or total <= 1:
+            return  # no bar for a single item
         if label != self.label:
             self.close()
             self.label = label
@@ -92,13 +135,6 @@ class Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
-
-
-def one_line(text: str, width: int | None = None) -> str:
-    flat = " ".join(text.split())
-    if width and len(flat) > width:
-        return flat[: width - 1] + "…"
-    return flat
 
 
 def echo_lines(lines: Iterator[str], chunk: int = 2000) -> int:
@@ -155,4 +191,3 @@ def read_text_option(text: str | None, path: str | None, what: str) -> str | Non
             return handle.read()
         except UnicodeDecodeError:
             fail(f"{path}: the {what} file is not UTF-8 text", 2)
-    return None

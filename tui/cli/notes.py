@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -14,25 +14,16 @@ from tui.cli.common import (
     confirm_deletion,
     emit_json,
     fail,
+    finish,
     guarded,
-    one_line,
     open_library,
     read_text_option,
 )
 
 if TYPE_CHECKING:
-    from library.store import Library
     from notes.annotations import Annotation
-
-
-@contextmanager
-def _open_notes(ctx: click.Context) -> Iterator[Library]:
-    """The library, with annotations re-anchored if article texts changed since."""
-    from notes.reanchoring import reanchor_stale
-
-    with open_library(ctx) as library:
-        reanchor_stale(library)
-        yield library
+    from tui.actions.notes import NotesFormat, PassageSpec, QuoteStyle
+    from tui.actions.tags import TagChange
 
 
 def _passage_options(command: Any) -> Any:
@@ -53,20 +44,28 @@ def _passage_options(command: Any) -> Any:
     return command
 
 
-def _choose_passage(article: Any, options: dict[str, Any]) -> Any:
-    """The passage the options name; prints occurrences or closest passages when unsure."""
-    from notes.annotations import AmbiguousQuote, QuoteNotFound, choose_passage
+def _passage_spec(options: dict[str, Any]) -> PassageSpec:
+    """The passage the options point at."""
+    from tui.actions.notes import PassageSpec
+
+    return PassageSpec(
+        quote=options["quote"],
+        occurrence=options["occurrence"],
+        start=options["start"],
+        end=options["end"],
+        before=options["before"] or "",
+        after=options["after"] or "",
+    )
+
+
+@contextmanager
+def _explaining_passages() -> Iterator[None]:
+    """When a quote is not found or occurs several times, say so with the closest passages
+    or each occurrence under the one-line error."""
+    from notes.annotations import AmbiguousQuote, QuoteNotFound
 
     try:
-        return choose_passage(
-            article,
-            quote=options["quote"],
-            occurrence=options["occurrence"],
-            start=options["start"],
-            end=options["end"],
-            prefix=options["before"] or "",
-            suffix=options["after"] or "",
-        )
+        yield
     except QuoteNotFound as exc:
         click.echo(f"folio: {exc}", err=True)
         if exc.closest:
@@ -81,29 +80,24 @@ def _choose_passage(article: Any, options: dict[str, Any]) -> Any:
         sys.exit(exc.exit_code)
 
 
-def _note_text(note: str | None, note_file: str | None, current: str = "") -> str | None:
-    """The note from --note / --note-file, else from $EDITOR on a terminal, else None."""
-    text = read_text_option(note, note_file, "note")
-    if text is None and sys.stdin.isatty() and sys.stdout.isatty():
-        edited = click.edit(current, extension=".md")
-        text = current if edited is None else edited
-    return None if text is None else text.strip()
+def _editor(extension: str = ".md") -> Callable[[str], str | None] | None:
+    """A way to write a note in $EDITOR, on a terminal only (a script gets None)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
 
+    def write(current: str) -> str | None:
+        edited = click.edit(current, extension=extension)
+        return current if edited is None else edited
 
-_STATE_MARKS = {"anchored": "", "moved": "", "fuzzy": " (moved: check)", "orphan": " (ORPHAN)"}
+    return write
 
 
 def _annotation_line(note: Annotation) -> str:
-    where = note.locator or ("whole article" if note.exact is None else "?")
-    head = f"{note.id}  [{note.citekey}] {where}{_STATE_MARKS.get(note.state, '')}"
-    parts = [head]
-    if note.exact is not None:
-        parts.append(f"  “{one_line(note.exact, 100)}”")
-    if note.note:
-        parts.append(f"  {one_line(note.note, 100)}")
-    if note.tags:
-        parts.append("  tags: " + ", ".join(note.tags))
-    return "\n".join(parts)
+    """The note as `folio notes` lists it (imported here: notes.export loads the anchoring
+    code, which commands that print no note should not pay for)."""
+    from notes.export import annotation_line
+
+    return annotation_line(note)
 
 
 @click.command()
@@ -123,19 +117,20 @@ def note(
     The quote may differ from the text in typography (quotes, dashes, spaces). Without
     --note or --note-file, $EDITOR opens on a terminal; an empty note is a highlight.
     """
-    from library.articles import get_article
-    from notes.annotations import add_annotation
-    from notes.tags import normalize_tags
+    from tui.actions.notes import annotate
 
-    tags = normalize_tags(options.pop("tags"))
-    as_json = options.pop("as_json")
-    with _open_notes(ctx) as library:
-        article = get_article(library.conn, ref)
-        passage = _choose_passage(article, options)
-        text = _note_text(note, note_file) or ""
-        with library.write() as conn:
-            created = add_annotation(conn, article, passage, text, tags)
-    if as_json:
+    text = read_text_option(note, note_file, "note")
+    editor = _editor()
+    with open_library(ctx) as library, _explaining_passages():
+        created = annotate(
+            library,
+            ref,
+            _passage_spec(options),
+            note=text,
+            tags=options["tags"],
+            write_note=(lambda: editor("") or "") if editor else None,
+        ).value
+    if options["as_json"]:
         emit_json(created.to_json())
     else:
         click.echo(f"Added {_annotation_line(created)}")
@@ -166,32 +161,23 @@ def notes_command(
     output: str | None,
 ) -> None:
     """List annotations (all, or article REF's) with passage, note, tags, locator and state."""
-    from library.articles import get_article
-    from notes.annotations import list_annotations
-    from notes.export import notes_json, notes_markdown
-    from notes.tags import annotation_pks_with_tag
+    from tui.actions.notes import export_notes
 
-    fmt = "json" if as_json else fmt
-    with _open_notes(ctx) as library:
-        article = get_article(library.conn, ref) if ref else None
-        chosen = annotation_pks_with_tag(library.conn, tag) if tag else None
-        found = list_annotations(library.conn, article, annotation_pks=chosen, orphans_only=orphans)
-        if fmt == "json":
-            import json
-
-            text = json.dumps(notes_json(library.conn, found), ensure_ascii=False, indent=2)
-        elif fmt == "markdown":
-            text = notes_markdown(found)
-        else:
-            text = "\n".join(_annotation_line(item) for item in found)
+    chosen = cast("NotesFormat", "json" if as_json else fmt)
+    with open_library(ctx) as library:
+        exported = export_notes(
+            library,
+            ref,
+            tag=tag,
+            orphans_only=orphans,
+            fmt=chosen,
+            output=Path(output) if output else None,
+        ).value
     if output:
-        from library.atomic import write_atomically
-
-        write_atomically(Path(output), (text.rstrip("\n") + "\n").encode("utf-8"))
-        click.echo(f"Wrote {len(found)} annotation(s) to {output}", err=True)
-    elif text:
-        click.echo(text)
-    if not found and fmt == "text":
+        click.echo(f"Wrote {exported.count} annotation(s) to {output}", err=True)
+    elif exported.text:
+        click.echo(exported.text)
+    if not exported.count and chosen == "text":
         click.echo("No annotations.", err=True)
 
 
@@ -215,27 +201,17 @@ def note_edit(
 ) -> None:
     """Change an annotation: its note, its passage (re-attach an orphan with --quote), or
     accept a passage that moved."""
-    from library.articles import get_article
-    from notes.annotations import get_annotation, update_annotation
+    from tui.actions.notes import edit_note
 
-    with _open_notes(ctx) as library:
-        current = get_annotation(library.conn, annotation_id)
-        passage = None
-        if any(options[name] is not None for name in ("quote", "start", "end")):
-            passage = _choose_passage(get_article(library.conn, current.article_id), options)
-        text = read_text_option(note, note_file, "note")
-        if text is None and passage is None and not accept:
-            text = _note_text(None, None, current.note)
-            if text is None:
-                fail("nothing to change: give --note, --note-file, --quote, or --accept", 2)
-        with library.write() as conn:
-            changed = update_annotation(
-                conn,
-                current,
-                note=None if text is None else text.strip(),
-                passage=passage,
-                accept=accept,
-            )
+    text = read_text_option(note, note_file, "note")
+    passage = _passage_spec(options)
+    editor = _editor()
+    if text is None and not passage.given and not accept and editor is None:
+        fail("nothing to change: give --note, --note-file, --quote, or --accept", 2)
+    with open_library(ctx) as library, _explaining_passages():
+        changed = edit_note(
+            library, annotation_id, note=text, passage=passage, accept=accept, write_note=editor
+        ).value
     if as_json:
         emit_json(changed.to_json())
     else:
@@ -249,19 +225,17 @@ def note_edit(
 @guarded
 def note_rm(ctx: click.Context, annotation_ids: tuple[str, ...], yes: bool) -> None:
     """Delete annotations (asks first)."""
-    from notes.annotations import delete_annotation, get_annotation
+    from tui.actions.notes import delete_notes
 
-    with _open_notes(ctx) as library:
-        found = {
-            item.id: item for item in (get_annotation(library.conn, i) for i in annotation_ids)
-        }
-        for item in found.values():
+    def ask(found: list[Annotation]) -> bool:
+        for item in found:
             click.echo(_annotation_line(item))
         confirm_deletion(f"Delete {len(found)} annotation(s)?", yes)
-        with library.write() as conn:
-            for item in found.values():
-                delete_annotation(conn, item)
-    click.echo(f"Deleted {len(found)} annotation(s).")
+        return True
+
+    with open_library(ctx) as library:
+        count = delete_notes(library, annotation_ids, ask).value
+    click.echo(f"Deleted {count} annotation(s).")
 
 
 @click.group(name="tag")
@@ -269,37 +243,9 @@ def tag_group() -> None:
     """Put tags on, or take them off, an article or an annotation."""
 
 
-def _tag_target(conn: Any, target: str) -> tuple[str, int, str]:
-    """(owner kind, row pk, label) for an annotation id or an article id/citekey."""
-    from library.articles import get_article
-    from notes.annotations import get_annotation, looks_like_annotation_id
-
-    if looks_like_annotation_id(target):
-        annotation = get_annotation(conn, target)
-        return "annotation", annotation.pk, f"annotation {annotation.id}"
-    article = get_article(conn, target)
-    return "article", article.pk, f"article {article.id} [{article.citekey}]"
-
-
-def _change_tags(ctx: click.Context, target: str, tags: tuple[str, ...], add: bool) -> None:
-    from notes.changes import article_changed
-    from notes.tags import link_tags, normalize_tags, tags_of, unlink_tags
-
-    wanted = normalize_tags(tags)
-    with _open_notes(ctx) as library:
-        kind, pk, label = _tag_target(library.conn, target)
-        with library.write() as conn:
-            count = (link_tags if add else unlink_tags)(conn, kind, pk, wanted)
-            article_pk = pk
-            if kind == "annotation":
-                article_pk = conn.execute(
-                    "SELECT article_pk FROM annotations WHERE pk = ?", (pk,)
-                ).fetchone()[0]
-            if count:
-                article_changed(conn, article_pk)
-        now = tags_of(library.conn, kind, pk)
-    verb = "added to" if add else "removed from"
-    click.echo(f"{count} tag(s) {verb} {label}; tags now: {', '.join(now) or '(none)'}")
+def _print_tag_change(change: TagChange, verb: str) -> None:
+    now = ", ".join(change.tags) or "(none)"
+    click.echo(f"{change.changed} tag(s) {verb} {change.target}; tags now: {now}")
 
 
 @tag_group.command(name="add")
@@ -309,7 +255,10 @@ def _change_tags(ctx: click.Context, target: str, tags: tuple[str, ...], add: bo
 @guarded
 def tag_add(ctx: click.Context, target: str, tags: tuple[str, ...]) -> None:
     """Tag TARGET (an article id/citekey or an annotation id) with TAGS."""
-    _change_tags(ctx, target, tags, add=True)
+    from tui.actions.tags import add_tags
+
+    with open_library(ctx) as library:
+        _print_tag_change(add_tags(library, target, tags).value, "added to")
 
 
 @tag_group.command(name="rm")
@@ -319,7 +268,10 @@ def tag_add(ctx: click.Context, target: str, tags: tuple[str, ...]) -> None:
 @guarded
 def tag_rm(ctx: click.Context, target: str, tags: tuple[str, ...]) -> None:
     """Take TAGS off TARGET (an article id/citekey or an annotation id)."""
-    _change_tags(ctx, target, tags, add=False)
+    from tui.actions.tags import remove_tags
+
+    with open_library(ctx) as library:
+        _print_tag_change(remove_tags(library, target, tags).value, "removed from")
 
 
 @click.command(name="tags")
@@ -328,10 +280,10 @@ def tag_rm(ctx: click.Context, target: str, tags: tuple[str, ...]) -> None:
 @guarded
 def tags_command(ctx: click.Context, as_json: bool) -> None:
     """List tags with how many articles and annotations carry each."""
-    from notes.tags import tag_counts
+    from tui.actions.tags import list_tags
 
     with open_library(ctx) as library:
-        counts = tag_counts(library.conn)
+        counts = list_tags(library).value
     if as_json:
         emit_json([count.to_json() for count in counts])
         return
@@ -348,10 +300,10 @@ def tags_command(ctx: click.Context, as_json: bool) -> None:
 @guarded
 def tag_rename(ctx: click.Context, old: str, new: str) -> None:
     """Rename tag OLD (and the tags under it) to NEW, merging into NEW if it exists."""
-    from notes.tags import rename_tag
+    from tui.actions.tags import rename_tag
 
-    with open_library(ctx) as library, library.write() as conn:
-        count = rename_tag(conn, old, new)
+    with open_library(ctx) as library:
+        count = rename_tag(library, old, new).value
     click.echo(f"Renamed {count} tag(s).")
 
 
@@ -362,47 +314,19 @@ def tag_rename(ctx: click.Context, old: str, new: str) -> None:
 @guarded
 def import_notes_command(ctx: click.Context, path: str, as_json: bool) -> None:
     """Restore annotations from a `folio notes --json` file (nothing is added twice)."""
-    from notes.import_notes import import_notes, read_notes_file
+    from tui.actions.notes import import_notes
 
-    data = read_notes_file(Path(path))
-    with _open_notes(ctx) as library:
-        with library.write() as conn:
-            report = import_notes(conn, data)
-        moved = _reanchor_after_import(library)
+    with open_library(ctx) as library:
+        outcome = import_notes(library, Path(path))
+    report = outcome.value
     if as_json:
         emit_json(report.to_json())
-        return
-    click.echo(
-        f"{report.added} added, {report.updated} updated, {report.unchanged} already present"
-        + (f", {report.tagged_articles} articles tagged" if report.tagged_articles else "")
-        + moved
-    )
-    if report.unmatched:
+    else:
         click.echo(
-            f"folio: {len(report.unmatched)} annotation(s) skipped: their article is not in "
-            f"this library ({', '.join(report.unmatched[:5])})",
-            err=True,
+            f"{report.added} added, {report.updated} updated, {report.unchanged} already present"
+            + (f", {report.tagged_articles} articles tagged" if report.tagged_articles else "")
         )
-        sys.exit(1)
-
-
-def _reanchor_after_import(library: Library) -> str:
-    from notes.reanchoring import reanchor_stale
-
-    results = reanchor_stale(library)
-    return f"; {describe_reanchoring(results)}" if results else ""
-
-
-def describe_reanchoring(results: list[Any]) -> str:
-    """One phrase for what re-anchoring did (`3 notes re-anchored, 1 to check, 1 orphaned`)."""
-    fuzzy = sum(result.state == "fuzzy" for result in results)
-    orphans = sum(result.state == "orphan" for result in results)
-    text = f"{len(results)} note(s) re-anchored"
-    if fuzzy:
-        text += f", {fuzzy} moved and need checking (folio notes)"
-    if orphans:
-        text += f", {orphans} orphaned (folio notes --orphans)"
-    return text
+    finish(outcome)
 
 
 @click.command()
@@ -414,12 +338,10 @@ def describe_reanchoring(results: list[Any]) -> str:
 @guarded
 def quote(ctx: click.Context, annotation_id: str, style: str) -> None:
     """Print an annotation's passage with its citation and locator, ready to paste."""
-    from notes.annotations import get_annotation
-    from notes.quotes import quote_with_citation
+    from tui.actions.notes import quote as quote_of
 
-    with _open_notes(ctx) as library:
-        found = get_annotation(library.conn, annotation_id)
-    click.echo(quote_with_citation(found, style))
+    with open_library(ctx) as library:
+        click.echo(quote_of(library, annotation_id, cast("QuoteStyle", style)).value)
 
 
 COMMANDS: list[click.Command] = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from tui import actions as operations
+from library.errors import FolioError
+from tui.actions import export as export_actions
+from tui.widgets.notices import with_notices
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -80,7 +81,7 @@ class ExportScreen(ModalScreen[None]):
                         id="sel-all",
                     )
                 with RadioSet(id="export-format"):
-                    for n, (key, label) in enumerate(operations.EXPORT_FORMATS.items()):
+                    for n, (key, label) in enumerate(export_actions.FORMAT_LABELS.items()):
                         yield RadioButton(label, value=n == 0, id=f"fmt-{key}")
             yield Input(placeholder="file path, e.g. ~/paper/refs.bib", id="export-path")
             yield Checkbox("Merge into an existing .bib", id="export-merge")
@@ -105,27 +106,30 @@ class ExportScreen(ModalScreen[None]):
     @work(exclusive=True, group="export")
     async def export(self, destination: str) -> None:
         """Render in a thread, then write the file or copy to the clipboard."""
-        selection = self._choice("#export-selection", "sel-")
-        fmt = self._choice("#export-format", "fmt-")
-        context = self.context
+        selection = _selection(self._choice("#export-selection", "sel-"), self.context)
+        fmt = _format(self._choice("#export-format", "fmt-"))
+        output = None if destination == "clipboard" else Path(destination).expanduser()
+        merge = output is not None and self.query_one("#export-merge", Checkbox).value
         try:
-            prepared = await self.app.call(
-                operations.prepare_export, _selection(selection, context), fmt
-            )
-            if destination == "clipboard":
-                self.app.copy_to_clipboard(prepared.text)
-                message = (
-                    f"Copied {prepared.what} as {operations.EXPORT_FORMATS[fmt]} "
-                    "to the clipboard (OSC 52)."
+            # Replacing an existing file was confirmed by a second press (see action_write).
+            outcome = await self.app.call(
+                lambda library: export_actions.export(
+                    library, selection, fmt, output=output, merge=merge, overwrite=True
                 )
-            else:
-                path = Path(destination).expanduser()
-                merge = self.query_one("#export-merge", Checkbox).value
-                message = await asyncio.to_thread(operations.write_export, path, prepared, merge)
-        except (operations.FolioError, OSError) as exc:
+            )
+        except (FolioError, OSError) as exc:
             self._outcome(Text(str(exc), style="red"))
             return
-        self._outcome(Text(message, style="green"))
+        done = outcome.value
+        if output is None:
+            self.app.copy_to_clipboard(done.text)
+            message = (
+                f"Copied {done.what} as {export_actions.FORMAT_LABELS[fmt]} "
+                "to the clipboard (OSC 52)."
+            )
+        else:
+            message = done.summary()
+        self._outcome(with_notices(Text(message, style="green"), outcome.warnings))
 
     @on(Button.Pressed, "#export-write")
     def action_write(self) -> None:
@@ -160,12 +164,20 @@ class ExportScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _selection(choice: str, context: ExportContext) -> operations.ExportSelection:
+def _selection(choice: str, context: ExportContext) -> export_actions.Selection:
     """The selection a radio button stands for."""
     if choice == "article" and context.article_id:
-        return operations.ExportSelection(ids=(context.article_id,))
+        return export_actions.Selection(refs=(context.article_id,))
     if choice == "results" and context.query:
-        return operations.ExportSelection(query=context.query)
+        return export_actions.Selection(query=context.query)
     if choice == "tag" and context.tag:
-        return operations.ExportSelection(tag=context.tag)
-    return operations.ExportSelection(everything=True)
+        return export_actions.Selection(tag=context.tag)
+    return export_actions.Selection(everything=True)
+
+
+def _format(choice: str) -> export_actions.ExportFormat:
+    """The format a radio button stands for (the first one if none is pressed)."""
+    for fmt in export_actions.FORMAT_LABELS:
+        if fmt == choice:
+            return fmt
+    return "biblatex"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -16,13 +16,13 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
-from tui import actions as operations
-from tui.plain import one_line
+from library.errors import FolioError
+from tui.actions.importing import ImportReport, import_paths
+from tui.actions.results import Outcome
+from tui.widgets.notices import with_notices
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
-
-MAX_FAILURES_SHOWN = 20
 
 
 class PathSuggester(Suggester):
@@ -47,21 +47,11 @@ class PathSuggester(Suggester):
         return None
 
 
-def summary_text(results: list[Any], skipped: int) -> Text:
-    """Counts per status, then the failures with their reasons."""
-    counts = {status: 0 for status in ("added", "updated", "present", "failed")}
-    for result in results:
-        counts[result.status] += 1
-    parts = [f"{count} {status}" for status, count in counts.items() if count]
-    if skipped:
-        parts.append(f"{skipped} skipped (other formats)")
-    text = Text(", ".join(parts) or "Nothing to import.", style="bold")
-    failures = [result for result in results if result.status == "failed"]
-    for result in failures[:MAX_FAILURES_SHOWN]:
-        text.append("\n" + one_line(result.error or result.path), style="red")
-    if len(failures) > MAX_FAILURES_SHOWN:
-        text.append(f"\n… and {len(failures) - MAX_FAILURES_SHOWN} more", style="red")
-    return text
+def summary_text(outcome: Outcome[ImportReport]) -> Text:
+    """Counts per status, then what the import says: failures with their reasons, files
+    skipped, notes re-anchored on changed texts."""
+    summary = outcome.value.summary()
+    return with_notices(Text(summary[:1].upper() + summary[1:], style="bold"), outcome.warnings)
 
 
 class ImportScreen(ModalScreen[int]):
@@ -130,16 +120,21 @@ class ImportScreen(ModalScreen[int]):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, path: str) -> None:
         """Runs in a thread with its own library connection; reports through messages."""
+        session = self.app.session
+        assert session is not None
         try:
-            results, skipped = operations.import_paths(
-                self.app.library_root,
-                [path],
-                lambda stage, done, total: self.post_message(self.Progressed(stage, done, total)),
-            )
-        except operations.FolioError as exc:
-            self.app.call_from_thread(self._finished, [], 0, str(exc))
+            with session.separately() as library:
+                outcome = import_paths(
+                    library,
+                    [path],
+                    progress=lambda stage, done, total: self.post_message(
+                        self.Progressed(stage, done, total)
+                    ),
+                )
+        except FolioError as exc:
+            self.app.call_from_thread(self._finished, None, str(exc))
             return
-        self.app.call_from_thread(self._finished, results, skipped, None)
+        self.app.call_from_thread(self._finished, outcome, None)
 
     @on(Progressed)
     def progressed(self, event: Progressed) -> None:
@@ -149,14 +144,14 @@ class ImportScreen(ModalScreen[int]):
             total=event.total, progress=event.done
         )
 
-    def _finished(self, results: list[Any], skipped: int, error: str | None) -> None:
+    def _finished(self, outcome: Outcome[ImportReport] | None, error: str | None) -> None:
         self.running = False
-        added = sum(1 for result in results if result.status in ("added", "updated"))
+        added = outcome.value.changed if outcome else 0
         self.changed += added
         if self.is_attached:  # the dialog may have been closed while importing
             self.query_one("#import-start", Button).disabled = False
             self.query_one("#import-stage", Label).update(Text("Done"))
-            summary = Text(error, style="red") if error else summary_text(results, skipped)
+            summary = summary_text(outcome) if outcome else Text(error or "", style="red")
             self.query_one("#import-summary", Static).update(summary)
             self.query_one("#import-close", Button).focus()
         if added:

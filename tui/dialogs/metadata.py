@@ -12,11 +12,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from library.citekeys import CITEKEY_PATTERN
+from library.citekeys import check_citekey
 from library.errors import FolioError, InvalidValue
 from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
-from tui import actions as operations
+from tui.actions import articles as article_actions
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -32,8 +32,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("language", "Language (en, pt-BR…)"),
     ("citekey", "Citation key (changing it breaks \\cite{…} in papers that use the old one)"),
 )
-# The core's messages name the option they refuse (`--date: …`); this maps them to boxes.
-_OPTION_FIELDS = {"author": "authors", "republished-by": "republished_by"}
+# Every field with a box (and a place for its error under it).
+BOXES = frozenset({*(name for name, _ in FIELDS), "type"})
 
 
 def field_value(article: Any, name: str) -> str:
@@ -49,23 +49,6 @@ def raw_value(name: str, typed: str) -> object:
     if name == "authors":
         return [part.strip() for part in typed.split(";") if part.strip()]
     return typed
-
-
-def check_citekey(typed: str) -> None:
-    """The shape `folio edit --citekey` accepts (whether it is free is checked on saving)."""
-    if not CITEKEY_PATTERN.match(typed.strip()):
-        raise InvalidValue(
-            f"citekey: '{typed}' is not a valid key (a letter, then letters, digits or _ : . -)"
-        )
-
-
-def field_of_error(message: str) -> str | None:
-    """Which box a core error is about, from its `--option:` prefix."""
-    if not message.startswith("--"):
-        return None
-    option = message[2:].split(":", 1)[0]
-    name = _OPTION_FIELDS.get(option, option)
-    return name if name in dict(FIELDS) or name == "type" else None
 
 
 class MetadataForm(ModalScreen[list[str] | None]):
@@ -135,7 +118,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
     def show_error(self, name: str, message: str) -> None:
         """Show (or, with "", clear) the message under a box."""
         error = self.query_one(f"#error-{name}", Static)
-        error.update(Content(message.removeprefix("--")))
+        error.update(Content(message))
         error.set_class(bool(message), "shown")
 
     def validate_field(self, name: str) -> bool:
@@ -147,7 +130,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
             else:
                 check_changes({name: raw_value(name, typed)})
         except InvalidValue as exc:
-            self.show_error(name, str(exc))
+            self.show_error(name, exc.reason)
             return False
         self.show_error(name, "")
         return True
@@ -179,17 +162,15 @@ class MetadataForm(ModalScreen[list[str] | None]):
     async def save(self, changes: dict[str, object], citekey: str | None) -> None:
         """Write the changes (in a thread); stay open with the reason if they are refused."""
         try:
-            await self.app.call(
-                operations.update_article_metadata, self.article.id, changes, citekey
+            edited = await self.app.call(
+                article_actions.edit_metadata, self.article.id, changes, citekey
             )
         except FolioError as exc:
-            message = str(exc)
-            field = field_of_error(message)
-            if field is not None:
-                self.show_error(field, message)
-            self.query_one("#error-form", Static).update(Content(message))
+            if isinstance(exc, InvalidValue) and exc.field is not None and exc.field in BOXES:
+                self.show_error(exc.field, exc.reason)  # under its box, by the field it names
+            self.query_one("#error-form", Static).update(Content(str(exc)))
             return
-        self.dismiss([*changes, *(["citekey"] if citekey else [])])
+        self.dismiss(edited.value.changed)
 
     def action_cancel(self) -> None:
         """Close without changing anything."""

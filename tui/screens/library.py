@@ -11,10 +11,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui import actions as operations
+from library.articles import ArticleRow
+from library.errors import FolioError
+from notes.tags import NoteSummary
+from tui.actions import articles as article_actions
+from tui.actions import notes as note_actions
+from tui.actions import tags as tag_actions
 from tui.widgets.article_table import COLUMNS, ArticleTable
 
 if TYPE_CHECKING:
+    from library.store import Library
     from tui.app import FolioApp
 
 FIRST_PAGE = 200  # rows shown before the rest of a big library has been read
@@ -82,8 +88,8 @@ class LibraryScreen(Screen[None]):
         table = self.table
         self.loaded = False
         if not table.rows:
-            total = await self.app.call(operations.article_count)
-            first = await self.app.call(operations.load_rows, FIRST_PAGE)
+            total = (await self.app.call(article_actions.count_articles)).value
+            first = (await self.app.call(article_actions.table_rows, FIRST_PAGE)).value
             if len(first) < total:
                 table.set_rows(first, {}, total=total)
                 self._set_status(Text(f"Loading {total:,} articles…", style="dim"))
@@ -99,7 +105,7 @@ class LibraryScreen(Screen[None]):
     @work(exclusive=True, group="library-notes")
     async def reload_notes(self) -> None:
         """Read only the notes columns again (after a note was added, edited or deleted)."""
-        summaries = await self.app.call(operations.note_summaries)
+        summaries = (await self.app.call(note_actions.note_summaries)).value
         self.table.set_summaries(summaries)
 
     def _set_status(self, text: Text) -> None:
@@ -128,8 +134,8 @@ class LibraryScreen(Screen[None]):
         ids: frozenset[str] | None = None
         for tag in tags:
             try:
-                found = frozenset(await self.app.call(operations.article_ids_with_tag, tag))
-            except operations.FolioError:  # a malformed tag selects nothing
+                found = frozenset((await self.app.call(tag_actions.articles_with_tag, tag)).value)
+            except FolioError:  # a malformed tag selects nothing
                 found = frozenset()
             ids = found if ids is None else ids & found
         table = self.table
@@ -182,7 +188,5 @@ class LibraryScreen(Screen[None]):
         self.reload()
 
 
-def _load_table(
-    library: operations.Library,
-) -> tuple[list[operations.Row], dict[str, operations.NoteSummary]]:
-    return operations.load_rows(library), operations.note_summaries(library)
+def _load_table(library: Library) -> tuple[list[ArticleRow], dict[str, NoteSummary]]:
+    return article_actions.table_rows(library).value, note_actions.note_summaries(library).value

@@ -14,13 +14,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui import actions as operations
+from library.errors import FolioError
+from tui.actions import articles as article_actions
+from tui.actions import notes as note_actions
+from tui.actions import search as search_actions
+from tui.actions.notes import PassageSpec
+from tui.actions.results import confirmed
 from tui.dialogs.annotate import AnnotateDialog, NoteDraft
 from tui.dialogs.confirm import ConfirmDialog
 from tui.plain import one_line
 from tui.widgets.annotated_text import AnnotatedText, Span
 
 if TYPE_CHECKING:
+    from library.store import Library
     from tui.app import FolioApp
 
 PLACED_STATES = ("anchored", "moved", "fuzzy")
@@ -78,15 +84,15 @@ class ReaderData:
     matches: list[tuple[int, int]]
 
 
-def load_reader_data(library: Any, article_id: str, query: str | None) -> ReaderData:
+def load_reader_data(library: Library, article_id: str, query: str | None) -> ReaderData:
     """Read everything the reader needs (runs in a thread, under the library lock)."""
-    article = operations.get_article(library, article_id)
-    annotations = operations.list_annotations(library, article.id)
+    article = article_actions.show_article(library, article_id).value.article
+    annotations = note_actions.list_notes(library, article.id).value
     matches: list[tuple[int, int]] = []
     if query:
         try:
-            matches = operations.match_words(library, query, article.text)
-        except operations.FolioError:
+            matches = search_actions.match_spans(library, query, article.text).value
+        except FolioError:
             matches = []
     return ReaderData(article, annotations, matches)
 
@@ -198,7 +204,7 @@ class ReaderScreen(Screen[None]):
 
     async def reload_notes(self) -> None:
         """Read the notes again (after a change here or elsewhere)."""
-        annotations = await self.app.call(operations.list_annotations, self.article_id)
+        annotations = (await self.app.call(note_actions.list_notes, self.article_id)).value
         self._show_annotations(annotations)
 
     def _show_annotations(self, annotations: list[Any]) -> None:
@@ -275,9 +281,15 @@ class ReaderScreen(Screen[None]):
         """Store a new note and highlight its passage."""
         try:
             await self.app.call(
-                operations.add_annotation, self.article_id, start, end, draft.note, draft.tags
+                lambda library: note_actions.annotate(
+                    library,
+                    self.article_id,
+                    PassageSpec(start=start, end=end),
+                    note=draft.note,
+                    tags=draft.tags,
+                )
             )
-        except operations.FolioError as exc:
+        except FolioError as exc:
             # Give the draft back rather than lose what was typed.
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
             quote = self.article.text[start:end] if self.article else ""
@@ -312,8 +324,12 @@ class ReaderScreen(Screen[None]):
     async def update_note(self, note: Any, draft: NoteDraft) -> None:
         """Store an edited note."""
         try:
-            await self.app.call(operations.edit_annotation, note.id, draft.note, draft.tags)
-        except operations.FolioError as exc:
+            await self.app.call(
+                lambda library: note_actions.edit_note(
+                    library, note.id, note=draft.note, tags=draft.tags
+                )
+            )
+        except FolioError as exc:
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
             return
         await self.reload_notes()
@@ -337,8 +353,8 @@ class ReaderScreen(Screen[None]):
     async def remove_note(self, note: Any) -> None:
         """Delete a note."""
         try:
-            await self.app.call(operations.delete_annotation, note.id)
-        except operations.FolioError as exc:
+            await self.app.call(note_actions.delete_notes, [note.id], confirmed)
+        except FolioError as exc:
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
             return
         if self.current_note is note:

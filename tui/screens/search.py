@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui import actions as operations
+from library.errors import FolioError
+from tui.actions import search as search_actions
 from tui.plain import one_line, shown
 
 if TYPE_CHECKING:
@@ -155,15 +156,21 @@ class SearchScreen(Screen[None]):
         slow = self.set_timer(SLOW_S, lambda: self._set_status(Text("Searching…", style="dim")))
         try:
             notes_by_article: dict[str, list[Any]] = {}
+            hits: list[Any]  # notes (NoteHit) or articles (Hit)
             if self.notes_mode:
-                hits = await self.app.call(operations.search_notes, query, RESULT_LIMIT)
-                suggestion = None
-            else:
-                result, notes_by_article = await self.app.call(
-                    operations.search_with_notes, query, RESULT_LIMIT
+                found_notes = await self.app.call(
+                    lambda library: search_actions.search_notes(library, query, limit=RESULT_LIMIT)
                 )
-                hits, suggestion = result.hits, result.suggestion
-        except operations.FolioError as exc:
+                hits, suggestion = found_notes.value, None
+            else:
+                found = await self.app.call(
+                    lambda library: search_actions.search_articles(
+                        library, query, limit=RESULT_LIMIT, with_notes=True
+                    )
+                )
+                hits, suggestion = found.value.hits, found.value.suggestion
+                notes_by_article = found.value.notes
+        except FolioError as exc:
             if generation == self.generation:
                 self._show_error(query, str(exc))
             return

@@ -13,7 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
-from tui import actions as operations
+from library.errors import FolioError
+from tui.actions import articles as article_actions
+from tui.actions import notes as note_actions
+from tui.actions import tags as tag_actions
 from tui.plain import one_line
 from tui.screens.reader import is_placed
 
@@ -61,7 +64,8 @@ class TagsScreen(Screen[None]):
     @work(exclusive=True, group="tags")
     async def reload(self) -> None:
         """Read tag counts and rebuild the tree."""
-        counts = await self.app.call(operations.tag_counts)
+        listed = await self.app.call(tag_actions.list_tags)
+        counts = [(count.name, count.total) for count in listed.value]
         self.app.cached_tags = counts
         tree: Tree[str] = self.query_one("#tag-tree", Tree)
         tree.clear()
@@ -106,10 +110,12 @@ class TagsScreen(Screen[None]):
         """Articles carrying the tag, then passages whose notes carry it."""
         self.chosen_tag = tag
         try:
-            ids = await self.app.call(operations.article_ids_with_tag, tag)
-            notes = await self.app.call(operations.list_annotations, None, tag)
-            rows = {row.id: row for row in await self.app.call(operations.load_rows)}
-        except operations.FolioError as exc:
+            ids = (await self.app.call(tag_actions.articles_with_tag, tag)).value
+            notes = (
+                await self.app.call(lambda library: note_actions.list_notes(library, tag=tag))
+            ).value
+            rows = {row.id: row for row in (await self.app.call(article_actions.table_rows)).value}
+        except FolioError as exc:
             self.query_one("#tags-status", Static).update(Text(str(exc), style="red"))
             return
         items = self.query_one("#tag-items", OptionList)

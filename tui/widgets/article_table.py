@@ -22,7 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.actions import NoteSummary, Row
+from library.articles import ArticleRow as Row
+from notes.tags import NoteSummary
 from tui.plain import one_line
 
 _NO_NOTES = NoteSummary()

@@ -1,0 +1,126 @@
+"""Importing files: add files and folders as articles, or make a file an article's text.
+
+After any import that changed an article's text, the notes on it are re-anchored here
+(library/ cannot do it: it never imports notes/) and the notices say what moved.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO
+
+from library.errors import FolioError, InvalidValue
+from library.store import Library
+from tui.actions.notes import reanchor_notes
+from tui.actions.results import Notice, Outcome
+
+if TYPE_CHECKING:
+    from library.importing import ImportResult, Status
+    from notes.reanchoring import Reanchored
+
+# (stage, done, total): the stages are "Importing" (files read) then "Indexing". What it
+# returns is ignored (the notebook's posts a message, which returns a flag).
+StageProgress = Callable[[str, int, int], object]
+STATUSES: tuple[Status, ...] = ("added", "updated", "present", "failed")
+
+
+@dataclass
+class ImportReport:
+    """What an import did: one result per file (or per input that failed), how many files
+    in folders were skipped for their format, and the notes that moved onto new text."""
+
+    results: list[ImportResult]
+    skipped: int = 0
+    reanchored: list[Reanchored] = field(default_factory=list)
+
+    def counts(self) -> dict[Status, int]:
+        """How many results have each status, in the order added, updated, present, failed."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for result in self.results:
+            counts[result.status] += 1
+        return counts
+
+    def summary(self) -> str:
+        """ "2 added, 1 failed, 3 skipped (other formats)", or "nothing to import"."""
+        parts = [f"{count} {status}" for status, count in self.counts().items() if count]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped (other formats)")
+        return ", ".join(parts) or "nothing to import"
+
+    @property
+    def changed(self) -> int:
+        """How many articles were added or updated."""
+        return sum(result.status in ("added", "updated") for result in self.results)
+
+
+def import_paths(
+    library: Library,
+    paths: Sequence[str],
+    *,
+    glob: str | None = None,
+    max_file_bytes: int | None = None,
+    progress: StageProgress | None = None,
+    stdin: BinaryIO | None = None,
+) -> Outcome[ImportReport]:
+    """Import files and folders (recursively; "-" reads `stdin`), files larger than
+    `max_file_bytes` refused. Every good file is imported whatever happens to the others:
+    each failure is an error notice; files of other formats in folders are skipped."""
+    from library.importers import SUPPORTED_LIST
+    from library.importing import collect_sources, import_sources
+
+    sources, failures, skipped = collect_sources(paths, glob, stdin)
+    if max_file_bytes:
+        library.max_file_bytes = max_file_bytes
+    stage = progress or _no_progress
+    report = ImportReport(list(failures), skipped)
+    report.results.extend(
+        import_sources(
+            library,
+            sources,
+            lambda done, total: stage("Importing", done, total),
+            lambda done, total: stage("Indexing", done, total),
+        )
+    )
+    notices = [
+        Notice("import-failed", result.error or result.path, subject=result.path, level="error")
+        for result in report.results
+        if result.status == "failed"
+    ]
+    if skipped and sources:  # (with no file to import, the failure says what Folio reads)
+        notices.append(
+            Notice(
+                "files-skipped",
+                f"{skipped} file(s) in folders skipped: Folio reads {SUPPORTED_LIST}",
+                level="note",
+            )
+        )
+    if report.counts()["updated"]:
+        moved = reanchor_notes(library)
+        report.reanchored = moved.value
+        notices.extend(moved.warnings)
+    return Outcome(report, notices)
+
+
+def attach_file(
+    library: Library, path: str, ref: str, *, max_file_bytes: int | None = None
+) -> Outcome[ImportResult]:
+    """Make one file the text of article `ref` (say one imported from a .bib): it keeps its
+    id, citekey and the metadata the user typed; its notes move onto the new text."""
+    from library.importing import attach_source, collect_sources
+
+    if path != "-" and os.path.isdir(path):
+        raise InvalidValue(f"{path} is a folder: one file becomes an article's text", field="to")
+    sources, failures, _ = collect_sources([path])
+    if failures:
+        raise FolioError(failures[0].error or path)
+    if max_file_bytes:
+        library.max_file_bytes = max_file_bytes
+    result = attach_source(library, sources[0], ref)
+    notices = reanchor_notes(library).warnings if result.status == "updated" else []
+    return Outcome(result, notices)
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    """Progress nobody watches."""

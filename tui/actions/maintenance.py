@@ -1,0 +1,61 @@
+"""Looking after a library: create it, check it (and repair it), rebuild its index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from library.store import Library
+from tui.actions.results import Outcome
+
+if TYPE_CHECKING:
+    from library.check import CheckReport
+
+
+def init_library(library: Library) -> Outcome[Path]:
+    """Make the library folder ready (database and index); returns its path."""
+    library.ensure_index()
+    return Outcome(library.root)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check found and, after a repair, what is left (the same report otherwise)."""
+
+    found: CheckReport
+    after: CheckReport
+
+    @property
+    def repaired(self) -> bool:
+        """Whether a repair was attempted (something was found and repair was asked for)."""
+        return self.after is not self.found
+
+
+def check(library: Library, *, repair: bool = False) -> Outcome[CheckResult]:
+    """Compare the database, the original files and the index; with `repair`, re-anchor
+    notes on changed texts and bring the index back in step, then check again."""
+    from library.check import check_library, repair_library
+
+    found = check_library(library)
+    if not repair or found.clean:
+        return Outcome(CheckResult(found, found))
+    from tui.actions.notes import reanchor_notes
+
+    moved = reanchor_notes(library)
+    return Outcome(
+        CheckResult(found, repair_library(library, check_library(library))), moved.warnings
+    )
+
+
+def reindex(library: Library) -> Outcome[int]:
+    """Rebuild the search index from the database; returns how many articles it holds."""
+    return Outcome(library.index.rebuild(library.conn))
+
+
+def warm_up(library: Library) -> Outcome[None]:
+    """Let the index catch up on what other processes changed and open its searcher, so
+    the first search does not pay for it."""
+    library.ensure_index()
+    library.index.searcher()
+    return Outcome(None)

@@ -1,0 +1,266 @@
+"""Notes on passages: annotate, edit, delete, list, export, import, quote; and re-anchoring.
+
+Reads go through notes.reading, which re-anchors notes on changed article texts first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from library.errors import InvalidValue
+from library.store import Library
+from tui.actions.results import Notice, Outcome
+
+if TYPE_CHECKING:
+    from library.articles import Article
+    from notes.annotations import Annotation, Passage
+    from notes.import_notes import NotesImport
+    from notes.reanchoring import Reanchored
+    from notes.tags import NoteSummary
+
+NotesFormat = Literal["text", "markdown", "json"]
+QuoteStyle = Literal["latex", "markdown"]
+
+
+@dataclass(frozen=True)
+class PassageSpec:
+    """What the user pointed at: a quote (with context or an occurrence number to choose
+    among several places) or offsets into the text; neither means the whole article."""
+
+    quote: str | None = None
+    occurrence: int | None = None
+    start: int | None = None
+    end: int | None = None
+    before: str = ""
+    after: str = ""
+
+    @property
+    def given(self) -> bool:
+        """Whether it names a passage (not the whole article)."""
+        return self.quote is not None or self.start is not None or self.end is not None
+
+
+def _passage(article: Article, spec: PassageSpec) -> Passage:
+    """The passage `spec` names in `article`: QuoteNotFound (with the closest passages) or
+    AmbiguousQuote (with each occurrence) when it cannot tell."""
+    from notes.annotations import choose_passage
+
+    return choose_passage(
+        article,
+        quote=spec.quote,
+        occurrence=spec.occurrence,
+        start=spec.start,
+        end=spec.end,
+        prefix=spec.before,
+        suffix=spec.after,
+    )
+
+
+def list_notes(
+    library: Library,
+    article_ref: str | None = None,
+    *,
+    tag: str | None = None,
+    orphans_only: bool = False,
+) -> Outcome[list[Annotation]]:
+    """Annotations in text order: all, an article's (id or citekey), those with `tag` (or a
+    tag under it), or only those whose passage was lost."""
+    from notes.reading import read_annotations
+
+    return Outcome(read_annotations(library, article_ref, tag=tag, orphans_only=orphans_only))
+
+
+def annotate(
+    library: Library,
+    article_ref: str,
+    passage: PassageSpec | None = None,
+    *,
+    note: str | None = None,
+    tags: Sequence[str] = (),
+    write_note: Callable[[], str] | None = None,
+) -> Outcome[Annotation]:
+    """Put a note (Markdown; "" makes a highlight) and tags on a passage of an article, or on
+    the whole article (no passage). Without `note`, `write_note` is asked for one once the
+    passage is found (the CLI opens $EDITOR then: nothing is typed for a missing quote)."""
+    from library.articles import get_article
+    from notes.annotations import add_annotation
+    from notes.tags import normalize_tags
+
+    wanted = normalize_tags(tags)  # a bad tag is refused before anything else
+    article = get_article(library.conn, article_ref)
+    chosen = _passage(article, passage or PassageSpec())
+    if note is None:
+        note = write_note() if write_note is not None else ""
+    with library.write() as conn:
+        return Outcome(add_annotation(conn, article, chosen, note.strip(), wanted))
+
+
+def edit_note(
+    library: Library,
+    annotation_id: str,
+    *,
+    note: str | None = None,
+    passage: PassageSpec | None = None,
+    accept: bool = False,
+    tags: Sequence[str] | None = None,
+    write_note: Callable[[str], str | None] | None = None,
+) -> Outcome[Annotation]:
+    """Change an annotation: its note, its tags (set to exactly `tags`), its passage
+    (re-attach an orphan), or accept a passage that moved. Given none of these,
+    `write_note(current note)` is asked for a new note; InvalidValue if there is none."""
+    from library.articles import get_article
+    from notes.annotations import update_annotation
+    from notes.reading import read_annotation
+    from notes.tags import normalize_tags, set_tags
+
+    current = read_annotation(library, annotation_id)
+    wanted = None if tags is None else normalize_tags(tags)
+    chosen = None
+    if passage is not None and passage.given:
+        chosen = _passage(get_article(library.conn, current.article_id), passage)
+    if note is None and chosen is None and not accept and wanted is None:
+        note = write_note(current.note) if write_note is not None else None
+        if note is None:
+            raise InvalidValue("nothing to change: give a note, a passage, tags, or accept a move")
+    with library.write() as conn:
+        if wanted is not None:
+            set_tags(conn, "annotation", current.pk, wanted)
+        changed = update_annotation(
+            conn,
+            current,
+            note=None if note is None else note.strip(),
+            passage=chosen,
+            accept=accept,
+        )
+    return Outcome(changed)
+
+
+def delete_notes(
+    library: Library, annotation_ids: Sequence[str], confirm: Callable[[list[Annotation]], bool]
+) -> Outcome[int]:
+    """Delete annotations once `confirm` agrees (it gets them to show); returns how many
+    were deleted (0 when it does not)."""
+    from notes.annotations import delete_annotation
+    from notes.reading import read_annotation
+
+    found = {item.id: item for item in (read_annotation(library, i) for i in annotation_ids)}
+    chosen = list(found.values())
+    if not confirm(chosen):
+        return Outcome(0)
+    with library.write() as conn:
+        for item in chosen:
+            delete_annotation(conn, item)
+    return Outcome(len(chosen))
+
+
+@dataclass(frozen=True)
+class NotesExport:
+    """Notes rendered as text, Markdown or JSON, and the file they went to (if any)."""
+
+    text: str
+    count: int
+    path: Path | None = None
+
+
+def export_notes(
+    library: Library,
+    article_ref: str | None = None,
+    *,
+    tag: str | None = None,
+    orphans_only: bool = False,
+    fmt: NotesFormat = "text",
+    output: Path | None = None,
+) -> Outcome[NotesExport]:
+    """The annotations `list_notes` selects as plain text, Markdown (to paste into a draft)
+    or JSON (that `import_notes` reads back); written to `output` when given."""
+    from notes.export import notes_json, notes_markdown, notes_text
+    from notes.reading import read_annotations
+
+    found = read_annotations(library, article_ref, tag=tag, orphans_only=orphans_only)
+    if fmt == "json":
+        text = json.dumps(notes_json(library.conn, found), ensure_ascii=False, indent=2)
+    elif fmt == "markdown":
+        text = notes_markdown(found)
+    else:
+        text = notes_text(found)
+    if output is not None:
+        from library.atomic import write_atomically
+
+        write_atomically(output, (text.rstrip("\n") + "\n").encode("utf-8"))
+    return Outcome(NotesExport(text, len(found), output))
+
+
+def import_notes(library: Library, path: Path) -> Outcome[NotesImport]:
+    """Restore annotations from a notes JSON file (nothing is added twice), then re-anchor
+    the restored passages on this library's texts. Annotations whose article is not here
+    are skipped, each reported as an error notice."""
+    from notes.import_notes import import_notes as restore
+    from notes.import_notes import read_notes_file
+
+    data = read_notes_file(path)
+    with library.write() as conn:
+        report = restore(conn, data)
+    notices = reanchor_notes(library).warnings
+    if report.unmatched:
+        shown = ", ".join(report.unmatched[:5]) + (" …" if len(report.unmatched) > 5 else "")
+        notices.append(
+            Notice(
+                "notes-unmatched",
+                f"{len(report.unmatched)} annotation(s) skipped: their article is not in "
+                f"this library ({shown})",
+                subject=str(path),
+                level="error",
+            )
+        )
+    return Outcome(report, notices)
+
+
+def quote(library: Library, annotation_id: str, style: QuoteStyle = "markdown") -> Outcome[str]:
+    """An annotation's passage with its citation and locator, ready to paste."""
+    from notes.quotes import quote_with_citation
+    from notes.reading import read_annotation
+
+    return Outcome(quote_with_citation(read_annotation(library, annotation_id), style))
+
+
+def note_summaries(library: Library) -> Outcome[dict[str, NoteSummary]]:
+    """Per article id: how many notes it has, and its tags and its notes' tags."""
+    from notes.tags import note_summaries as summaries
+
+    return Outcome(summaries(library.conn))
+
+
+def reanchor_notes(library: Library) -> Outcome[list[Reanchored]]:
+    """Move the notes of articles whose text changed onto the new text, saying what moved:
+    call after anything that changes an article's text (an import, a file attached)."""
+    from notes.reanchoring import reanchor_stale
+
+    moved = reanchor_stale(library)
+    return Outcome(moved, reanchoring_notices(moved))
+
+
+def reanchoring_notices(moved: Sequence[Reanchored]) -> list[Notice]:
+    """What re-anchoring did, for the user: how many notes followed their text (a note),
+    how many moved so far they need checking and how many lost their passage (warnings)."""
+    if not moved:
+        return []
+    fuzzy = sum(result.state == "fuzzy" for result in moved)
+    orphans = sum(result.state == "orphan" for result in moved)
+    notices = [Notice("notes-reanchored", f"{len(moved)} note(s) re-anchored", level="note")]
+    if fuzzy:
+        notices.append(
+            Notice("notes-to-check", f"{fuzzy} note(s) moved and need checking", level="warning")
+        )
+    if orphans:
+        notices.append(
+            Notice(
+                "notes-orphaned",
+                f"{orphans} note(s) orphaned: their passage is no longer in the text",
+                level="warning",
+            )
+        )
+    return notices

@@ -1,0 +1,100 @@
+"""Tags on articles and annotations: add, remove, set, rename, list, find by tag.
+
+Changing tags queues the article for the index inside notes.tags itself (tags are
+searchable), so no caller has to remember it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from library.store import Library
+from tui.actions.results import Outcome
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from notes.changes import Owner
+    from notes.tags import TagCount
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """Tags changed on one article or annotation: how many, and its tags now."""
+
+    target: str  # "article ab12cd [key]" or "annotation n123456"
+    changed: int
+    tags: list[str]
+
+
+def add_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagChange]:
+    """Tag an article (id or citekey) or an annotation (id) with `tags`."""
+    from notes.tags import link_tags
+
+    return _change(library, target, tags, link_tags)
+
+
+def remove_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagChange]:
+    """Take `tags` off an article (id or citekey) or an annotation (id)."""
+    from notes.tags import unlink_tags
+
+    return _change(library, target, tags, unlink_tags)
+
+
+def set_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagChange]:
+    """Make an article's or annotation's tags exactly `tags`."""
+    from notes.tags import set_tags as set_exactly
+
+    return _change(library, target, tags, set_exactly)
+
+
+def _change(
+    library: Library,
+    target: str,
+    tags: Sequence[str],
+    change: Callable[[sqlite3.Connection, Owner, int, Iterable[str]], int],
+) -> Outcome[TagChange]:
+    from notes.tags import normalize_tags, tags_of
+
+    wanted = normalize_tags(tags)  # refused before anything changes
+    owner, pk, label = _target(library.conn, target)
+    with library.write() as conn:
+        count = change(conn, owner, pk, wanted)
+    return Outcome(TagChange(label, count, tags_of(library.conn, owner, pk)))
+
+
+def _target(conn: sqlite3.Connection, target: str) -> tuple[Owner, int, str]:
+    """(owner kind, row pk, label) for an annotation id or an article id/citekey."""
+    from library.articles import get_article
+    from notes.annotations import get_annotation, looks_like_annotation_id
+
+    if looks_like_annotation_id(target):
+        annotation = get_annotation(conn, target)
+        return "annotation", annotation.pk, f"annotation {annotation.id}"
+    article = get_article(conn, target)
+    return "article", article.pk, f"article {article.id} [{article.citekey}]"
+
+
+def rename_tag(library: Library, old: str, new: str) -> Outcome[int]:
+    """Rename tag `old` and the tags under it to `new`, merging into `new` if it exists;
+    returns how many tags were renamed."""
+    from notes.tags import rename_tag as rename
+
+    with library.write() as conn:
+        return Outcome(rename(conn, old, new))
+
+
+def list_tags(library: Library) -> Outcome[list[TagCount]]:
+    """Every tag in use, sorted, with how many articles and annotations carry it."""
+    from notes.tags import tag_counts
+
+    return Outcome(tag_counts(library.conn))
+
+
+def articles_with_tag(library: Library, tag: str) -> Outcome[list[str]]:
+    """Ids of the articles carrying `tag` (or a tag under it), themselves or on a note."""
+    from notes.tags import article_ids_with_tag
+
+    return Outcome(article_ids_with_tag(library.conn, tag))

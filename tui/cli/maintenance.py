@@ -1,0 +1,99 @@
+"""`folio` commands that look after the library: init, check, reindex."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from tui.cli.common import echo_notices, emit_json, guarded, open_library
+
+if TYPE_CHECKING:
+    from library.check import CheckReport
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.pass_context
+@guarded
+def init(ctx: click.Context, directory: str | None) -> None:
+    """Create a library folder (the default one, or DIRECTORY)."""
+    from tui.actions.maintenance import init_library
+
+    with open_library(ctx, directory) as library:
+        root = init_library(library).value
+    click.echo(f"Library ready at {root}")
+
+
+@click.command()
+@click.pass_context
+@guarded
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the search index from the database."""
+    from tui.actions.maintenance import reindex as rebuild
+
+    with open_library(ctx) as library:
+        count = rebuild(library).value
+    click.echo(f"Indexed {count} article(s).")
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Fix what can be fixed.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@click.pass_context
+@guarded
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check that the database, files and index agree.
+
+    Exit status 1 when something is wrong; --repair brings the index back in step.
+    """
+    from tui.actions.maintenance import check as check_library
+
+    with open_library(ctx) as library:
+        outcome = check_library(library, repair=repair)
+    result = outcome.value
+    if as_json:
+        data = result.after.to_json()
+        if repair:
+            data["repaired"] = result.found.to_json()
+        emit_json(data)
+    else:
+        _print_check(result.found, "Found" if repair else "")
+        if result.repaired:
+            click.echo("After repair: " + ("clean." if result.after.clean else "problems remain:"))
+            if not result.after.clean:
+                _print_check(result.after, "")
+    echo_notices(outcome.warnings)
+    if not result.after.clean:
+        sys.exit(1)
+
+
+def _print_check(report: CheckReport, prefix: str) -> None:
+    if report.clean:
+        click.echo("Library is clean.")
+        return
+    lines = []
+    if report.database != "ok":
+        lines.append(f"database: {report.database}")
+    if report.index != "ok":
+        lines.append(f"index: {report.index} (folio check --repair or folio reindex rebuilds it)")
+    items: int | list[str]
+    for label, items in (
+        ("waiting to be indexed", report.pending),
+        ("missing from the index", report.missing),
+        ("stale in the index", report.stale),
+        ("in the index but not the library", report.orphans),
+        ("dead index writer files", report.dead_files),
+        ("articles whose original file is missing", report.missing_files),
+        ("notes to re-anchor on changed article text", report.unanchored),
+    ):
+        count = items if isinstance(items, int) else len(items)
+        if count:
+            sample = "" if isinstance(items, int) else ": " + ", ".join(items[:8])
+            lines.append(f"{count} {label}{sample}{' …' if count > 8 else ''}")
+    for line in lines:
+        click.echo(f"{prefix + ' ' if prefix else ''}{line}")
+
+
+COMMANDS: list[click.Command] = [init, check, reindex]

@@ -1,0 +1,105 @@
+"""`folio search`: articles (or, with --notes, annotations) matching a query."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, cast
+
+import click
+
+from library.textnorm import one_line
+from tui.cli.common import emit_json, guarded, open_library
+
+if TYPE_CHECKING:
+    from library.snippets import Snippet
+    from tui.actions.search import SearchSort
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
+@click.option("--notes", is_flag=True, help="Find annotations (passages and notes), not articles.")
+@click.pass_context
+@guarded
+def search(
+    ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool, notes: bool
+) -> None:
+    """Full-text search of the library.
+
+    \b
+    Syntax: words (all must match), OR, NOT, "a phrase", field:value
+    (title author site date type tag note), wild*cards, fuzzy~ and
+    date ranges such as date:[2021 to 2022]. Other forms of a word match
+    too (drone finds drones).
+    """
+    from tui.actions.search import search_articles
+
+    text = " ".join(query)
+    if notes:
+        _search_notes(ctx, text, limit, as_json)
+        return
+    with open_library(ctx) as library:
+        found = search_articles(library, text, limit=limit, sort=cast("SearchSort", sort)).value
+    if found.suggestion:
+        click.echo(f"No matches. Did you mean: {found.suggestion}", err=True)
+    if as_json:
+        emit_json([hit.to_json() for hit in found.hits])
+        return
+    if not found.hits and not found.suggestion:
+        click.echo("No matches.", err=True)
+    color = sys.stdout.isatty()
+    for hit in found.hits:
+        meta = " · ".join(filter(None, [", ".join(hit.authors) or hit.site, hit.date]))
+        click.echo(
+            f"{click.style(hit.id, fg='cyan')}  [{hit.citekey}]  "
+            f"{click.style(one_line(hit.title or '(untitled)'), bold=True)}"
+            f"{'  — ' + meta if meta else ''}"
+        )
+        for snippet in hit.snippets:
+            click.echo(f"    …{_highlight(snippet, color)}…")
+
+
+def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> None:
+    """`search --notes`: ranked annotations, each with its article."""
+    from tui.actions.search import search_notes
+
+    with open_library(ctx) as library:
+        hits = search_notes(library, text, limit=limit).value
+    if as_json:
+        emit_json([hit.to_json() for hit in hits])
+        return
+    if not hits:
+        click.echo("No matching notes.", err=True)
+    color = sys.stdout.isatty()
+    for hit in hits:
+        found = hit.annotation
+        where = found.locator or ("whole article" if found.exact is None else "orphan")
+        click.echo(
+            f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {where}  "
+            f"{click.style(one_line(found.article_title or '(untitled)', 70), bold=True)}"
+        )
+        if found.exact is not None:
+            click.echo(f"    “{_mark(found.exact, hit.quote_highlights, color)}”")
+        if found.note:
+            click.echo(f"    {_mark(found.note, hit.note_highlights, color)}")
+
+
+def _mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    """`text` on one line with `spans` (offsets into `text`) emphasised on a terminal."""
+    out, position = [], 0
+    for start, end in spans if color else ():
+        out.extend([text[position:start], click.style(text[start:end], fg="yellow", bold=True)])
+        position = end
+    out.append(text[position:])
+    return one_line("".join(out))
+
+
+def _highlight(snippet: Snippet, color: bool) -> str:
+    """The snippet with matched words emphasised (plain when not on a terminal)."""
+    spans = [(start - snippet.start, end - snippet.start) for start, end in snippet.highlights]
+    return _mark(snippet.text, spans, color)
+
+
+COMMANDS: list[click.Command] = [search]
