@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # (stage, done, total): the stages are "Importing" (files read) then "Indexing". What it
 # returns is ignored (the notebook's posts a message, which returns a flag).
-StageProgress = Callable[[str, int, int], object]
+StageProgress = Callable[[str, int, int], None]
 STATUSES: tuple[Status, ...] = ("added", "updated", "present", "failed")
 
 
