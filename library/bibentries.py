@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from library.articles import Article
 from library.errors import InvalidValue
 from library.latex import Encoded, latex_field
+from library.names import is_organisation, person_name_parts
 
 FLAVOURS = ("biblatex", "bibtex")
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-# Words that mark an author string as an organisation, written whole as one braced name.
-_ORGANISATION_WORDS = frozenset(
-    """association institute institution committee news agency council center centre
-    university foundation organization organisation ministry department office press group
-    network times bureau service society union party commission company corporation
-    inc ltd llc team staff editors editorial board club project media forum
-    tribune herald journal magazine daily review channel radio television tv""".split()
-)
-# Lowercase name particles: they do not count towards an organisation's word count.
-_PARTICLES = frozenset("de del della der di da dos du la le van von den ter bin ibn al el".split())
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-_WORD_CHARS = re.compile(r"[^\w]+")
 
 
 @dataclass
@@ -92,48 +79,6 @@ class BibEntry:
 def render_entries(entries: list[BibEntry]) -> str:
     """Entries as the text of a .bib file, a blank line between them."""
     return "".join(entry.render() + "\n\n" for entry in entries).rstrip("\n") + "\n"
-
-
-def is_organisation(name: str) -> bool:
-    """Whether an author string names an organisation rather than a person."""
-    if "," in name:
-        return False
-    words = name.split()
-    letters = [ch for ch in name if ch.isalpha()]
-    if len(letters) > 1 and all(ch.isupper() for ch in letters):
-        return True
-    if re.search(r"[\d()&@/]", name):
-        return True
-    if len(words) == 1:
-        return False
-    bare_words = [_WORD_CHARS.sub("", word).lower() for word in words]
-    if any(word in _ORGANISATION_WORDS for word in bare_words):
-        return True
-    counted = [w for w in words if w.lower() not in _SUFFIXES and w.lower() not in _PARTICLES]
-    return len(counted) > 3
-
-
-def person_name_parts(name: str) -> tuple[str, str, str, str]:
-    """(first, von, last, jr) of a person written "First von Last" or "von Last, First"."""
-    if "," in name:
-        pieces = [piece.strip() for piece in name.split(",")]
-        last_words = pieces[0].split()
-        von = [w for w in last_words[:-1] if w[:1].islower()]
-        last = " ".join(last_words[len(von) :])
-        jr = pieces[1] if len(pieces) > 2 else ""
-        first = pieces[-1] if len(pieces) > 1 else ""
-        return first, " ".join(von), last, jr
-    words = name.split()
-    jr = ""
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
-        jr = words.pop()
-    if len(words) == 1:
-        return "", "", words[0], jr
-    last = words[-1]
-    von_start = len(words) - 1
-    while von_start > 1 and words[von_start - 1][:1].islower():
-        von_start -= 1
-    return " ".join(words[:von_start]), " ".join(words[von_start:-1]), last, jr
 
 
 def bib_name(name: str, *, ascii_only: bool) -> Encoded:

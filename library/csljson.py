@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from library.articles import Article
-from library.bibentries import access_date, checked_url, is_organisation, person_name_parts
+from library.bibentries import access_date, checked_url
+from library.names import is_organisation, person_name_parts
 
 _WORD = re.compile(r"\S+")
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
