@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from library.articles import Article
-from library.bibentries import access_date, checked_url
+from library.bibentries import NO_EXTRAS, EntryExtras, access_date, checked_url, short_title
 from library.names import is_organisation, person_name_parts
 
 _WORD = re.compile(r"\S+")
@@ -48,8 +48,9 @@ def csl_date(iso: str) -> dict[str, list[list[int]]]:
     return {"date-parts": [[int(part) for part in iso.split("-")]]}
 
 
-def csl_item(article: Article) -> dict[str, Any]:
-    """The article as one CSL-JSON item (type names are CSL's already)."""
+def csl_item(article: Article, extras: EntryExtras = NO_EXTRAS) -> dict[str, Any]:
+    """The article as one CSL-JSON item (type names are CSL's already), its tags as
+    `keyword` and, without an author, a `title-short` for the citation."""
     url = checked_url(article)
     item: dict[str, Any] = {"id": article.citekey, "type": article.type or "webpage"}
     title = article.title or ""
@@ -59,6 +60,8 @@ def csl_item(article: Article) -> dict[str, Any]:
         item["title"] = protect_case(title)
     if article.authors:
         item["author"] = [csl_name(name) for name in article.authors]
+    elif short_title(article.title):
+        item["title-short"] = protect_case(short_title(article.title) or "")
     if article.site:
         item["container-title"] = article.site
     if article.date:
@@ -73,9 +76,14 @@ def csl_item(article: Article) -> dict[str, Any]:
         item["language"] = article.language
     if article.republished_by:
         item["note"] = f"Republished by {article.republished_by}"
+    if extras.tags:
+        item["keyword"] = ", ".join(extras.tags)
     return item
 
 
-def csl_items(articles: list[Article]) -> list[dict[str, Any]]:
-    """CSL-JSON items for these articles, in order."""
-    return [csl_item(article) for article in articles]
+def csl_items(
+    articles: list[Article], extras: dict[int, EntryExtras] | None = None
+) -> list[dict[str, Any]]:
+    """CSL-JSON items for these articles, in order (`extras`: tags by article pk)."""
+    extras = extras or {}
+    return [csl_item(article, extras.get(article.pk, NO_EXTRAS)) for article in articles]

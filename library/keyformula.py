@@ -72,6 +72,9 @@ class Formula:
 # --- parsing ------------------------------------------------------------------------------
 
 
+_WANTED = {"ident": "a function name or a 'quoted text'", "value": "an argument value"}
+
+
 class _Parser:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -99,12 +102,11 @@ class _Parser:
         return text is None or (kind == "op" and value == text)
 
     def take(self, kind: str, value: str | None = None) -> tuple[str, int]:
+        wanted = f"'{value}'" if value else _WANTED.get(kind, kind)
         if self.index >= len(self.tokens):
-            wanted = value or kind
             raise FormulaError(f"citekey format: expected {wanted} at the end")
         got_kind, got, position = self.tokens[self.index]
         if got_kind != kind or (value is not None and got != value):
-            wanted = f"'{value}'" if value else {"ident": "a function name"}.get(kind, kind)
             raise FormulaError(
                 f"citekey format: expected {wanted}, got '{got}' at position {position + 1}"
             )
@@ -153,6 +155,8 @@ class _Parser:
         if self.peek("("):
             self.index += 1
             while not self.peek(")"):
+                if not self.peek():
+                    self.take("op", ")")  # raises: the call is not closed
                 if args or kwargs:
                     self.take("op", ",")
                 if self._named_argument_follows():

@@ -297,7 +297,7 @@ def prepare_export(library: Library, selection: ExportSelection, fmt: str) -> Pr
         reanchor_stale(library)
         found = annotations_of_articles(library.conn, [article.id for article in articles])
         return Prepared(notes_markdown(found), fmt, [], f"{len(found)} note(s)")
-    exported = export_articles(articles, fmt)
+    exported = export_articles(articles, fmt, library.conn)
     return Prepared(exported.text, fmt, exported.entries, f"{len(articles)} article(s)")
 
 

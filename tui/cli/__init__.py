@@ -269,7 +269,7 @@ def _article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
 @guarded
 def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     """Show an article's metadata (REF is its id or citekey)."""
-    from library.articles import get_article
+    from library.articles import aliases_by_article, get_article
     from library.extracted import METADATA_FIELDS
     from library.paragraphs import paragraph_spans
     from notes.annotations import count_annotations
@@ -279,13 +279,17 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
         article = get_article(library.conn, ref)
         tags = tags_of(library.conn, "article", article.pk)
         notes = count_annotations(library.conn, article.pk)
+        aliases = aliases_by_article(library.conn, [article.pk]).get(article.pk, [])
     if as_json:
-        emit_json({**_article_json(article, with_text=True), "tags": tags, "notes": notes})
+        data = _article_json(article, with_text=True)
+        emit_json({**data, "aliases": aliases, "tags": tags, "notes": notes})
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
     click.echo(f"{click.style(article.display_title, bold=True)}{title_mark}")
     rows = [("id", article.id), ("citekey", article.citekey)]
+    if aliases:
+        rows.append(("old keys", ", ".join(aliases)))
     for name in METADATA_FIELDS:
         value = getattr(article, name)
         if name == "title" or not value:
@@ -557,9 +561,10 @@ def _print_check(report: Any, prefix: str) -> None:
 def _register_commands() -> None:
     """Add the commands that live in their own modules (notes, citations)."""
     from tui.cli import cite as cli_cite
+    from tui.cli import citekeys as cli_citekeys
     from tui.cli import notes as cli_notes
 
-    for command in (*cli_notes.COMMANDS, *cli_cite.COMMANDS):
+    for command in (*cli_notes.COMMANDS, *cli_cite.COMMANDS, *cli_citekeys.COMMANDS):
         cli.add_command(command)
 
 

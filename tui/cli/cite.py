@@ -44,7 +44,10 @@ def _tagged(conn: Any, tag: str) -> list[str]:
 @click.option("--merge", is_flag=True, help="Update Folio's entries in an existing .bib FILE.")
 @click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
 @click.option(
-    "--strict", is_flag=True, help="Fail when the bibtex flavour cannot encode a character."
+    "--strict", is_flag=True, help="Fail when a character has no ASCII spelling (bibtex, --ascii)."
+)
+@click.option(
+    "--ascii", "ascii_only", is_flag=True, help="BibLaTeX in ASCII (LaTeX commands), for pdflatex."
 )
 @click.pass_context
 @guarded
@@ -59,6 +62,7 @@ def export(
     merge: bool,
     force: bool,
     strict: bool,
+    ascii_only: bool,
 ) -> None:
     """Export citations: REF..., --query Q, --tag T or --all.
 
@@ -78,7 +82,7 @@ def export(
         fail(f"{output}: already exists; pass --force to overwrite or --merge to update it")
     with open_library(ctx) as library:
         chosen = select_articles(library, refs, query, tag, everything, _tagged)
-    exported = export_articles(chosen, fmt)
+        exported = export_articles(chosen, fmt, library.conn, ascii_only)
     for problem in exported.problems:
         if strict:
             more = len(exported.problems) - 1
