@@ -9,28 +9,46 @@ from library.articles import Article
 from library.bibentries import NO_EXTRAS, EntryExtras, access_date, checked_url, short_title
 from library.names import is_organisation, person_name_parts
 
-_WORD = re.compile(r"\S+")
+_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+_QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a]")
+_MARKUP_TAG = re.compile(r"<(?=/?(?:i|b|sup|sub|span|sc)\b)", re.IGNORECASE)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
 
 
 def protect_case(title: str) -> str:
     """The title with every run of words that hold a capital after the first character
-    wrapped in `<span class="nocase">`, so sentence-case styles do not lowercase them."""
-    words = _WORD.findall(" ".join(title.split()))
+    wrapped in `<span class="nocase">`, so sentence-case styles do not lowercase them.
+
+    Quote marks and other punctuation around a word stay outside its span: citeproc pairs
+    quote marks across the title, and a span that opens inside a quotation and closes
+    outside it (`<span class="nocase">"We</span> are"`) is printed as literal text. Tags
+    that citeproc would read as markup in the title itself are defused with a word joiner.
+    """
+    title = _MARKUP_TAG.sub("<\u2060", " ".join(title.split()))
     out: list[str] = []
-    run: list[str] = []
-    for position, word in enumerate(words):
-        # The first word keeps its capital in sentence case; only later ones need help.
-        capital = any(ch.isupper() for ch in (word[1:] if position == 0 else word))
-        if capital:
-            run.append(word)
-            continue
+    run: list[str] = []  # protected words waiting to be wrapped together
+
+    def close_run() -> None:
         if run:
             out.append(f'<span class="nocase">{" ".join(run)}</span>')
-            run = []
-        out.append(word)
-    if run:
-        out.append(f'<span class="nocase">{" ".join(run)}</span>')
+            run.clear()
+
+    for position, word in enumerate(title.split(" ") if title else []):
+        lead, core, trail = _EDGES.match(word).groups()  # type: ignore[union-attr]
+        checked = core[1:] if position == 0 else core
+        protect = any(ch.isupper() for ch in checked) and not _QUOTE_MARKS.search(core)
+        if protect and not lead:
+            run.append(core)
+            if trail:
+                close_run()
+                out[-1] += trail
+            continue
+        close_run()
+        if protect:
+            out.append(f'{lead}<span class="nocase">{core}</span>{trail}')
+        else:
+            out.append(word)
+    close_run()
     return " ".join(out)
 
 
