@@ -239,7 +239,7 @@ def list_command(ctx: click.Context, sort: str, as_json: bool) -> None:
 def _list_line(article: Article) -> str:
     who = one_line(", ".join(article.authors) or article.site or "", 24)
     return (
-        f"{article.id}  {article.citekey:<28.28} {article.date or '':<10}  "
+        f"{article.id}  {article.citekey:<32} {article.date or '':<10}  "
         f"{who:<24}  {one_line(article.display_title, 70)}"
     )
 
