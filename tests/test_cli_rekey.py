@@ -155,3 +155,18 @@ def test_the_migration_keeps_every_existing_key(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT citekey FROM articles").fetchall() == [("dorsey2021afghanistan",)]
     assert conn.execute("SELECT count(*) FROM citekey_aliases").fetchone() == (0,)
+
+
+def test_the_actions_the_metadata_form_calls(folio: Folio, rashid: dict) -> None:
+    from library.store import Library
+    from tui.actions.citekeys import rekey, suggest_citekey
+
+    with Library(folio.library_dir) as library:
+        assert suggest_citekey(library, rashid["id"]).value == "rashidRiseTaliban"
+        folio("edit", rashid["id"], "--date", "2000")
+        offered = suggest_citekey(library, rashid["id"])
+        assert offered.value == "rashidRiseTaliban2000" and offered.warnings == []
+        assert folio.json("show", rashid["id"])["citekey"] == "rashidRiseTaliban"  # offered only
+        done = rekey(library, [rashid["id"]])
+        assert [(r.old, r.new) for r in done.value] == [("rashidRiseTaliban", offered.value)]
+    assert folio.json("show", "rashidRiseTaliban")["citekey"] == "rashidRiseTaliban2000"

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -233,17 +234,20 @@ def _pandoc_ast(markdown: str) -> dict:
     return json.loads(run.stdout)
 
 
-def _node_types(node: object) -> list[str]:
-    found = []
+def _nodes(node: object) -> Iterator[dict]:
+    """Every element of a pandoc AST (the dicts with a type `t`), depth first."""
     if isinstance(node, dict):
         if "t" in node:
-            found.append(node["t"])
+            yield node
         for value in node.values():
-            found.extend(_node_types(value))
+            yield from _nodes(value)
     elif isinstance(node, list):
         for value in node:
-            found.extend(_node_types(value))
-    return found
+            yield from _nodes(value)
+
+
+def _node_types(node: object) -> list[str]:
+    return [element["t"] for element in _nodes(node)]
 
 
 def _plain(markdown: str) -> str:
@@ -325,22 +329,9 @@ def test_notes_and_quotes_in_markdown_escape_the_passage(
     quote = folio("quote", note_id, "--style", "markdown").stdout
     for markdown in (exported, quote):
         ast = _pandoc_ast(markdown)
-        cites = [c for block in ast["blocks"] for c in _walk_cites(block)]
+        cites = [c["citationId"] for n in _nodes(ast) if n["t"] == "Cite" for c in n["c"][0]]
         assert cites == ["smithLodzTaliban"] * len(cites) and cites, cites
         assert PASSAGE in _plain(markdown)
     quoted = next(b for b in _pandoc_ast(exported)["blocks"] if b["t"] == "BlockQuote")
     assert not MARKUP & set(_node_types(quoted))
     assert "Emph" in _node_types(_pandoc_ast(exported))  # the user's own Markdown stays
-
-
-def _walk_cites(node: object) -> list[str]:
-    found = []
-    if isinstance(node, dict):
-        if node.get("t") == "Cite":
-            found.extend(c["citationId"] for c in node["c"][0])
-        for value in node.values():
-            found.extend(_walk_cites(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(_walk_cites(value))
-    return found
