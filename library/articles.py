@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from library.citekeys import base_citekey, unique_citekey
+from library.citekeys import base_citekey, key_source_of_fields, unique_citekey
 from library.errors import NotFound
 from library.extracted import METADATA_FIELDS, Extracted, FieldValue, Origin
 
@@ -80,12 +80,19 @@ def _from_row(row: sqlite3.Row) -> Article:
 
 
 def get_article(conn: sqlite3.Connection, ref: str) -> Article:
-    """The article whose id or citekey is `ref` (case-insensitive); NotFound otherwise."""
+    """The article whose id, citekey or old citekey (an alias kept by a rekey) is `ref`
+    (keys compare case-insensitively); NotFound otherwise."""
     key = ref.strip()
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM articles WHERE id = ? OR citekey = ? ORDER BY id = ? DESC LIMIT 1",
         (key.lower(), key, key.lower()),
     ).fetchone()
+    if row is None:
+        row = conn.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE pk ="
+            " (SELECT article_pk FROM citekey_aliases WHERE alias = ?)",
+            (key,),
+        ).fetchone()
     if row is None:
         raise NotFound(f"no article with id or citekey '{ref}'")
     return _from_row(row)
@@ -200,25 +207,44 @@ def new_article_id(conn: sqlite3.Connection) -> str:
             return candidate
 
 
+def citekey_owner(conn: sqlite3.Connection, key: str) -> int | None:
+    """The pk of the article whose key or old key (alias) this is, case-insensitively."""
+    row = conn.execute(
+        "SELECT pk FROM articles WHERE citekey = ?"
+        " UNION ALL SELECT article_pk FROM citekey_aliases WHERE alias = ? LIMIT 1",
+        (key, key),
+    ).fetchone()
+    return row[0] if row else None
+
+
 def citekey_taken(conn: sqlite3.Connection, key: str) -> bool:
-    """Whether an article already has this key (keys compare case-insensitively)."""
-    return conn.execute("SELECT 1 FROM articles WHERE citekey = ?", (key,)).fetchone() is not None
+    """Whether an article already has this key, now or as an old key (an alias)."""
+    return citekey_owner(conn, key) is not None
 
 
 def assign_citekey(conn: sqlite3.Connection, fields: dict[str, FieldValue]) -> str:
-    """A fresh unique key for an article with these fields."""
-    authors = fields["authors"].value if "authors" in fields else []
-    base = base_citekey(
-        list(authors),
-        _text(fields.get("site")),
-        _text(fields.get("title")),
-        _text(fields.get("date")),
-    )
+    """A fresh unique key for an article with these fields, by the library's formula and
+    from found or typed values only (guessed ones stay out of keys)."""
+    from library.settings import citekey_formula
+
+    base = base_citekey(key_source_of_fields(fields), citekey_formula(conn))
     return unique_citekey(base, lambda key: citekey_taken(conn, key))
 
 
-def _text(value: FieldValue | None) -> str | None:
-    return value.value if value is not None and isinstance(value.value, str) else None
+def aliases_by_article(conn: sqlite3.Connection, pks: list[int]) -> dict[int, list[str]]:
+    """The old keys of these articles, by pk, oldest first (one query per 900 articles)."""
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(pks), 900):
+        chunk = pks[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT article_pk, alias FROM citekey_aliases WHERE article_pk IN ({marks})"
+            " ORDER BY rowid",
+            chunk,
+        )
+        for pk, alias in rows:
+            found.setdefault(pk, []).append(alias)
+    return found
 
 
 def enqueue_index(conn: sqlite3.Connection, article_id: str) -> None:
@@ -334,15 +360,33 @@ def delete_article(conn: sqlite3.Connection, article: Article) -> None:
 
 
 def rename_citekey(conn: sqlite3.Connection, article: Article, new: str) -> Article:
-    """Give the article a new citation key the user chose; InvalidValue when the key is not
-    valid or another article has it (keys compare case-insensitively)."""
+    """Give the article a new citation key (inside the caller's transaction). The old key
+    stays as an alias of the article, so `\\cite{old}` still resolves. InvalidValue (about
+    "citekey") when the key is not valid or is another article's key or old key (keys
+    compare case-insensitively)."""
     from library.citekeys import check_citekey
     from library.errors import InvalidValue
 
     key = check_citekey(new)
-    row = conn.execute("SELECT id FROM articles WHERE citekey = ?", (key,)).fetchone()
-    if row is not None and row["id"] != article.id:
-        raise InvalidValue(f"'{key}' is already the key of {row['id']}", field="citekey")
+    current = _written(conn, article.id)  # NotFound for an article deleted meanwhile
+    if key == current.citekey:
+        return current
+    owner = citekey_owner(conn, key)
+    if owner is not None and owner != article.pk:
+        other = conn.execute("SELECT id, citekey FROM articles WHERE pk = ?", (owner,)).fetchone()
+        if other["citekey"].lower() == key.lower():
+            raise InvalidValue(f"'{key}' is already the key of {other['id']}", field="citekey")
+        raise InvalidValue(
+            f"'{key}' is an old key of {other['id']} [{other['citekey']}], kept so "
+            "papers that cite it still resolve",
+            field="citekey",
+        )
+    conn.execute("DELETE FROM citekey_aliases WHERE alias = ?", (key,))  # its own, back again
+    if current.citekey.lower() != key.lower():
+        conn.execute(
+            "INSERT INTO citekey_aliases(alias, article_pk) VALUES (?, ?)",
+            (current.citekey, current.pk),
+        )
     conn.execute(
         "UPDATE articles SET citekey = ?, modified_at = ?, rev = rev + 1 WHERE pk = ?",
         (key, now_iso(), article.pk),

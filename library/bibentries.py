@@ -7,24 +7,13 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from library.articles import Article
+from library.babel import babel_language
 from library.errors import InvalidValue
 from library.latex import Encoded, latex_field
+from library.names import is_organisation, person_name_parts
 
 FLAVOURS = ("biblatex", "bibtex")
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-# Words that mark an author string as an organisation, written whole as one braced name.
-_ORGANISATION_WORDS = frozenset(
-    """association institute institution committee news agency council center centre
-    university foundation organization organisation ministry department office press group
-    network times bureau service society union party commission company corporation
-    inc ltd llc team staff editors editorial board club project media forum
-    tribune herald journal magazine daily review channel radio television tv""".split()
-)
-# Lowercase name particles: they do not count towards an organisation's word count.
-_PARTICLES = frozenset("de del della der di da dos du la le van von den ter bin ibn al el".split())
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-_WORD_CHARS = re.compile(r"[^\w]+")
 
 
 @dataclass
@@ -63,8 +52,11 @@ class BibEntry:
     fields: list[BibField] = field(default_factory=list)
     problems: list[EncodingProblem] = field(default_factory=list)
 
-    def add(self, name: str, encoded: Encoded | str | None, bare: bool = False) -> None:
-        """Add a field (skipped when empty), remembering characters the encoding lost."""
+    def add(
+        self, name: str, encoded: Encoded | str | None, bare: bool = False, source: str = ""
+    ) -> None:
+        """Add a field (skipped when empty), remembering characters the encoding lost (as
+        lost from `source`, the metadata field the value came from, when it is not `name`)."""
         if encoded is None:
             return
         if isinstance(encoded, str):
@@ -72,7 +64,7 @@ class BibEntry:
         if not encoded.text:
             return
         if encoded.lost:
-            self.problems.append(EncodingProblem(self.key, name, encoded.lost))
+            self.problems.append(EncodingProblem(self.key, source or name, encoded.lost))
         self.fields.append(BibField(name, encoded.text, bare))
 
     def get(self, name: str) -> str | None:
@@ -92,48 +84,6 @@ class BibEntry:
 def render_entries(entries: list[BibEntry]) -> str:
     """Entries as the text of a .bib file, a blank line between them."""
     return "".join(entry.render() + "\n\n" for entry in entries).rstrip("\n") + "\n"
-
-
-def is_organisation(name: str) -> bool:
-    """Whether an author string names an organisation rather than a person."""
-    if "," in name:
-        return False
-    words = name.split()
-    letters = [ch for ch in name if ch.isalpha()]
-    if len(letters) > 1 and all(ch.isupper() for ch in letters):
-        return True
-    if re.search(r"[\d()&@/]", name):
-        return True
-    if len(words) == 1:
-        return False
-    bare_words = [_WORD_CHARS.sub("", word).lower() for word in words]
-    if any(word in _ORGANISATION_WORDS for word in bare_words):
-        return True
-    counted = [w for w in words if w.lower() not in _SUFFIXES and w.lower() not in _PARTICLES]
-    return len(counted) > 3
-
-
-def person_name_parts(name: str) -> tuple[str, str, str, str]:
-    """(first, von, last, jr) of a person written "First von Last" or "von Last, First"."""
-    if "," in name:
-        pieces = [piece.strip() for piece in name.split(",")]
-        last_words = pieces[0].split()
-        von = [w for w in last_words[:-1] if w[:1].islower()]
-        last = " ".join(last_words[len(von) :])
-        jr = pieces[1] if len(pieces) > 2 else ""
-        first = pieces[-1] if len(pieces) > 1 else ""
-        return first, " ".join(von), last, jr
-    words = name.split()
-    jr = ""
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
-        jr = words.pop()
-    if len(words) == 1:
-        return "", "", words[0], jr
-    last = words[-1]
-    von_start = len(words) - 1
-    while von_start > 1 and words[von_start - 1][:1].islower():
-        von_start -= 1
-    return " ".join(words[:von_start]), " ".join(words[von_start:-1]), last, jr
 
 
 def bib_name(name: str, *, ascii_only: bool) -> Encoded:
@@ -190,11 +140,55 @@ def access_date(article: Article) -> str:
 
 
 _PERIODICAL_SUBTYPES = {"article-newspaper": "newspaper", "article-magazine": "magazine"}
+# Words a short title does not end on (Chicago: keep the key words, drop the glue).
+_GLUE_WORDS = frozenset(
+    "a an the and or but nor of in on at to for from by with as into under over about".split()
+)
+_SUBTITLE = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s)\s*")
+SHORT_TITLE_WORDS = 4
 
 
-def biblatex_entry(article: Article) -> BibEntry:
-    """The article as a BibLaTeX entry (UTF-8; biber reads it)."""
-    url = checked_url(article)
+@dataclass(frozen=True)
+class EntryExtras:
+    """What an entry shows besides the article's own metadata: its tags (`keywords`) and
+    its old keys (`ids`, so biblatex resolves \\cite{old})."""
+
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+NO_EXTRAS = EntryExtras()
+
+
+def short_title(title: str | None) -> str | None:
+    """A title short enough for an author-less citation, or None when the title already
+    is: the main title before a subtitle, else its first four words (up to a comma) without
+    a dangling "of" or "the"."""
+    if not title:
+        return None
+    words = _SUBTITLE.split(title, maxsplit=1)[0].split()
+    if len(words) > SHORT_TITLE_WORDS:
+        words = words[:SHORT_TITLE_WORDS]
+        for index, word in enumerate(words[:-1]):
+            if word.endswith((",", ";")):
+                words = words[: index + 1]
+                break
+    while len(words) > 1 and words[-1].lower().strip(",;") in _GLUE_WORDS:
+        words.pop()
+    short = " ".join(words).rstrip(",;")
+    return short if short and short != " ".join(title.split()) else None
+
+
+def _urls(url: str | None, ascii_only: bool) -> str | None:
+    return _ascii_url(url) if url and ascii_only else url
+
+
+def biblatex_entry(
+    article: Article, extras: EntryExtras = NO_EXTRAS, ascii_only: bool = False
+) -> BibEntry:
+    """The article as a BibLaTeX entry: UTF-8 for biber, or with `ascii_only` every
+    non-ASCII character as a LaTeX command (for pdflatex), as Better BibTeX's option does."""
+    url = _urls(checked_url(article), ascii_only)
     kind = article.type or "webpage"
     entry = BibEntry("online" if url else "misc", article.citekey)
     if kind in (*_PERIODICAL_SUBTYPES, "article-journal") and article.site:
@@ -203,27 +197,40 @@ def biblatex_entry(article: Article) -> BibEntry:
         entry.entry_type = "report"
     elif kind == "book":
         entry.entry_type = "book"
-    entry.add("author", bib_names(article.authors, ascii_only=False))
-    entry.add("title", _title(article.title, False))
-    entry.add("subtitle", _title(article.subtitle, False))
+    entry.add("ids", ",".join(extras.aliases) or None)
+    entry.add("author", bib_names(article.authors, ascii_only=ascii_only))
+    entry.add("title", _title(article.title, ascii_only))
+    entry.add("subtitle", _title(article.subtitle, ascii_only))
+    if not article.authors:
+        # biblatex labels an author-less work by its title: a short one, not twelve words.
+        entry.add("shorttitle", _title(short_title(article.title), ascii_only))
     entry.add("date", article.date)
+    site = _text(article.site, ascii_only)
     if entry.entry_type == "article":
-        entry.add("journaltitle", _text(article.site, False))
+        entry.add("journaltitle", site)
         entry.add("entrysubtype", _PERIODICAL_SUBTYPES.get(kind))
     elif entry.entry_type == "report":
-        entry.add("institution", _text(article.site, False))
+        entry.add("institution", site)
         entry.add("type", "report")
     elif entry.entry_type == "book":
-        entry.add("publisher", _text(article.site, False))
+        entry.add("publisher", site)
     else:
-        entry.add("organization", _text(article.site, False))
+        entry.add("organization", site)
     entry.add("url", url)
     entry.add("urldate", access_date(article) if url else None)
+    entry.add("langid", babel_language(article.language))
+    entry.add("keywords", _keywords(extras, ascii_only))
     if article.republished_by:
         entry.add(
-            "addendum", latex_field(f"Republished by {article.republished_by}", ascii_only=False)
+            "addendum",
+            latex_field(f"Republished by {article.republished_by}", ascii_only=ascii_only),
         )
     return entry
+
+
+def _keywords(extras: EntryExtras, ascii_only: bool) -> Encoded | None:
+    """The article's tags as one comma-separated `keywords` value (tags hold no commas)."""
+    return _text(", ".join(extras.tags), ascii_only) if extras.tags else None
 
 
 def _ascii_url(url: str) -> str:
@@ -231,30 +238,37 @@ def _ascii_url(url: str) -> str:
     return quote(url, safe="".join(chr(c) for c in range(33, 127)))
 
 
-def bibtex_entry(article: Article) -> BibEntry:
-    """The article as a classic BibTeX entry: ASCII with LaTeX escapes, for .bst styles."""
-    url = checked_url(article)
-    url = _ascii_url(url) if url else None
+def bibtex_entry(article: Article, extras: EntryExtras = NO_EXTRAS) -> BibEntry:
+    """The article as a classic BibTeX entry: ASCII with LaTeX escapes, for .bst styles.
+
+    plain, apalike and plainnat print no `url` field in most entry types (plainnat does in
+    some, and would print it twice): the URL goes into `howpublished` or `note`, which all
+    three print. A work without an author has its title in the author position, as APA and
+    Chicago author-date cite anonymous works: plainnat would print a `key` field there and
+    drop the year from the citation label."""
+    url = _urls(checked_url(article), True)
     kind = article.type or "webpage"
-    entry = BibEntry("misc", article.citekey)
-    container = "howpublished"
-    if kind in (*_PERIODICAL_SUBTYPES, "article-journal") and article.site:
-        entry.entry_type, container = "article", "journal"
-    elif kind == "report":
-        entry.entry_type, container = "techreport", "institution"
-    elif kind == "book":
-        entry.entry_type, container = "book", "publisher"
-    entry.add("author", bib_names(article.authors, ascii_only=True))
-    if not article.authors:
-        # Without `key`, author-year styles such as plainnat print the title as the author.
-        entry.add("key", _text(article.site or article.title, True))
     title = article.title
     if title and article.subtitle:
         title = f"{title}: {article.subtitle}"
-    entry.add("title", _title(title, True))
+    entry = BibEntry("misc", article.citekey)
+    container = "howpublished"
+    if article.authors or not title:
+        if kind in (*_PERIODICAL_SUBTYPES, "article-journal") and article.site:
+            entry.entry_type, container = "article", "journal"
+        elif kind == "report":
+            entry.entry_type, container = "techreport", "institution"
+        elif kind == "book":
+            entry.entry_type, container = "book", "publisher"
+        entry.add("author", bib_names(article.authors, ascii_only=True))
+        entry.add("title", _title(title, True))
+    else:
+        anonymous = latex_field(title, ascii_only=True)
+        entry.add("author", Encoded("{" + anonymous.text + "}", anonymous.lost), source="title")
     site = _text(article.site, True)
+    url_text = f"\\url{{{url}}}" if url else ""
     if container == "howpublished":
-        parts = [site.text if site else "", f"\\url{{{url}}}" if url else ""]
+        parts = [site.text if site else "", url_text]
         entry.add(
             "howpublished", Encoded(", ".join(filter(None, parts)), site.lost if site else [])
         )
@@ -264,9 +278,10 @@ def bibtex_entry(article: Article) -> BibEntry:
         entry.add("year", article.date[:4])
         if len(article.date) >= 7:
             entry.add("month", MONTH_MACROS[int(article.date[5:7]) - 1], bare=True)
-    if entry.entry_type != "misc":
-        entry.add("url", url)
+    entry.add("keywords", _keywords(extras, True))
     notes: list[Encoded] = []
+    if url_text and container != "howpublished":
+        notes.append(Encoded(url_text))
     if article.republished_by:
         notes.append(latex_field(f"Republished by {article.republished_by}", ascii_only=True))
     if url:
@@ -278,12 +293,14 @@ def bibtex_entry(article: Article) -> BibEntry:
     return entry
 
 
-def article_entry(article: Article, flavour: str) -> BibEntry:
-    """The entry for `article` in `flavour` (biblatex or bibtex)."""
+def article_entry(
+    article: Article, flavour: str, extras: EntryExtras = NO_EXTRAS, ascii_only: bool = False
+) -> BibEntry:
+    """The entry for `article` in `flavour` (biblatex, or bibtex: always ASCII)."""
     if flavour == "biblatex":
-        return biblatex_entry(article)
+        return biblatex_entry(article, extras, ascii_only)
     if flavour == "bibtex":
-        return bibtex_entry(article)
+        return bibtex_entry(article, extras)
     raise InvalidValue(f"unknown flavour '{flavour}' (choose from {', '.join(FLAVOURS)})")
 
 

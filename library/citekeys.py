@@ -1,21 +1,23 @@
-"""Citation keys in Better BibTeX style: author-or-site + year + first title word."""
+"""Citation keys: made by a Better BibTeX formula from the metadata Folio found or the user
+confirmed (never from guesses), unique in the library, pinned once assigned."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from library.errors import InvalidValue
+from library.extracted import FieldValue, Origin
+from library.keyformula import evaluate, parse_formula
+from library.keyfunctions import UNSAFE_CHARS, KeySource, transliterate
 
-# Words that never make a key (Better BibTeX drops function words the same way).
-_FUNCTION_WORDS = frozenset(
-    """a an the and or but nor of in on at to for from by with as is are was were be
-    into onto over under about after before between through during without within
-    this that these those it its his her their our your my not no""".split()
-)
-_WORD = re.compile(r"[A-Za-z0-9]+")
+# Better BibTeX's own default formula.
+DEFAULT_FORMULA = "auth.lower + shorttitle(3,3) + year"
 CITEKEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-]*$")
+FALLBACK_KEY = "anon"
+# The metadata a key can be made of.
+KEY_FIELDS = ("authors", "title", "date", "language")
+_NOT_KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.\-]")
 
 
 def check_citekey(typed: str) -> str:
@@ -30,41 +32,57 @@ def check_citekey(typed: str) -> str:
     return key
 
 
-def ascii_fold(text: str) -> str:
-    """Strip accents and drop what has no ASCII form (é → e, ß → ss)."""
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+def key_source(values: Mapping[str, object], origins: Mapping[str, Origin]) -> KeySource:
+    """What a key may use of these metadata values: guessed ones are left out (and named in
+    `left_out`) until the user confirms them."""
+    usable: dict[str, object] = {}
+    left_out = []
+    for name in KEY_FIELDS:
+        value = values.get(name)
+        if not value:
+            continue
+        if origins.get(name) == "guessed":
+            left_out.append(name)
+            continue
+        usable[name] = value
+    authors = usable.get("authors")
+    return KeySource(
+        authors=tuple(str(a) for a in authors) if isinstance(authors, list | tuple) else (),
+        title=_text(usable.get("title")),
+        date=_text(usable.get("date")),
+        language=_text(usable.get("language")),
+        left_out=tuple(left_out),
+    )
 
 
-def _family_name(author: str) -> str:
-    """The family name of `author` ("Dorsey" from "James M. Dorsey" or "Dorsey, James")."""
-    if "," in author:
-        return author.split(",", 1)[0]
-    parts = author.split()
-    return parts[-1] if parts else ""
+def key_source_of_fields(fields: Mapping[str, FieldValue]) -> KeySource:
+    """The key source of an importer's fields (each with its origin)."""
+    return key_source(
+        {name: value.value for name, value in fields.items()},
+        {name: value.origin for name, value in fields.items()},
+    )
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(ascii_fold(text))]
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
-def base_citekey(authors: list[str], site: str | None, title: str | None, date: str | None) -> str:
-    """The key before de-duplication, e.g. `dorsey2021afghanistan`."""
-    who = ""
-    if authors:
-        who = "".join(_words(_family_name(authors[0])))
-    elif site:
-        site_words = [w for w in _words(site) if w not in _FUNCTION_WORDS]
-        who = "".join(site_words[:2])  # "foreignpolicy": one word of a site says little
-    year = date[:4] if date and date[:4].isdigit() else ""
-    title_words = [w for w in _words(title or "") if w not in _FUNCTION_WORDS]
-    # With no author or site the key would be one bare word: take two from the title.
-    what = "".join(title_words[: 1 if who else 2])
-    key = f"{who}{year}{what}" or "anon"
-    if not key[0].isalpha():
+def finalize(key: str) -> str:
+    """A formula's output as a key: transliterated and without BBT's unsafe characters (as
+    BBT finishes every key), then kept to what LaTeX, biber and pandoc all accept: letters,
+    digits and `_ : . -`, starting with a letter and not ending with punctuation."""
+    key = UNSAFE_CHARS.sub("", transliterate(key))
+    key = _NOT_KEY_CHARS.sub("", key).strip("_:.-")
+    if key and not key[0].isalpha():
         key = f"key{key}"
     return key
+
+
+def base_citekey(source: KeySource, formula: str = DEFAULT_FORMULA) -> str:
+    """The key `formula` makes of `source`, before de-duplication, e.g.
+    `dorseyAfghanistanTalibanGood2021`; `anon` when it makes nothing."""
+    return evaluate(parse_formula(formula), source, finalize) or FALLBACK_KEY
 
 
 def unique_citekey(base: str, taken: Callable[[str], bool]) -> str:

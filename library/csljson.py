@@ -6,30 +6,49 @@ import re
 from typing import Any
 
 from library.articles import Article
-from library.bibentries import access_date, checked_url, is_organisation, person_name_parts
+from library.bibentries import NO_EXTRAS, EntryExtras, access_date, checked_url, short_title
+from library.names import is_organisation, person_name_parts
 
-_WORD = re.compile(r"\S+")
+_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+_QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a]")
+_MARKUP_TAG = re.compile(r"<(?=/?(?:i|b|sup|sub|span|sc)\b)", re.IGNORECASE)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
 
 
 def protect_case(title: str) -> str:
     """The title with every run of words that hold a capital after the first character
-    wrapped in `<span class="nocase">`, so sentence-case styles do not lowercase them."""
-    words = _WORD.findall(" ".join(title.split()))
+    wrapped in `<span class="nocase">`, so sentence-case styles do not lowercase them.
+
+    Quote marks and other punctuation around a word stay outside its span: citeproc pairs
+    quote marks across the title, and a span that opens inside a quotation and closes
+    outside it (`<span class="nocase">"We</span> are"`) is printed as literal text. Tags
+    that citeproc would read as markup in the title itself are defused with a word joiner.
+    """
+    title = _MARKUP_TAG.sub("<\u2060", " ".join(title.split()))
     out: list[str] = []
-    run: list[str] = []
-    for position, word in enumerate(words):
-        # The first word keeps its capital in sentence case; only later ones need help.
-        capital = any(ch.isupper() for ch in (word[1:] if position == 0 else word))
-        if capital:
-            run.append(word)
-            continue
+    run: list[str] = []  # protected words waiting to be wrapped together
+
+    def close_run() -> None:
         if run:
             out.append(f'<span class="nocase">{" ".join(run)}</span>')
-            run = []
-        out.append(word)
-    if run:
-        out.append(f'<span class="nocase">{" ".join(run)}</span>')
+            run.clear()
+
+    for position, word in enumerate(title.split(" ") if title else []):
+        lead, core, trail = _EDGES.match(word).groups()  # type: ignore[union-attr]
+        checked = core[1:] if position == 0 else core
+        protect = any(ch.isupper() for ch in checked) and not _QUOTE_MARKS.search(core)
+        if protect and not lead:
+            run.append(core)
+            if trail:
+                close_run()
+                out[-1] += trail
+            continue
+        close_run()
+        if protect:
+            out.append(f'{lead}<span class="nocase">{core}</span>{trail}')
+        else:
+            out.append(word)
+    close_run()
     return " ".join(out)
 
 
@@ -47,8 +66,9 @@ def csl_date(iso: str) -> dict[str, list[list[int]]]:
     return {"date-parts": [[int(part) for part in iso.split("-")]]}
 
 
-def csl_item(article: Article) -> dict[str, Any]:
-    """The article as one CSL-JSON item (type names are CSL's already)."""
+def csl_item(article: Article, extras: EntryExtras = NO_EXTRAS) -> dict[str, Any]:
+    """The article as one CSL-JSON item (type names are CSL's already), its tags as
+    `keyword` and, without an author, a `title-short` for the citation."""
     url = checked_url(article)
     item: dict[str, Any] = {"id": article.citekey, "type": article.type or "webpage"}
     title = article.title or ""
@@ -58,6 +78,8 @@ def csl_item(article: Article) -> dict[str, Any]:
         item["title"] = protect_case(title)
     if article.authors:
         item["author"] = [csl_name(name) for name in article.authors]
+    elif short_title(article.title):
+        item["title-short"] = protect_case(short_title(article.title) or "")
     if article.site:
         item["container-title"] = article.site
     if article.date:
@@ -72,9 +94,14 @@ def csl_item(article: Article) -> dict[str, Any]:
         item["language"] = article.language
     if article.republished_by:
         item["note"] = f"Republished by {article.republished_by}"
+    if extras.tags:
+        item["keyword"] = ", ".join(extras.tags)
     return item
 
 
-def csl_items(articles: list[Article]) -> list[dict[str, Any]]:
-    """CSL-JSON items for these articles, in order."""
-    return [csl_item(article) for article in articles]
+def csl_items(
+    articles: list[Article], extras: dict[int, EntryExtras] | None = None
+) -> list[dict[str, Any]]:
+    """CSL-JSON items for these articles, in order (`extras`: tags by article pk)."""
+    extras = extras or {}
+    return [csl_item(article, extras.get(article.pk, NO_EXTRAS)) for article in articles]

@@ -96,6 +96,21 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX article_tags_tag ON article_tags(tag_pk);
     """,
+    # Citation keys (issue 10): library settings (the key formula) and the old keys an
+    # article keeps after a rekey, so an existing \cite{old} still resolves. The alias table
+    # is also created by the .bib import work, hence IF NOT EXISTS with the same definition.
+    # Existing articles keep their keys: nothing here rewrites one.
+    """
+    CREATE TABLE IF NOT EXISTS settings (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS citekey_aliases (
+        alias TEXT PRIMARY KEY COLLATE NOCASE,
+        article_pk INTEGER REFERENCES articles(pk) ON DELETE CASCADE
+    );
+    CREATE INDEX IF NOT EXISTS citekey_aliases_article ON citekey_aliases(article_pk);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

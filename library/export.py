@@ -7,8 +7,20 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from library.articles import Article, articles_by_ids, get_article, iter_articles
-from library.bibentries import BibEntry, EncodingProblem, article_entry, render_entries
+from library.articles import (
+    Article,
+    aliases_by_article,
+    articles_by_ids,
+    get_article,
+    iter_articles,
+)
+from library.bibentries import (
+    BibEntry,
+    EncodingProblem,
+    EntryExtras,
+    article_entry,
+    render_entries,
+)
 from library.citing import EXPORT_FORMATS
 from library.errors import InvalidValue, NotFound
 from library.store import Library
@@ -57,15 +69,32 @@ class Exported:
     problems: list[EncodingProblem] = field(default_factory=list)
 
 
-def export_articles(articles: list[Article], fmt: str) -> Exported:
-    """`articles` as the text of a .bib file (biblatex, bibtex) or a CSL-JSON list."""
+def citation_extras(conn: sqlite3.Connection, articles: list[Article]) -> dict[int, EntryExtras]:
+    """Each article's tags and old keys, by pk (a few queries for the whole selection)."""
+    from library.index_documents import tags_by_owner
+
+    pks = [article.pk for article in articles]
+    tags = tags_by_owner(conn, "article_tags", "article_pk", pks)
+    aliases = aliases_by_article(conn, pks)
+    return {pk: EntryExtras(tuple(tags.get(pk, ())), tuple(aliases.get(pk, ()))) for pk in pks}
+
+
+def export_articles(
+    articles: list[Article], fmt: str, conn: sqlite3.Connection, ascii_only: bool = False
+) -> Exported:
+    """`articles` as the text of a .bib file (biblatex, bibtex) or a CSL-JSON list, with
+    their tags (keywords) and old keys (biblatex `ids`) read through `conn`. `ascii_only`
+    writes BibLaTeX in ASCII with LaTeX commands (the bibtex flavour always is)."""
+    if ascii_only and fmt != "biblatex":
+        raise InvalidValue("--ascii is for the biblatex format (bibtex is always ASCII)")
+    extras = citation_extras(conn, articles)
     if fmt == "csl-json":
         from library.csljson import csl_items
 
-        items = csl_items(articles)
+        items = csl_items(articles, extras)
         return Exported(json.dumps(items, ensure_ascii=False, indent=2) + "\n", len(items))
     if fmt not in EXPORT_FORMATS:
         raise InvalidValue(f"unknown format '{fmt}' (choose from {', '.join(EXPORT_FORMATS)})")
-    entries = [article_entry(article, fmt) for article in articles]
+    entries = [article_entry(a, fmt, extras[a.pk], ascii_only) for a in articles]
     problems = [problem for entry in entries for problem in entry.problems]
     return Exported(render_entries(entries), len(entries), entries, problems)

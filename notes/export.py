@@ -11,6 +11,7 @@ from library.citing import format_citation
 from library.index_documents import tags_by_owner
 from library.textnorm import one_line
 from notes.annotations import Annotation
+from notes.markdown import code_span, escape_markdown
 
 # The version of the notes JSON format; `import-notes` refuses files from a newer one.
 NOTES_JSON_VERSION = 1
@@ -83,13 +84,14 @@ def notes_markdown(annotations: Iterable[Annotation]) -> str:
 def _annotation_markdown(note: Annotation) -> list[str]:
     lines: list[str] = []
     if note.exact is not None:
-        lines.extend(f"> {line}".rstrip() for line in note.exact.splitlines())
+        # The quoted passage is the article's text: shown as written, never as markup.
+        lines.extend(f"> {escape_markdown(line)}".rstrip() for line in note.exact.splitlines())
         lines.append("")
     if note.note.strip():
         lines.extend([note.note.strip(), ""])
     trailer = []
     if note.tags:
-        trailer.append("Tags: " + ", ".join(f"`{tag}`" for tag in note.tags))
+        trailer.append("Tags: " + ", ".join(code_span(tag) for tag in note.tags))
     locator = None if note.is_orphan else note.locator
     trailer.append(format_citation([note.citekey], "pandoc", locator))
     if note.state == "fuzzy":
@@ -99,5 +101,5 @@ def _annotation_markdown(note: Annotation) -> list[str]:
 
 
 def _inline(text: str) -> str:
-    """A title on one Markdown line."""
-    return " ".join(text.split())
+    """A title on one Markdown line, as text (titles come from the article)."""
+    return escape_markdown(" ".join(text.split()))

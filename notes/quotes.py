@@ -6,6 +6,7 @@ from library.citing import format_citation
 from library.errors import InvalidValue
 from library.latex import escape_text
 from notes.annotations import Annotation
+from notes.markdown import escape_markdown
 
 
 def quote_with_citation(annotation: Annotation, style: str) -> str:
@@ -25,4 +26,4 @@ def quote_with_citation(annotation: Annotation, style: str) -> str:
         citation = format_citation([annotation.citekey], "latex", annotation.locator)
         return f"\\enquote{{{escape_text(passage)}}}~{citation}"
     citation = format_citation([annotation.citekey], "markdown", annotation.locator)
-    return f"> {passage} {citation}"
+    return f"> {escape_markdown(passage)} {citation}"

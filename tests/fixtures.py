@@ -15,6 +15,10 @@ The cooperative's treasurer said the warm spring and the new linden trees along 
 Pollinator counts in the old railway yard also rose, which volunteers credit to the wildflower strips planted by the council.
 """
 
+# The citation keys the default formula gives BEES and RIVER.
+BEES_KEY = "okaforUrbanBeekeepersCount2023"
+RIVER_KEY = "lindqvistFloodgatesMarrowRiver2021"
+
 RIVER = """Floodgates on the Marrow River Tested Before Winter
 
 By Tomas Lindqvist and Ana Ferreira

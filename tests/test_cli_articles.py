@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Folio, write
-from tests.fixtures import BEES, RIVER
+from tests.fixtures import BEES, BEES_KEY, RIVER
 
 
 @pytest.fixture
@@ -25,11 +25,11 @@ def test_list_sorts(folio: Folio, two: list[dict]) -> None:
     by_date = [a["date"] for a in folio.json("list", "--sort", "date")]
     assert by_date == ["2021-03-03", "2023-06-03"]
     plain = folio("list")
-    assert plain.exit_code == 0 and "okafor2023urban" in plain.stdout
+    assert plain.exit_code == 0 and BEES_KEY in plain.stdout
 
 
 def test_show_by_id_or_citekey_with_json_fields(folio: Folio, two: list[dict]) -> None:
-    by_key = folio.json("show", "OKAFOR2023URBAN")
+    by_key = folio.json("show", BEES_KEY.upper())
     by_id = folio.json("show", by_key["id"])
     assert by_key == by_id
     for name in ("title", "authors", "date", "site", "url", "type", "citekey", "id", "text"):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import Folio, write
-from tests.fixtures import BEES, MARKUP, RIVER
+from tests.fixtures import BEES, BEES_KEY, MARKUP, RIVER, RIVER_KEY
 
 
 def _lines(result) -> list[dict]:
@@ -24,7 +24,7 @@ def test_add_one_file_reports_id_citekey_and_title(folio: Folio, tmp_path: Path)
     assert listed[0]["title"] == "Urban Beekeepers Count a Record Summer"
     assert listed[0]["authors"] == ["Maria Okafor"]
     assert listed[0]["date"] == "2023-06-03"
-    assert listed[0]["citekey"] == "okafor2023urban"
+    assert listed[0]["citekey"] == BEES_KEY
 
 
 def test_add_json_shape_per_input(folio: Folio, tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ def test_add_json_shape_per_input(folio: Folio, tmp_path: Path) -> None:
     for record in records:
         assert set(record) == {"path", "status", "id", "citekey", "title", "error"}
     added = next(r for r in records if r["status"] == "added")
-    assert added["id"] and added["citekey"] == "lindqvist2021floodgates"
+    assert added["id"] and added["citekey"] == RIVER_KEY
     failed = next(r for r in records if r["status"] == "failed")
     assert failed["id"] is None and "no such file" in failed["error"]
 

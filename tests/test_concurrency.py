@@ -9,7 +9,7 @@ from pathlib import Path
 
 from library.store import Library
 from tests.conftest import Folio, write
-from tests.fixtures import BEES, RIVER
+from tests.fixtures import BEES, BEES_KEY, RIVER, RIVER_KEY
 
 
 def _hold(release_after: float, acquire, release) -> threading.Thread:
@@ -59,7 +59,7 @@ def test_import_waits_for_another_index_writer(folio: Folio, tmp_path: Path) -> 
     holder.join()
     library.close()
     assert result.exit_code == 0, result.output
-    assert [h["citekey"] for h in folio.json("search", "floodgates")] == ["lindqvist2021floodgates"]
+    assert [h["citekey"] for h in folio.json("search", "floodgates")] == [RIVER_KEY]
 
 
 def test_long_lived_searcher_sees_other_handles_changes(folio: Folio, tmp_path: Path) -> None:
@@ -71,12 +71,12 @@ def test_long_lived_searcher_sees_other_handles_changes(folio: Folio, tmp_path: 
     with Library(folio.library_dir) as reader, Library(folio.library_dir) as other:
         assert len(search(reader, "honey OR floodgates").hits) == 2
         with other.write() as conn:
-            articles.delete_article(conn, articles.get_article(conn, "okafor2023urban"))
+            articles.delete_article(conn, articles.get_article(conn, BEES_KEY))
         assert [h.citekey for h in search(reader, "honey OR floodgates").hits] == [
-            "lindqvist2021floodgates"
+            RIVER_KEY
         ]
         with other.write() as conn:
-            river = articles.get_article(conn, "lindqvist2021floodgates")
+            river = articles.get_article(conn, RIVER_KEY)
             articles.update_metadata(conn, river, {"title": "Renamed Gates"})
         assert [h.title for h in search(reader, "title:renamed").hits] == ["Renamed Gates"]
 
@@ -91,6 +91,6 @@ def test_reindex_waits_for_another_index_writer(folio: Folio, tmp_path: Path) ->
     library.close()
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 0.5
-    assert [h["citekey"] for h in folio.json("search", "honey")] == ["okafor2023urban"]
+    assert [h["citekey"] for h in folio.json("search", "honey")] == [BEES_KEY]
     leftovers = [p.name for p in folio.library_dir.iterdir() if p.name.startswith("index.")]
     assert leftovers == []

@@ -16,7 +16,7 @@ from library.database import transaction
 from library.errors import NotFound
 from library.store import Library
 from tests.conftest import Folio, write
-from tests.fixtures import BEES, RIVER
+from tests.fixtures import BEES, BEES_KEY, RIVER
 
 
 def _add_two(folio: Folio, tmp_path: Path) -> list[str]:
@@ -39,7 +39,7 @@ def test_deleted_index_is_detected_and_rebuilt_by_search(folio: Folio, tmp_path:
     shutil.rmtree(folio.library_dir / "index")
     report = folio("check", "--json")
     assert report.exit_code == 1 and '"index": "missing"' in report.stdout
-    assert [h["citekey"] for h in folio.json("search", "honey")] == ["okafor2023urban"]
+    assert [h["citekey"] for h in folio.json("search", "honey")] == [BEES_KEY]
     assert folio("check").exit_code == 0
 
 
@@ -198,7 +198,7 @@ def test_damaged_index_is_reported_and_rebuilt_on_repair(folio: Folio, tmp_path:
     check = _folio_process(folio.library_dir, "check", "--json")
     assert check.returncode == 1 and json.loads(check.stdout)["index"] == "damaged"
     assert _folio_process(folio.library_dir, "check", "--repair").returncode == 0
-    assert [h["citekey"] for h in folio.json("search", "honey")] == ["okafor2023urban"]
+    assert [h["citekey"] for h in folio.json("search", "honey")] == [BEES_KEY]
 
 
 def test_articles_by_ids_takes_more_ids_than_sqlite_takes_parameters(library: Library) -> None:

@@ -37,17 +37,20 @@ class ArticleDetails:
     article: Article
     tags: list[str]
     notes: int
+    aliases: list[str]  # the article's old citation keys, still accepted as REF
 
 
 def show_article(library: Library, ref: str) -> Outcome[ArticleDetails]:
     """The article whose id or citekey is `ref`; NotFound otherwise."""
+    from library.articles import aliases_by_article
     from notes.annotations import count_annotations
     from notes.tags import tags_of
 
     conn = library.conn
     article = get_article(conn, ref)
     tags = tags_of(conn, "article", article.pk)
-    return Outcome(ArticleDetails(article, tags, count_annotations(conn, article.pk)))
+    aliases = aliases_by_article(conn, [article.pk]).get(article.pk, [])
+    return Outcome(ArticleDetails(article, tags, count_annotations(conn, article.pk), aliases))
 
 
 @dataclass(frozen=True)

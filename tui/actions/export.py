@@ -91,13 +91,15 @@ def export(
     merge: bool = False,
     overwrite: bool = False,
     strict: bool = False,
+    ascii_only: bool = False,
 ) -> Outcome[Export]:
     """Render the selected articles in `fmt` (Markdown: their notes) and, given `output`,
     write them there: merged into an existing .bib (`merge`: only Folio's entries change,
     the file is kept as FILE.bak), or replacing it (`overwrite`, with a backup).
 
     Raises OutputExists for an existing file without `merge` or `overwrite`, and with
-    `strict`, FolioError when the BibTeX flavour cannot spell a character (nothing written).
+    `strict`, FolioError when a character has no ASCII spelling (BibTeX flavour, or BibLaTeX
+    with `ascii_only`; nothing written).
     """
     if merge and fmt not in BIB_FORMATS:
         raise InvalidValue(
@@ -110,7 +112,7 @@ def export(
     if fmt == "markdown":
         rendered = _notes_markdown(library, articles)
     else:
-        rendered = _citations(articles, fmt, strict)
+        rendered = _citations(library, articles, fmt, strict, ascii_only)
     if output is not None:
         _write(output, rendered.value, merge)
     return rendered
@@ -138,10 +140,12 @@ def _notes_markdown(library: Library, articles: list[Article]) -> Outcome[Export
     return Outcome(Export(notes_markdown(found), "markdown", len(found)))
 
 
-def _citations(articles: list[Article], fmt: ExportFormat, strict: bool) -> Outcome[Export]:
+def _citations(
+    library: Library, articles: list[Article], fmt: ExportFormat, strict: bool, ascii_only: bool
+) -> Outcome[Export]:
     from library.export import export_articles
 
-    exported = export_articles(articles, fmt)
+    exported = export_articles(articles, fmt, library.conn, ascii_only)
     problems = exported.problems
     if strict and problems:
         more = len(problems) - 1

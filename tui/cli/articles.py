@@ -45,7 +45,7 @@ def list_command(ctx: click.Context, sort: str, as_json: bool) -> None:
 def _list_line(article: Article) -> str:
     who = one_line(", ".join(article.authors) or article.site or "", 24)
     return (
-        f"{article.id}  {article.citekey:<28.28} {article.date or '':<10}  "
+        f"{article.id}  {article.citekey:<32} {article.date or '':<10}  "
         f"{who:<24}  {one_line(article.display_title, 70)}"
     )
 
@@ -82,9 +82,9 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
         details = show_article(library, ref).value
     article = details.article
     if as_json:
-        emit_json(
-            {**article_json(article, with_text=True), "tags": details.tags, "notes": details.notes}
-        )
+        data = article_json(article, with_text=True)
+        extra = {"aliases": details.aliases, "tags": details.tags, "notes": details.notes}
+        emit_json({**data, **extra})
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
@@ -105,6 +105,8 @@ def _detail_rows(details: ArticleDetails) -> list[tuple[str, str]]:
 
     article = details.article
     rows = [("id", article.id), ("citekey", article.citekey)]
+    if details.aliases:
+        rows.append(("old keys", ", ".join(details.aliases)))
     for name in METADATA_FIELDS:
         value = getattr(article, name)
         if name == "title" or not value:

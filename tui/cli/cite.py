@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 @click.option("--merge", is_flag=True, help="Update Folio's entries in an existing .bib FILE.")
 @click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
 @click.option(
-    "--strict", is_flag=True, help="Fail when the bibtex flavour cannot encode a character."
+    "--strict", is_flag=True, help="Fail when a character has no ASCII spelling (bibtex, --ascii)."
+)
+@click.option(
+    "--ascii", "ascii_only", is_flag=True, help="BibLaTeX in ASCII (LaTeX commands), for pdflatex."
 )
 @click.pass_context
 @guarded
@@ -52,6 +55,7 @@ def export(
     merge: bool,
     force: bool,
     strict: bool,
+    ascii_only: bool,
 ) -> None:
     """Export citations: REF..., --query Q, --tag T or --all.
 
@@ -75,6 +79,7 @@ def export(
                 merge=merge,
                 overwrite=force,
                 strict=strict,
+                ascii_only=ascii_only,
             )
         except OutputExists as exc:
             fail(f"{exc}; pass --force to overwrite or --merge to update it")
