@@ -95,6 +95,14 @@ def find_article_id(conn: sqlite3.Connection, article_id: str) -> Article | None
     return _from_row(row) if row else None
 
 
+def article_by_pk(conn: sqlite3.Connection, pk: int) -> Article:
+    """The article with this primary key; NotFound when there is none."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE pk = ?", (pk,)).fetchone()
+    if row is None:
+        raise NotFound(f"no article with pk {pk}")
+    return _from_row(row)
+
+
 SORT_ORDERS = {
     "added": "added_at, pk",
     "date": "date IS NULL, date, added_at",

@@ -96,6 +96,43 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX article_tags_tag ON article_tags(tag_pk);
     """,
+    # Bibliographic records without loss (issue 10): the whole .bib entry an article was
+    # imported from, other keys the article is cited by, and which entries of which .bib
+    # files Folio wrote or read (so a merge replaces only entries that are Folio's own).
+    """
+    -- fields: JSON [[name, value, bare], ...] as the file had them (names lowercased,
+    -- @string macros and # expanded, LaTeX kept); inherited: the same for what a crossref
+    -- parent gave; promoted: the modelled values read from them and the field names
+    -- each came from, to tell later edits in Folio from what the file said.
+    CREATE TABLE bib_records (
+        article_pk  INTEGER PRIMARY KEY REFERENCES articles(pk) ON DELETE CASCADE,
+        entry_type  TEXT NOT NULL,
+        bib_key     TEXT NOT NULL,
+        fields      TEXT NOT NULL DEFAULT '[]',
+        inherited   TEXT NOT NULL DEFAULT '[]',
+        promoted    TEXT NOT NULL DEFAULT '{}',
+        doi         TEXT COLLATE NOCASE,
+        crossref_pk INTEGER REFERENCES articles(pk) ON DELETE SET NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX bib_records_doi ON bib_records(doi);
+    CREATE INDEX bib_records_crossref ON bib_records(crossref_pk);
+    CREATE TABLE citekey_aliases (
+        alias      TEXT PRIMARY KEY COLLATE NOCASE,
+        article_pk INTEGER REFERENCES articles(pk) ON DELETE CASCADE
+    );
+    CREATE INDEX citekey_aliases_article ON citekey_aliases(article_pk);
+    -- sha256: of the entry's text as Folio wrote or read it (line ends as LF).
+    CREATE TABLE bib_file_entries (
+        path       TEXT NOT NULL,
+        key        TEXT NOT NULL COLLATE NOCASE,
+        sha256     TEXT NOT NULL,
+        article_pk INTEGER REFERENCES articles(pk) ON DELETE CASCADE,
+        seen_at    TEXT NOT NULL,
+        PRIMARY KEY (path, key)
+    );
+    CREATE INDEX bib_file_entries_article ON bib_file_entries(article_pk);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

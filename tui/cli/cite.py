@@ -155,7 +155,8 @@ def import_bib(ctx: click.Context, file: str, yes: bool, as_json: bool) -> None:
     are overwritten only after asking (or with --yes). Attach a file to a metadata-only
     article later with `folio add FILE --to REF`.
     """
-    from library.bibimport import apply_plan, plan_import, read_bib_file
+    from library.bibimport import import_bib as import_records
+    from library.bibimport import plan_imports, read_bib_file
 
     read = read_bib_file(Path(file))
     for problem in read.problems:
@@ -163,15 +164,12 @@ def import_bib(ctx: click.Context, file: str, yes: bool, as_json: bool) -> None:
     for record in read.records:
         for warning in record.warnings:
             _warn(warning)
-    outcomes = []
     with open_library(ctx) as library:
-        plans = [plan_import(library.conn, record) for record in read.records]
+        plans = plan_imports(library.conn, read.records, read.path)
         overwrite = _confirm_overwrites([plan for plan in plans if plan.conflicts], yes)
         with library.write() as conn:
-            # Plans are made again inside the transaction: earlier entries may match later ones.
-            for record in read.records:
-                plan = plan_import(conn, record)
-                outcomes.append(apply_plan(conn, plan, overwrite.get(record.key, False)))
+            # Planned again inside the transaction: the library may have changed meanwhile.
+            outcomes = import_records(conn, read, lambda r: overwrite.get(r.key, False))
     for outcome in outcomes:
         if outcome.note:
             click.echo(f"folio: note: {outcome.note}", err=True)
@@ -184,9 +182,8 @@ def import_bib(ctx: click.Context, file: str, yes: bool, as_json: bool) -> None:
                 f"{outcome.status:<9} {article.id} [{article.citekey}] "
                 f"{one_line(article.display_title, 60)}"
             )
-        counts = {
-            s: sum(o.status == s for o in outcomes) for s in ("added", "updated", "unchanged")
-        }
+        statuses = ("added", "updated", "unchanged", "alias")
+        counts = {s: sum(o.status == s for o in outcomes) for s in statuses}
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         failed = f", {len(read.problems)} failed" if read.problems else ""
         click.echo((summary or "nothing imported") + failed, err=True)
