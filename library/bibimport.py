@@ -133,6 +133,7 @@ _NEVER_INHERITED = frozenset({"ids", "crossref", "xref", "entryset", "entrysubty
 _URL_MACRO = re.compile(r"\\(?:url|href)\s*\{([^{}\s]+)\}")
 _URL_ESCAPES = re.compile(r"\\([_%&#~$])")
 _REPUBLISHED = re.compile(r"Republished by (.+?)(?:\.\s+Accessed\b.*)?$", re.IGNORECASE)
+_COMMAND_GROUP = re.compile(r"\\[A-Za-z]+\s*\{[^{}]*\}")
 _PLAIN = re.compile(r"[\\$~%]|--|''|``|<<|>>")
 
 
@@ -350,7 +351,9 @@ def _date(values: dict[str, FieldValue]) -> tuple[str | None, list[str]]:
         except InvalidValue:
             year = re.match(r"\d{4}\b", start)
             return (year.group(), ["date"]) if year else (None, [])
-    year_match = re.match(r"\d{4}(?!\d)", decoded(values.get("year")))
+    # `{\noopsort{1973c}}1981` (a sorting trick) is 1981: commands and their arguments go.
+    year_text = _COMMAND_GROUP.sub("", values["year"].value) if "year" in values else ""
+    year_match = re.match(r"\d{4}(?!\d)", decoded(year_text))
     if not year_match:
         return None, []
     year = year_match.group()

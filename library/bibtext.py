@@ -15,6 +15,8 @@ from library.errors import FolioError
 
 # BibTeX's predefined month macros; biber reads them as month numbers.
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
 # JabRef (and others) name the file's encoding in a first-line comment.
 _ENCODING_LINE = re.compile(rb"^\s*%\s*Encoding\s*:\s*([A-Za-z0-9_.:-]+)", re.MULTILINE)
 _BARE = re.compile(r"[^\s#{}\"',=()%]+")
@@ -191,6 +193,8 @@ def evaluate(raw: str, macros: dict[str, str], undefined: list[str] | None = Non
         name = part.lower()
         if name in macros:
             pieces.append(macros[name])
+        elif len(parts) > 1 and name in MONTH_MACROS:
+            pieces.append(MONTH_NAMES[MONTH_MACROS.index(name)])  # as the standard styles
         elif len(parts) == 1 and (part.isdigit() or name in MONTH_MACROS):
             return FieldValue(name if name in MONTH_MACROS else part, bare=True)
         else:

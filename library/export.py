@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from library.articles import Article, articles_by_ids, get_article, iter_articles
 from library.bibentries import BibEntry, EncodingProblem, article_entry, render_entries
 from library.citing import EXPORT_FORMATS
 from library.errors import InvalidValue, NotFound
 from library.store import Library
+
+if TYPE_CHECKING:
+    from library.bibkept import KeptRecords
 
 
 def select_articles(
@@ -54,10 +58,15 @@ class Exported:
     count: int
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[EncodingProblem] = field(default_factory=list)
+    pks: dict[str, int] = field(default_factory=dict)  # each entry's article, by key lowercased
 
 
-def export_articles(articles: list[Article], fmt: str) -> Exported:
-    """`articles` as the text of a .bib file (biblatex, bibtex) or a CSL-JSON list."""
+def export_articles(
+    articles: list[Article], fmt: str, kept: KeptRecords | None = None
+) -> Exported:
+    """`articles` as the text of a .bib file (biblatex, bibtex) or a CSL-JSON list. With
+    `kept` (library.bibkept.load_kept), articles imported from a .bib are written from
+    their whole record."""
     if fmt == "csl-json":
         from library.csljson import csl_items
 
@@ -65,6 +74,10 @@ def export_articles(articles: list[Article], fmt: str) -> Exported:
         return Exported(json.dumps(items, ensure_ascii=False, indent=2) + "\n", len(items))
     if fmt not in EXPORT_FORMATS:
         raise InvalidValue(f"unknown format '{fmt}' (choose from {', '.join(EXPORT_FORMATS)})")
-    entries = [article_entry(article, fmt) for article in articles]
+    from library.bibkept import kept_entry, link_crossrefs
+
+    entries = [kept_entry(article_entry(a, fmt), a, kept, fmt) for a in articles]
+    entries = link_crossrefs(entries, {entry.key.lower() for entry in entries})
     problems = [problem for entry in entries for problem in entry.problems]
-    return Exported(render_entries(entries), len(entries), entries, problems)
+    pks = {article.citekey.lower(): article.pk for article in articles}
+    return Exported(render_entries(entries), len(entries), entries, problems, pks)

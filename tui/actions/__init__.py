@@ -275,6 +275,8 @@ class Prepared:
     fmt: str
     entries: list[Any]
     what: str
+    exported: Any = None  # library.export.Exported, for merging
+    root: Path | None = None  # the library the entries came from
 
 
 def prepare_export(library: Library, selection: ExportSelection, fmt: str) -> Prepared:
@@ -297,8 +299,11 @@ def prepare_export(library: Library, selection: ExportSelection, fmt: str) -> Pr
         reanchor_stale(library)
         found = annotations_of_articles(library.conn, [article.id for article in articles])
         return Prepared(notes_markdown(found), fmt, [], f"{len(found)} note(s)")
-    exported = export_articles(articles, fmt)
-    return Prepared(exported.text, fmt, exported.entries, f"{len(articles)} article(s)")
+    from library.bibkept import load_kept
+
+    exported = export_articles(articles, fmt, load_kept(library.conn, articles))
+    what = f"{len(articles)} article(s)"
+    return Prepared(exported.text, fmt, exported.entries, what, exported, library.root)
 
 
 def write_export(path: Path, prepared: Prepared, merge: bool) -> str:
@@ -310,15 +315,17 @@ def write_export(path: Path, prepared: Prepared, merge: bool) -> str:
         raise FolioError(f"{path}: is a folder")
     exists = path.exists()
     if merge and exists:
-        if not prepared.entries:
+        if not prepared.entries or prepared.root is None:
             raise FolioError("only BibLaTeX and BibTeX exports can be merged into a .bib")
-        from library.bibmerge import merge_bib
+        from library.bibwrite import backups_wanted
+        from tui.actions.bib import write_bib_export
 
-        merged = merge_bib(path.read_bytes(), prepared.entries, str(path))
-        backup = write_atomically(path, merged.data, backup=True)
-        return (
-            f"Updated {path}: {len(merged.replaced)} replaced, "
-            f"{len(merged.appended)} added (backup: {backup})"
-        )
+        # Its own connection: this runs in a worker thread (as import_paths does).
+        with Library(prepared.root) as library:
+            outcome = write_bib_export(
+                library, path, prepared.exported, merge=True, backups=backups_wanted(None)
+            )
+        notes = [notice.message for notice in outcome.warnings]
+        return "\n".join([outcome.value.summary(), *notes])
     backup = write_atomically(path, prepared.text.encode("utf-8"), backup=exists)
     return f"Wrote {prepared.what} to {path}" + (f" (backup: {backup})" if backup else "")

@@ -46,6 +46,19 @@ def _tagged(conn: Any, tag: str) -> list[str]:
 @click.option(
     "--strict", is_flag=True, help="Fail when the bibtex flavour cannot encode a character."
 )
+@click.option(
+    "--force-replace",
+    "force_replace",
+    multiple=True,
+    metavar="KEY",
+    help="With --merge: replace KEY even if it is not Folio's entry (repeatable).",
+)
+@click.option(
+    "--backups",
+    type=int,
+    metavar="N",
+    help="Backups of FILE to keep (.bak, .bak.1…); default 3 or $FOLIO_BIB_BACKUPS.",
+)
 @click.pass_context
 @guarded
 def export(
@@ -59,6 +72,8 @@ def export(
     merge: bool,
     force: bool,
     strict: bool,
+    force_replace: tuple[str, ...],
+    backups: int | None,
 ) -> None:
     """Export citations: REF..., --query Q, --tag T or --all.
 
@@ -76,20 +91,26 @@ def export(
         fail("--merge works on .bib files, not CSL-JSON", 2)
     if output and Path(output).exists() and not (merge or force):
         fail(f"{output}: already exists; pass --force to overwrite or --merge to update it")
+    from library.bibkept import load_kept
+
     with open_library(ctx) as library:
         chosen = select_articles(library, refs, query, tag, everything, _tagged)
-    exported = export_articles(chosen, fmt)
+        kept = load_kept(library.conn, chosen)
+    exported = export_articles(chosen, fmt, kept)
     for problem in exported.problems:
         if strict:
             more = len(exported.problems) - 1
             fail(problem.message() + (f" (and {more} more)" if more else "") + "; nothing written")
         _warn(problem.message())
+    conflicts = 0
     if output is None:
         click.echo(exported.text, nl=False)
     else:
-        _write_output(Path(output), exported, merge)
+        conflicts = _write_output(ctx, Path(output), exported, merge, force_replace, backups)
     if fmt == "biblatex":
         _note_missing({e.key: missing_for_biblatex(e) for e in exported.entries})
+    if conflicts:
+        sys.exit(1)
 
 
 def _note_missing(missing: dict[str, list[str]]) -> None:
@@ -105,25 +126,30 @@ def _note_missing(missing: dict[str, list[str]]) -> None:
         )
 
 
-def _write_output(path: Path, exported: Any, merge: bool) -> None:
-    """Write the export to FILE: merged into it, replacing it (--force), or as a new file."""
-    from library.atomic import write_atomically
-    from library.bibmerge import merge_bib
+def _write_output(
+    ctx: click.Context,
+    path: Path,
+    exported: Any,
+    merge: bool,
+    force_replace: tuple[str, ...],
+    backups: int | None,
+) -> int:
+    """Write the export to FILE (merged into it, replacing it with --force, or as a new
+    file); the number of entries not written because they are not Folio's own."""
+    from library.bibwrite import backups_wanted
+    from tui.actions.bib import write_bib_export
 
     if path.is_dir():
         fail(f"{path}: is a folder", 2)
-    exists = path.exists()
-    if merge and exists:
-        merged = merge_bib(path.read_bytes(), exported.entries, str(path))
-        backup = write_atomically(path, merged.data, backup=True)
-        click.echo(
-            f"Updated {path}: {len(merged.replaced)} replaced, {len(merged.appended)} added"
-            f" (backup: {backup})"
+    keep = backups_wanted(backups)
+    with open_library(ctx) as library:
+        outcome = write_bib_export(
+            library, path, exported, merge=merge, force_replace=force_replace, backups=keep
         )
-        return
-    backup = write_atomically(path, exported.text.encode("utf-8"), backup=exists)
-    saved = f" (backup: {backup})" if backup else ""
-    click.echo(f"Wrote {exported.count} entries to {path}{saved}")
+    for notice in outcome.warnings:
+        click.echo(f"folio: {notice.message}", err=True)
+    click.echo(outcome.value.summary())
+    return len(outcome.value.conflicts)
 
 
 @click.command()
