@@ -314,16 +314,16 @@ def write_export(path: Path, prepared: Prepared, merge: bool) -> str:
     if path.is_dir():
         raise FolioError(f"{path}: is a folder")
     exists = path.exists()
-    if merge and exists:
-        if not prepared.entries or prepared.root is None:
-            raise FolioError("only BibLaTeX and BibTeX exports can be merged into a .bib")
+    if merge and exists and (not prepared.entries or prepared.root is None):
+        raise FolioError("only BibLaTeX and BibTeX exports can be merged into a .bib")
+    if prepared.entries and prepared.root is not None:
         from library.bibwrite import backups_wanted
         from tui.actions.bib import write_bib_export
 
         # Its own connection: this runs in a worker thread (as import_paths does).
         with Library(prepared.root) as library:
             outcome = write_bib_export(
-                library, path, prepared.exported, merge=True, backups=backups_wanted(None)
+                library, path, prepared.exported, merge=merge, backups=backups_wanted(None)
             )
         notes = [notice.message for notice in outcome.warnings]
         return "\n".join([outcome.value.summary(), *notes])
