@@ -194,8 +194,12 @@ def _link(entry: KeptEntry, record: StoredRecord, kept: KeptRecords | None) -> N
     if parent is None:
         return  # a crossref to an entry Folio does not have stays as the file wrote it
     entry.crossref = parent
+    # The parent's key as the record wrote it, unless it has changed (keys ignore case).
     entry.own = [
-        BibField("crossref", parent) if f.name == "crossref" else f for f in entry.own
+        BibField("crossref", parent)
+        if f.name == "crossref" and f.value.strip().lower() != parent.lower()
+        else f
+        for f in entry.own
     ]
     entry.inherited = [BibField(n, v.value, v.bare) for n, v in record.inherited]
     entry.fields = list(entry.own)

@@ -19,6 +19,8 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "September", "October", "November", "December")  # fmt: skip
 # JabRef (and others) name the file's encoding in a first-line comment.
 _ENCODING_LINE = re.compile(rb"^\s*%\s*Encoding\s*:\s*([A-Za-z0-9_.:-]+)", re.MULTILINE)
+_NEXT_MARK = re.compile(r"[@%]")
+_ENTRY_OPENING = re.compile(r"@\s*[A-Za-z][\w-]*\s*([{(])")
 _BARE = re.compile(r"[^\s#{}\"',=()%]+")
 
 
@@ -68,12 +70,18 @@ def blank_comments(text: str) -> str:
     length = len(text)
     i = 0
     while i < length:
-        at = text.find("@", i)
-        if at < 0:
+        at = _NEXT_MARK.search(text, i)
+        if at is None:
             break
-        opening = re.compile(r"@\s*[A-Za-z][\w-]*\s*([{(])").match(text, at)
+        if at.group() == "%":  # between entries: `%@article{…}` is commented out for biber
+            end = text.find("\n", at.start())
+            end = length if end < 0 else end
+            out[at.start() : end] = " " * (end - at.start())
+            i = end
+            continue
+        opening = _ENTRY_OPENING.match(text, at.start())
         if not opening:
-            i = at + 1
+            i = at.start() + 1
             continue
         closing = "}" if opening.group(1) == "{" else ")"
         i = opening.end()
@@ -183,8 +191,8 @@ def evaluate(raw: str, macros: dict[str, str], undefined: list[str] | None = Non
     macros and `#` expanded. An undefined macro stays as its name (listed in `undefined`)."""
     raw = raw.strip()
     parts = _parts(raw)
-    if parts is None:
-        return FieldValue(raw)  # not BibTeX syntax we know: keep it as it is
+    if parts is None:  # not BibTeX syntax we know: keep it as the parser delimited it
+        return FieldValue(raw[1:-1] if raw[:1] == "{" and raw[-1:] == "}" else raw)
     pieces: list[str] = []
     for part in parts:
         if part[0] in '{"':
@@ -275,6 +283,13 @@ def parse_bib_text(source: BibText) -> ParsedBib:
             problems.append(
                 f"line {line}: duplicate key '{block.key}' (first on line {first}); "
                 "this entry is skipped, as BibTeX does"
+            )
+            continue
+        elif name == "Entry" and block.key.strip().lower() in seen:
+            first = seen[block.key.strip().lower()]
+            problems.append(
+                f"line {line}: duplicate key '{block.key.strip()}' (keys ignore case; first on "
+                f"line {first}); this entry is skipped, as BibTeX does"
             )
             continue
         elif name != "Entry":
