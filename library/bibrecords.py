@@ -134,3 +134,18 @@ def aliases_of(conn: sqlite3.Connection, article_pk: int) -> list[str]:
         "SELECT alias FROM citekey_aliases WHERE article_pk = ? ORDER BY rowid", (article_pk,)
     )
     return [row["alias"] for row in rows]
+
+
+def record_summary(conn: sqlite3.Connection, article_pk: int) -> dict[str, Any] | None:
+    """The article's record for `folio show`: entry type, key, DOI, every own field (raw
+    LaTeX) and the crossref parent's pk; None when the article has no record."""
+    record = record_of(conn, article_pk)
+    if record is None:
+        return None
+    return {
+        "type": record.entry_type,
+        "key": record.bib_key,
+        "doi": record.doi,
+        "fields": {name: value.value for name, value in record.first().items()},
+        "inherited": [name for name, _ in record.inherited],
+    }

@@ -270,6 +270,7 @@ def _article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
 def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     """Show an article's metadata (REF is its id or citekey)."""
     from library.articles import get_article
+    from library.bibrecords import record_summary
     from library.extracted import METADATA_FIELDS
     from library.paragraphs import paragraph_spans
     from notes.annotations import count_annotations
@@ -279,8 +280,11 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
         article = get_article(library.conn, ref)
         tags = tags_of(library.conn, "article", article.pk)
         notes = count_annotations(library.conn, article.pk)
+        bib = record_summary(library.conn, article.pk)
     if as_json:
-        emit_json({**_article_json(article, with_text=True), "tags": tags, "notes": notes})
+        emit_json(
+            {**_article_json(article, with_text=True), "tags": tags, "notes": notes, "bib": bib}
+        )
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
@@ -303,6 +307,9 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
             f"{len(article.text.split())} words, {paragraphs} paragraphs{pages} ({article.format})",
         )
     )
+    if bib:
+        kept = ", ".join(bib["fields"])
+        rows.append(("bib", f"@{bib['type']}{{{bib['key']}}}: {one_line(kept, 60)}"))
     if tags:
         rows.append(("tags", ", ".join(tags)))
     if notes:
