@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from library.bibtext import FieldValue
+from library.database import rows_in
 
 
 @dataclass
@@ -82,13 +83,8 @@ def _from_row(row: sqlite3.Row) -> StoredRecord:
 
 def records_for(conn: sqlite3.Connection, pks: list[int]) -> dict[int, StoredRecord]:
     """The stored records of these articles, by article pk (one query per 900)."""
-    found: dict[int, StoredRecord] = {}
-    for start in range(0, len(pks), 900):
-        chunk = pks[start : start + 900]
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT * FROM bib_records WHERE article_pk IN ({marks})", chunk)
-        found.update((row["article_pk"], _from_row(row)) for row in rows)
-    return found
+    rows = rows_in(conn, "SELECT * FROM bib_records WHERE article_pk IN ({marks})", list(pks))
+    return {row["article_pk"]: _from_row(row) for row in rows}
 
 
 def record_of(conn: sqlite3.Connection, article_pk: int) -> StoredRecord | None:
@@ -98,13 +94,8 @@ def record_of(conn: sqlite3.Connection, article_pk: int) -> StoredRecord | None:
 
 def citekeys_of(conn: sqlite3.Connection, pks: list[int]) -> dict[int, str]:
     """The current citation key of each of these articles."""
-    found: dict[int, str] = {}
-    for start in range(0, len(pks), 900):
-        chunk = pks[start : start + 900]
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT pk, citekey FROM articles WHERE pk IN ({marks})", chunk)
-        found.update((row["pk"], row["citekey"]) for row in rows)
-    return found
+    rows = rows_in(conn, "SELECT pk, citekey FROM articles WHERE pk IN ({marks})", list(pks))
+    return {row["pk"]: row["citekey"] for row in rows}
 
 
 def key_owner(conn: sqlite3.Connection, key: str) -> int | None:

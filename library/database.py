@@ -193,3 +193,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def rows_in(conn: sqlite3.Connection, select: str, values: list[object]) -> Iterator[sqlite3.Row]:
+    """Rows of `select` (ending in `IN ({marks})`) for any number of values, one query per
+    900: SQLite caps the parameters of one statement."""
+    for start in range(0, len(values), 900):
+        chunk = values[start : start + 900]
+        yield from conn.execute(select.format(marks=",".join("?" * len(chunk))), chunk)
