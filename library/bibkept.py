@@ -101,6 +101,17 @@ def load_kept(conn: sqlite3.Connection, articles: Iterable[Article]) -> KeptReco
     return KeptRecords(records, citekeys_of(conn, parents))
 
 
+def kept_doi(article: Article, kept: KeptRecords) -> str | None:
+    """The DOI the article's record gives, as written there (without a resolver prefix)."""
+    from library.bibmatch import DOI_PREFIX, normal_doi
+
+    record = kept.records.get(article.pk)
+    raw = record.first().get("doi") if record else None
+    if raw is None or normal_doi(raw.value) is None:
+        return None
+    return DOI_PREFIX.sub("", raw.value.strip())
+
+
 def _value(article: Article, attr: str) -> object:
     value = getattr(article, attr)
     return value if value not in ("", []) else None

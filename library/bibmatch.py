@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 if TYPE_CHECKING:
     from library.bibimport import BibRecord
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI_IN_URL = re.compile(r"doi\.org/(10\.\S+)$", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 TITLE_SIMILARITY = 90.0
@@ -27,7 +27,7 @@ def normal_doi(value: str) -> str | None:
     """A DOI without resolver prefix, lowercased (DOIs ignore case); None if it is not one."""
     value = value.strip()
     in_url = _DOI_IN_URL.search(value)
-    doi = in_url.group(1) if in_url else _DOI_PREFIX.sub("", value)
+    doi = in_url.group(1) if in_url else DOI_PREFIX.sub("", value)
     doi = doi.replace("\\_", "_").strip().lower()
     return doi if doi.startswith("10.") and "/" in doi else None
 

@@ -71,6 +71,13 @@ def export_articles(
         from library.csljson import csl_items
 
         items = csl_items(articles)
+        if kept is not None:
+            from library.bibkept import kept_doi
+
+            for article, item in zip(articles, items, strict=True):
+                doi = kept_doi(article, kept)
+                if doi and "DOI" not in item:
+                    item["DOI"] = doi  # a DOI from the record, apart from the URL
         return Exported(json.dumps(items, ensure_ascii=False, indent=2) + "\n", len(items))
     if fmt not in EXPORT_FORMATS:
         raise InvalidValue(f"unknown format '{fmt}' (choose from {', '.join(EXPORT_FORMATS)})")

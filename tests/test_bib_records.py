@@ -248,3 +248,10 @@ def test_classic_bibtex_styles_read_the_bibtex_flavour(
     assert errors == 0, log
     items = (folder / "doc.bbl").read_text().count("\\bibitem")
     assert items == len(entries_of(folder / "refs.bib"))
+
+
+def test_csl_json_gives_the_records_doi_as_well_as_the_url(folio: Folio, features: dict) -> None:
+    result = folio("export", "Capital2001", "--format", "csl-json")
+    assert result.exit_code == 0, result.output
+    [item] = json.loads(result.stdout)
+    assert item["DOI"] == "10.1234/Capital.2001" and item["URL"] == "https://example.org/capital"
