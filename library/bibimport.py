@@ -588,7 +588,7 @@ def _merged_record(old: StoredRecord | None, new: StoredRecord, allowed: bool) -
         base.promoted,
         base.sources,
         base.doi or extra.doi,
-        base.crossref_pk,
+        base.crossref_pk or extra.crossref_pk,  # linked again after the import if it moved
     )
     return merged
 

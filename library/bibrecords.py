@@ -110,9 +110,10 @@ def key_owner(conn: sqlite3.Connection, key: str) -> int | None:
 
 def add_alias(conn: sqlite3.Connection, article_pk: int, alias: str) -> bool:
     """Make `alias` another key of the article, unless it names any article already
-    (its citekey or another alias). Whether it was added."""
-    if key_owner(conn, alias) is not None:
-        return False
+    (its citekey or another alias). Whether the article has it now."""
+    owner = key_owner(conn, alias)
+    if owner is not None:
+        return owner == article_pk
     conn.execute(
         "INSERT INTO citekey_aliases (alias, article_pk) VALUES (?, ?)", (alias, article_pk)
     )

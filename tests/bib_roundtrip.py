@@ -83,4 +83,8 @@ def round_trip(folio: Folio, source: Path, work: Path) -> RoundTrip:
     data = bib.read_bytes()
     again = folio("export", "--all", "--merge", "-o", str(bib))
     result.idempotent = again.exit_code == 0 and bib.read_bytes() == data
+    if "up to date" in merged.stdout:  # the file is as it came: importing it changes nothing
+        reread = json.loads(folio("import-bib", str(bib), "--json").stdout or "[]")
+        changed = [o["key"] for o in reread if o["status"] not in ("unchanged", "alias")]
+        result.differences += [f"import again: {key}: not unchanged" for key in changed]
     return result

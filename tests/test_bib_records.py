@@ -118,6 +118,11 @@ def test_same_doi_twice_in_a_file_is_reported_and_kept_as_an_alias(
     with Library(folio.library_dir) as library:
         owner = key_owner(library.conn, "samedoiagain")
         assert owner is not None and aliases_of(library.conn, owner) == ["sameDoiAgain"]
+    # Imported again: nothing changes, and the alias is still reported as kept.
+    code, outcomes, stderr = _import(folio, FEATURES)
+    statuses = {o["status"] for k, o in outcomes.items() if k != "sameDoiAgain"}
+    assert code == 0 and statuses == {"unchanged"}
+    assert "kept as an alias of chapter2017" in stderr
 
 
 def test_export_writes_back_what_came_in_and_what_was_edited(
