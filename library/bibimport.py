@@ -423,6 +423,14 @@ class ImportPlan:
     matched_by: str | None = None
     duplicate_of: BibRecord | None = None
     note: str | None = None
+    old_fields: dict[str, str] = field(default_factory=dict)  # the stored record's values
+
+    def conflict(self, name: str) -> tuple[Any, Any]:
+        """The library's value and the entry's for a field that differs."""
+        if name in self.changes:
+            return getattr(self.article, name), self.changes[name]
+        new = self.record.record.first().get(name)
+        return self.old_fields.get(name), new.value if new else None
 
 
 def plan_imports(
@@ -465,7 +473,8 @@ def _plan(conn: sqlite3.Connection, matcher: Matcher, record: BibRecord) -> Impo
             conflicts.append(name)
     old = record_of(conn, article.pk)
     conflicts += _field_conflicts(old, record.record)
-    return ImportPlan(record, article, changes, conflicts, match.how)
+    before = {name: value.value for name, value in old.first().items()} if old else {}
+    return ImportPlan(record, article, changes, conflicts, match.how, old_fields=before)
 
 
 def _field_conflicts(old: StoredRecord | None, new: StoredRecord) -> list[str]:

@@ -260,3 +260,24 @@ def test_csl_json_gives_the_records_doi_as_well_as_the_url(folio: Folio, feature
     assert result.exit_code == 0, result.output
     [item] = json.loads(result.stdout)
     assert item["DOI"] == "10.1234/Capital.2001" and item["URL"] == "https://example.org/capital"
+
+
+def test_a_differing_kept_field_is_asked_about_like_a_modelled_one(
+    folio: Folio, features: dict, tmp_path: Path
+) -> None:
+    other = write(
+        tmp_path / "other.bib",
+        "@article{Capital2001, title = {Capitalised Field Names}, volume = {13},"
+        " doi = {10.1234/capital.2001}}\n",
+    )
+    refused = folio("import-bib", str(other))
+    assert refused.exit_code == 1 and "Capital2001: volume" in refused.stderr
+    from library.bibimport import plan_imports, read_bib_file
+    from library.store import Library
+
+    with Library(folio.library_dir) as library:
+        [plan] = plan_imports(library.conn, read_bib_file(other).records)
+    assert plan.conflicts == ["volume"] and plan.conflict("volume") == ("12", "13")
+    assert folio.json("show", "Capital2001")["bib"]["fields"]["volume"] == "12"
+    assert folio("import-bib", str(other), "--yes").exit_code == 0
+    assert folio.json("show", "Capital2001")["bib"]["fields"]["volume"] == "13"

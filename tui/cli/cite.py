@@ -236,7 +236,7 @@ def _confirm_overwrites(plans: list[ImportPlan], yes: bool) -> dict[str, bool]:
         assert article is not None
         click.echo(f"{plan.record.key} matches {article.id} [{article.citekey}]:", err=True)
         for name in plan.conflicts:
-            before, after = getattr(article, name), plan.changes[name]
+            before, after = plan.conflict(name)
             click.echo(
                 f"  {name}: {json.dumps(before, ensure_ascii=False)} → "
                 f"{json.dumps(after, ensure_ascii=False)}",
