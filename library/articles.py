@@ -113,6 +113,14 @@ def _written(conn: sqlite3.Connection, article_id: str) -> Article:
     return article
 
 
+def article_by_pk(conn: sqlite3.Connection, pk: int) -> Article:
+    """The article with this primary key; NotFound when there is none."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE pk = ?", (pk,)).fetchone()
+    if row is None:
+        raise NotFound(f"no article with pk {pk}")
+    return _from_row(row)
+
+
 SORT_ORDERS = {
     "added": "added_at, pk",
     "date": "date IS NULL, date, added_at",
@@ -288,14 +296,19 @@ def _content_columns(
 
 
 def insert_article(
-    conn: sqlite3.Connection, extracted: Extracted, version: SourceVersion
+    conn: sqlite3.Connection,
+    extracted: Extracted,
+    version: SourceVersion,
+    citekey: str | None = None,
 ) -> Article:
-    """Insert a new article (inside the caller's transaction) and queue it for indexing."""
+    """Insert a new article (inside the caller's transaction) and queue it for indexing.
+    Its key is `citekey` (a free, valid key the caller checked, e.g. a .bib entry's own)
+    or one made from its metadata."""
     article_id = new_article_id(conn)
     values = _content_columns(extracted, extracted.fields, version)
     values.update(
         id=article_id,
-        citekey=assign_citekey(conn, extracted.fields),
+        citekey=citekey or assign_citekey(conn, extracted.fields),
         added_at=values["modified_at"],
     )
     names = ", ".join(values)

@@ -306,8 +306,10 @@ def article_entry(
 
 def missing_for_biblatex(entry: BibEntry) -> list[str]:
     """Fields biblatex's data model expects for this entry type that Folio does not know."""
-    missing = []
-    if entry.get("date") is None:
+    missing: list[str] = []
+    if entry.get("crossref") is not None:
+        return missing  # biber takes what is missing from the parent
+    if entry.get("date") is None and entry.get("year") is None:
         missing.append("date")
     if entry.entry_type in ("article", "book", "report") and entry.get("author") is None:
         missing.append("author")

@@ -97,8 +97,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX article_tags_tag ON article_tags(tag_pk);
     """,
     # Citation keys (issue 10): library settings (the key formula) and the old keys an
-    # article keeps after a rekey, so an existing \cite{old} still resolves. The alias table
-    # is also created by the .bib import work, hence IF NOT EXISTS with the same definition.
+    # article keeps after a rekey or a .bib import, so an existing \cite{old} still resolves.
     # Existing articles keep their keys: nothing here rewrites one.
     """
     CREATE TABLE IF NOT EXISTS settings (
@@ -110,6 +109,38 @@ MIGRATIONS: list[str] = [
         article_pk INTEGER REFERENCES articles(pk) ON DELETE CASCADE
     );
     CREATE INDEX IF NOT EXISTS citekey_aliases_article ON citekey_aliases(article_pk);
+    """,
+    # Bibliographic records without loss (issue 10): the whole .bib entry an article was
+    # imported from, and which entries of which .bib files Folio wrote or read (so a merge
+    # replaces only entries that are Folio's own).
+    """
+    -- fields: JSON [[name, value, bare], ...] as the file had them (names lowercased,
+    -- @string macros and # expanded, LaTeX kept); inherited: the same for what a crossref
+    -- parent gave; promoted: the modelled values read from them and the field names
+    -- each came from, to tell later edits in Folio from what the file said.
+    CREATE TABLE bib_records (
+        article_pk  INTEGER PRIMARY KEY REFERENCES articles(pk) ON DELETE CASCADE,
+        entry_type  TEXT NOT NULL,
+        bib_key     TEXT NOT NULL,
+        fields      TEXT NOT NULL DEFAULT '[]',
+        inherited   TEXT NOT NULL DEFAULT '[]',
+        promoted    TEXT NOT NULL DEFAULT '{}',
+        doi         TEXT COLLATE NOCASE,
+        crossref_pk INTEGER REFERENCES articles(pk) ON DELETE SET NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX bib_records_doi ON bib_records(doi);
+    CREATE INDEX bib_records_crossref ON bib_records(crossref_pk);
+    -- sha256: of the entry's text as Folio wrote or read it (line ends as LF).
+    CREATE TABLE bib_file_entries (
+        path       TEXT NOT NULL,
+        key        TEXT NOT NULL COLLATE NOCASE,
+        sha256     TEXT NOT NULL,
+        article_pk INTEGER REFERENCES articles(pk) ON DELETE CASCADE,
+        seen_at    TEXT NOT NULL,
+        PRIMARY KEY (path, key)
+    );
+    CREATE INDEX bib_file_entries_article ON bib_file_entries(article_pk);
     """,
 ]
 
@@ -171,3 +202,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def rows_in(conn: sqlite3.Connection, select: str, values: list[object]) -> Iterator[sqlite3.Row]:
+    """Rows of `select` (ending in `IN ({marks})`) for any number of values, one query per
+    900: SQLite caps the parameters of one statement."""
+    for start in range(0, len(values), 900):
+        chunk = values[start : start + 900]
+        yield from conn.execute(select.format(marks=",".join("?" * len(chunk))), chunk)

@@ -67,6 +67,7 @@ class Exported:
     count: int
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[EncodingProblem] = field(default_factory=list)
+    pks: dict[str, int] = field(default_factory=dict)  # each entry's article, by key lowercased
 
 
 def citation_extras(conn: sqlite3.Connection, articles: list[Article]) -> dict[int, EntryExtras]:
@@ -83,18 +84,30 @@ def export_articles(
     articles: list[Article], fmt: str, conn: sqlite3.Connection, ascii_only: bool = False
 ) -> Exported:
     """`articles` as the text of a .bib file (biblatex, bibtex) or a CSL-JSON list, with
-    their tags (keywords) and old keys (biblatex `ids`) read through `conn`. `ascii_only`
-    writes BibLaTeX in ASCII with LaTeX commands (the bibtex flavour always is)."""
+    their tags (keywords) and old keys (biblatex `ids`) read through `conn`. Articles
+    imported from a .bib are written from their whole record (library.bibkept).
+    `ascii_only` writes BibLaTeX in ASCII with LaTeX commands (the bibtex flavour always is)."""
+    from library.bibkept import kept_doi, kept_entry, link_crossrefs, load_kept
+
     if ascii_only and fmt != "biblatex":
         raise InvalidValue("--ascii is for the biblatex format (bibtex is always ASCII)")
     extras = citation_extras(conn, articles)
+    kept = load_kept(conn, articles)
     if fmt == "csl-json":
         from library.csljson import csl_items
 
         items = csl_items(articles, extras)
+        for article, item in zip(articles, items, strict=True):
+            doi = kept_doi(article, kept)
+            if doi and "DOI" not in item:
+                item["DOI"] = doi  # a DOI from the record, apart from the URL
         return Exported(json.dumps(items, ensure_ascii=False, indent=2) + "\n", len(items))
     if fmt not in EXPORT_FORMATS:
         raise InvalidValue(f"unknown format '{fmt}' (choose from {', '.join(EXPORT_FORMATS)})")
-    entries = [article_entry(a, fmt, extras[a.pk], ascii_only) for a in articles]
+    entries = [
+        kept_entry(article_entry(a, fmt, extras[a.pk], ascii_only), a, kept, fmt) for a in articles
+    ]
+    entries = link_crossrefs(entries, {entry.key.lower() for entry in entries})
     problems = [problem for entry in entries for problem in entry.problems]
-    return Exported(render_entries(entries), len(entries), entries, problems)
+    pks = {article.citekey.lower(): article.pk for article in articles}
+    return Exported(render_entries(entries), len(entries), entries, problems, pks)

@@ -31,6 +31,12 @@ ARTICLE_TYPES: tuple[str, ...] = (
     "report",
     "book",
     "document",
+    # Scholarly kinds a .bib file brings (CSL names): @inproceedings, @incollection and
+    # @inbook, @thesis, @unpublished.
+    "paper-conference",
+    "chapter",
+    "thesis",
+    "manuscript",
 )
 
 

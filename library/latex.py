@@ -186,10 +186,38 @@ def _placeholders(value: str) -> list[str]:
     return [chr(base + i) for i in range(6)]
 
 
+# \url{x} and \href{x}{text}: pylatexenc mangles the first (`~` becomes a space) and
+# fails on the second, so they are rewritten before it runs.
+_URL_COMMAND = re.compile(r"\\(?:url|nolinkurl|doi)\s*\{([^{}]*)\}")
+_HREF_COMMAND = re.compile(r"\\href\s*\{[^{}]*\}\s*")
+# Font and box commands whose argument pylatexenc drops; their text is the value.
+_KEEP_ARGUMENT = re.compile(
+    r"\\(?:texttt|textsf|textrm|textup|textmd|textsl|textnormal|mbox|hbox)\s*(?=\{)"
+)
+
+
 def decode_latex(value: str) -> str:
-    """Plain Unicode text from a BibTeX field value (escapes decoded, case braces removed)."""
+    """Plain Unicode text from a BibTeX field value (escapes decoded, case braces removed).
+    Markup it cannot read is dropped rather than raised: a display value must not fail."""
+    try:
+        return _decode_latex(value)
+    except Exception:
+        crude = re.sub(r"\\[A-Za-z]+\*?|[{}]", " ", value)
+        return collapse_whitespace(crude)
+
+
+def _literal_urls(value: str) -> str:
+    """`\\href{url}{text}` as its text, `\\url{x}` as x escaped so that it decodes to
+    itself, and a bare `%` (a comment to LaTeX, but meant as a percent sign) escaped."""
+    value = _KEEP_ARGUMENT.sub("", _HREF_COMMAND.sub("", value))
+    value = _URL_COMMAND.sub(lambda m: escape_text(m.group(1)), value)
+    return re.sub(r"(?<!\\)%", r"\\%", value)
+
+
+def _decode_latex(value: str) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
+    value = _literal_urls(value)
     marks = _placeholders(value)
     stand_ins = dict(zip(_MACRO_CHARS, marks, strict=False))
     text = _MACROS.sub(lambda m: stand_ins[m.group(1)], value)

@@ -158,7 +158,7 @@ def test_bibtex_export_reports_replaced_characters_and_biblatex_missing_fields(
 def test_export_writes_with_a_backup_and_merges_keeping_other_entries(
     library: Library, tmp_path: Path
 ) -> None:
-    _add(library, write(tmp_path / "river.txt", RIVER))
+    river = _add(library, write(tmp_path / "river.txt", RIVER))
     out = tmp_path / "refs.bib"
     everything = Selection(everything=True)
     first = export(library, everything, output=out).value
@@ -166,8 +166,11 @@ def test_export_writes_with_a_backup_and_merges_keeping_other_entries(
     with pytest.raises(OutputExists):
         export(library, everything, output=out)
     out.write_text("@book{other, title={Kept}}\n\n" + out.read_text(encoding="utf-8"))
+    same = export(library, everything, output=out, merge=True).value
+    assert same.summary() == f"{out}: up to date, nothing to write (1 unchanged)"
+    edit_metadata(library, river, {"title": "The River Bends"})
     merged = export(library, everything, output=out, merge=True).value
-    assert merged.summary().startswith(f"Updated {out}: 1 replaced, 0 added (backup: ")
+    assert merged.summary().startswith(f"Updated {out}: 1 replaced, 0 added, 0 unchanged (backup: ")
     assert "Kept" in out.read_text(encoding="utf-8")
     replaced = export(library, everything, output=out, overwrite=True).value
     assert replaced.backup is not None and "Kept" in replaced.backup.read_text(encoding="utf-8")

@@ -14,3 +14,9 @@ def test_benchmark_runs_end_to_end_on_a_small_library(tmp_path: Path) -> None:
     )
     assert report["import"]["per_s"] > 0
     assert report["search"]["classes"]["overall"]["n"] == 21
+
+
+def test_bib_import_benchmark_runs_and_its_round_trip_is_idempotent(tmp_path: Path) -> None:
+    report, _ = run_bench("bench_bibimport.py", tmp_path, "--entries", "60")
+    assert report["entries_in_file"] == 60 and report["import_summary"] == "60 added"
+    assert report["merge_again_unchanged"] is True

@@ -72,12 +72,12 @@ def test_reimport_is_unchanged_and_a_taken_key_gets_a_fresh_one(
     code, outcomes, _ = _import(folio, path)
     assert code == 0 and [o["status"] for o in outcomes] == ["unchanged", "unchanged"]
     other = write(tmp_path / "other.bib", "@misc{anon, title = {Something else}}\n")
-    # Matched by citekey: a differing title needs --yes (and there is no terminal to ask on).
-    result = folio("import-bib", str(other))
-    assert result.exit_code == 1 and "--yes" in result.stderr
+    # The same key on a work with another title is not the same work: a conflict, reported;
+    # the entry becomes an article of its own and "anon" is left alone, even with --yes.
+    code, outcomes, stderr = _import(folio, other, "--yes")
+    assert code == 0 and outcomes[0]["status"] == "added" and outcomes[0]["citekey"] != "anon"
+    assert "anon: the key belongs to an article with another title" in stderr
     assert folio.json("show", "anon")["title"] == "Café notes"
-    assert folio("import-bib", str(other), "--yes").exit_code == 0
-    assert folio.json("show", "anon")["title"] == "Something else"
     bad_key = write(tmp_path / "bad.bib", "@misc{9lives, title = {Nine}}\n")
     code, outcomes, stderr = _import(folio, bad_key)
     assert outcomes[0]["status"] == "added" and outcomes[0]["citekey"] != "9lives"
@@ -114,10 +114,11 @@ def test_problems_are_reported_per_block_and_good_entries_still_import(
     )
     code, outcomes, stderr = _import(folio, write(tmp_path / "mixed.bib", text))
     assert code == 1
-    assert [o["citekey"] for o in outcomes] == ["good"]
+    # An entry without a title is still a reference (BibTeX needs none): kept, with a warning.
+    assert [o["citekey"] for o in outcomes] == ["good", "notitle"]
     lines = stderr.strip().splitlines()
     assert any("mixed.bib:line 2:" in line and "good" in line for line in lines)
-    assert any("line 3:" in line and "no title" in line for line in lines)
+    assert any("warning: notitle: the entry has no title" in line for line in lines)
     assert any("line 4:" in line for line in lines)
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from library.bibentries import BibEntry, BibField
-from library.bibmerge import BibParseError, merge_bib
+from library.bibmerge import BibParseError, Ownership, merge_bib
+from library.bibsync import SeenEntry
+from library.bibtext import entry_hash
 from tests.conftest import Folio, write
 
 # Odd formatting on purpose: tabs, parentheses, a macro, comments, CRLF-free but ragged.
@@ -30,34 +32,72 @@ def _entry(key: str, title: str) -> BibEntry:
     return BibEntry("online", key, [BibField("title", title), BibField("url", "https://e.org/")])
 
 
+def _owning(text: str, key: str, **pks: int) -> Ownership:
+    """Ownership where Folio wrote `text` as the entry `key` of article 1."""
+    return Ownership(seen={key.lower(): SeenEntry(key, entry_hash(text), 1)}, pks=pks)
+
+
 def test_merge_replaces_owned_entries_and_keeps_every_other_byte() -> None:
     existing = (UNRELATED_HEAD + OWNED + UNRELATED_TAIL).encode("utf-8")
-    merged = merge_bib(existing, [_entry("mine2024", "New"), _entry("fresh2025", "Added")])
-    assert merged.replaced == ["mine2024"] and merged.appended == ["fresh2025"]
+    entries = [_entry("mine2024", "New"), _entry("fresh2025", "Added")]
+    merged = merge_bib(existing, entries, ownership=_owning(OWNED, "Mine2024", mine2024=1))
+    assert merged.replaced == ["Mine2024"] and merged.appended == ["fresh2025"]
     out = merged.data.decode("utf-8")
-    replacement = _entry("mine2024", "New").render()
+    # Replaced under the file's own key: the paper cites it so.
+    replacement = _entry("Mine2024", "New").render()
     assert out.startswith(UNRELATED_HEAD + replacement + UNRELATED_TAIL)
     assert out.endswith(_entry("fresh2025", "Added").render() + "\n")
     assert "Old title" not in out
+    assert [key for key, _, _ in merged.owned] == ["Mine2024"]
+
+
+def test_an_entry_that_is_not_folios_is_never_replaced() -> None:
+    existing = (UNRELATED_HEAD + OWNED + UNRELATED_TAIL).encode("utf-8")
+    merged = merge_bib(existing, [_entry("mine2024", "New")], ownership=Ownership(pks={}))
+    assert merged.replaced == [] and merged.data == existing
+    [conflict] = merged.conflicts
+    assert (conflict.key, conflict.line, conflict.reason) == ("Mine2024", 9, "not Folio's entry")
+    # Changed by hand since Folio wrote it: not Folio's own any more either.
+    edited = _owning(OWNED.replace("Old", "Older"), "Mine2024", mine2024=1)
+    merged = merge_bib(existing, [_entry("mine2024", "New")], ownership=edited)
+    assert merged.conflicts[0].reason == "changed since Folio wrote or read it"
+    forced = Ownership(pks={"mine2024": 1}, force=frozenset({"mine2024"}))
+    merged = merge_bib(existing, [_entry("mine2024", "New")], ownership=forced)
+    assert merged.replaced == ["Mine2024"] and not merged.conflicts
 
 
 def test_merge_keeps_bytes_that_are_not_utf8_and_crlf_line_ends() -> None:
     existing = b"@misc{latin, title = {Caf\xe9}}\r\n@misc{mine, title = {x}}\r\n"
-    out = merge_bib(existing, [_entry("mine", "y")]).data
-    assert out.startswith(b"@misc{latin, title = {Caf\xe9}}\r\n@online{mine,\r\n")
+    owning = _owning("@misc{mine, title = {x}}", "mine", mine=1)
+    title = "Caf\u00e9 \u0142\u00f3d\u017a"  # é fits Latin-1; ł and ź do not
+    merged = merge_bib(existing, [_entry("mine", title)], ownership=owning)
+    # A Latin-1 file stays Latin-1: what it cannot hold is written as LaTeX.
+    assert merged.data.startswith(b"@misc{latin, title = {Caf\xe9}}\r\n@online{mine,\r\n")
+    assert b"title = {Caf\xe9 {\\l}\xf3d{\\'{z}}}," in merged.data
 
 
-@pytest.mark.parametrize(
-    "broken",
-    [
-        "@misc{a, title = {unclosed}\n",
-        "@misc{a, title = {x}}\n@misc{a, title = {y}}\n",
-        "@misc{a, title = {x}, title = {y}}\n",
-    ],
-)
-def test_merge_refuses_a_file_that_does_not_parse(broken: str) -> None:
+def test_merge_refuses_characters_the_files_encoding_cannot_hold() -> None:
+    from library.bibmerge import EncodingRefused
+
+    existing = b"% Encoding: ISO8859_1\n@misc{mine, title = {x}}\n"
+    owning = _owning("@misc{mine, title = {x}}", "mine", mine=1)
+    with pytest.raises(EncodingRefused, match="U\\+0416"):
+        merge_bib(existing, [_entry("mine", "\u0416urnal")], ownership=owning)
+
+
+def test_merge_accepts_what_bibtex_and_biber_accept() -> None:
+    existing = (
+        "@misc{a, title = {x}, Title = {y}}\n"
+        "@misc{a, title = {again}}\n"
+        "@Misc{b,\n  % author = {Commented Out},\n  TITLE = {z}, % trailing\n}\n"
+    )
+    merged = merge_bib(existing.encode(), [_entry("new", "n")], ownership=Ownership())
+    assert merged.data.decode().startswith(existing) and merged.appended == ["new"]
+
+
+def test_merge_refuses_a_file_that_does_not_parse() -> None:
     with pytest.raises(BibParseError, match="line"):
-        merge_bib(broken.encode(), [_entry("mine", "y")])
+        merge_bib(b"@misc{a, title = {unclosed}\n", [_entry("mine", "y")])
 
 
 @pytest.fixture
@@ -79,7 +119,12 @@ def test_cli_merge_updates_the_paper_bib_and_keeps_a_backup(
     paper = tmp_path / "paper.bib"
     before = UNRELATED_HEAD + OWNED.replace("Mine2024", key) + UNRELATED_TAIL
     paper.write_text(before, encoding="utf-8")
-    result = folio("export", key, "-o", str(paper), "--merge")
+    # The file's entry under that key was not written by Folio: a conflict, nothing written.
+    refused = folio("export", key, "-o", str(paper), "--merge")
+    assert refused.exit_code == 1, refused.output
+    assert f"paper.bib:line 9: {key}: not Folio's entry" in refused.stderr
+    assert "--force-replace" in refused.stderr and paper.read_text(encoding="utf-8") == before
+    result = folio("export", key, "-o", str(paper), "--merge", "--force-replace", key)
     assert result.exit_code == 0, result.output
     assert "1 replaced, 0 added" in result.stdout
     after = paper.read_text(encoding="utf-8")
@@ -87,6 +132,39 @@ def test_cli_merge_updates_the_paper_bib_and_keeps_a_backup(
     assert "{Drones} \\& {Taliban}" in after and "Old title" not in after
     assert (tmp_path / "paper.bib.bak").read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # Folio's own now: edits in Folio replace it; a second run with nothing new writes nothing.
+    assert folio("edit", key, "--title", "Drones again").exit_code == 0
+    again = folio("export", key, "-o", str(paper), "--merge")
+    assert again.exit_code == 0 and "1 replaced" in again.stdout, again.output
+    assert "{Drones} again" in paper.read_text(encoding="utf-8")
+    idle = folio("export", key, "-o", str(paper), "--merge")
+    assert idle.exit_code == 0 and "up to date" in idle.stdout
+    assert (tmp_path / "paper.bib.bak.1").read_text(encoding="utf-8") == before
+    assert not (tmp_path / "paper.bib.bak.2").exists()
+
+
+def test_backups_rotate_and_their_number_is_configurable(
+    folio: Folio, one_article: dict, tmp_path: Path
+) -> None:
+    target = tmp_path / "refs.bib"
+    versions = []
+    for n in range(4):
+        target.write_text(f"% version {n}\n", encoding="utf-8")
+        versions.append(target.read_text())
+        forced = folio("export", "--all", "-o", str(target), "--force", "--backups", "2")
+        assert forced.exit_code == 0
+    assert (tmp_path / "refs.bib.bak").read_text() == versions[3]
+    assert (tmp_path / "refs.bib.bak.1").read_text() == versions[2]
+    assert not (tmp_path / "refs.bib.bak.2").exists()
+    for n in range(3):
+        assert folio("edit", one_article["id"], "--title", f"T{n}").exit_code == 0
+        merged = folio("export", "--all", "-o", str(target), "--merge", "--backups", "2")
+        assert merged.exit_code == 0, merged.output
+    assert "{T1}" in (tmp_path / "refs.bib.bak").read_text()
+    assert "{T0}" in (tmp_path / "refs.bib.bak.1").read_text()
+    assert not (tmp_path / "refs.bib.bak.2").exists()
+    negative = folio("export", "--all", "-o", str(target), "--merge", "--backups", "-1")
+    assert negative.exit_code == 2 and negative.stderr.count("\n") == 1
 
 
 def test_cli_merge_into_unparsable_bib_changes_nothing(

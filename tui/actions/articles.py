@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from library.articles import Article, ArticleRow, article_rows, get_article, iter_articles
 from library.articles import count_articles as count_in_database
@@ -38,11 +38,13 @@ class ArticleDetails:
     tags: list[str]
     notes: int
     aliases: list[str]  # the article's old citation keys, still accepted as REF
+    bib: dict[str, Any] | None  # the .bib record it was imported from (type, key, fields)
 
 
 def show_article(library: Library, ref: str) -> Outcome[ArticleDetails]:
     """The article whose id or citekey is `ref`; NotFound otherwise."""
     from library.articles import aliases_by_article
+    from library.bibrecords import record_summary
     from notes.annotations import count_annotations
     from notes.tags import tags_of
 
@@ -50,7 +52,9 @@ def show_article(library: Library, ref: str) -> Outcome[ArticleDetails]:
     article = get_article(conn, ref)
     tags = tags_of(conn, "article", article.pk)
     aliases = aliases_by_article(conn, [article.pk]).get(article.pk, [])
-    return Outcome(ArticleDetails(article, tags, count_annotations(conn, article.pk), aliases))
+    notes = count_annotations(conn, article.pk)
+    bib = record_summary(conn, article.pk)
+    return Outcome(ArticleDetails(article, tags, notes, aliases, bib))
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ class BibImport:
         """ "2 added, 1 updated, 1 failed", or "nothing imported"."""
         counts = {
             status: sum(outcome.status == status for outcome in self.outcomes)
-            for status in ("added", "updated", "unchanged")
+            for status in ("added", "updated", "unchanged", "alias")
         }
         summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
         return (summary or "nothing imported") + (f", {self.failed} failed" if self.failed else "")
@@ -42,10 +42,12 @@ class BibImport:
 def import_bib(
     library: Library, path: Path, confirm_overwrite: ConfirmOverwrite
 ) -> Outcome[BibImport]:
-    """Import every entry of the .bib file at `path` in one transaction. Entries match
-    articles by URL, DOI or citekey. A block that cannot be read is an error notice (the
-    others are still imported); a value Folio refuses is dropped with a warning."""
-    from library.bibimport import apply_plan, plan_import, read_bib_file
+    """Import every entry of the .bib file at `path` in one transaction, keeping each whole
+    record. Entries match articles by DOI, URL, then title + first author + year (a citekey
+    alone never does). A block that cannot be read is an error notice (the others are still
+    imported); a value Folio refuses is dropped with a warning."""
+    from library.bibimport import import_bib as import_records
+    from library.bibimport import plan_imports, read_bib_file
 
     read = read_bib_file(path)
     notices = [Notice("bib-entry-failed", problem, subject=str(path), level="error")
@@ -55,15 +57,12 @@ def import_bib(
         for record in read.records
         for warning in record.warnings
     ]
-    plans = [plan_import(library.conn, record) for record in read.records]
+    plans = plan_imports(library.conn, read.records, read.path)
     conflicting = [plan for plan in plans if plan.conflicts]
     overwrite = confirm_overwrite(conflicting) if conflicting else {}
-    outcomes = []
     with library.write() as conn:
-        # Plans are made again inside the transaction: earlier entries may match later ones.
-        for record in read.records:
-            plan = plan_import(conn, record)
-            outcomes.append(apply_plan(conn, plan, overwrite.get(record.key, False)))
+        # Planned again inside the transaction: the library may have changed meanwhile.
+        outcomes = import_records(conn, read, lambda record: overwrite.get(record.key, False))
     notices += [
         Notice("bib-key-changed", outcome.note, subject=outcome.key, level="note")
         for outcome in outcomes

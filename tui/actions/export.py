@@ -20,6 +20,7 @@ from tui.actions.results import Notice, Outcome
 if TYPE_CHECKING:
     from library.articles import Article
     from library.bibentries import BibEntry
+    from library.bibwrite import BibWritten
 
 ExportFormat = Literal["biblatex", "bibtex", "csl-json", "markdown"]
 CiteStyle = Literal["latex", "pandoc", "markdown"]
@@ -60,11 +61,10 @@ class Export:
     fmt: ExportFormat
     count: int  # entries, or notes for Markdown
     entries: list[BibEntry] = field(default_factory=list)  # BibLaTeX and BibTeX only
+    pks: dict[str, int] = field(default_factory=dict)  # each entry's article, by key lowercased
     path: Path | None = None
     backup: Path | None = None
-    replaced: list[str] = field(default_factory=list)  # .bib keys, when merged
-    appended: list[str] = field(default_factory=list)
-    merged: bool = False
+    bib: BibWritten | None = None  # what writing a .bib did (replaced, added, conflicts…)
 
     @property
     def what(self) -> str:
@@ -73,12 +73,9 @@ class Export:
 
     def summary(self) -> str:
         """One line saying what was written where (and the backup kept)."""
+        if self.bib is not None:
+            return self.bib.summary()
         saved = f" (backup: {self.backup})" if self.backup else ""
-        if self.merged:
-            return (
-                f"Updated {self.path}: {len(self.replaced)} replaced, "
-                f"{len(self.appended)} added{saved}"
-            )
         return f"Wrote {self.what} to {self.path}{saved}"
 
 
@@ -92,10 +89,14 @@ def export(
     overwrite: bool = False,
     strict: bool = False,
     ascii_only: bool = False,
+    force_replace: tuple[str, ...] = (),
+    backups: int | None = None,
 ) -> Outcome[Export]:
     """Render the selected articles in `fmt` (Markdown: their notes) and, given `output`,
-    write them there: merged into an existing .bib (`merge`: only Folio's entries change,
-    the file is kept as FILE.bak), or replacing it (`overwrite`, with a backup).
+    write them there: merged into an existing .bib (`merge`: only Folio's own entries are
+    replaced, a foreign entry with one of their keys is an error notice unless its key is in
+    `force_replace`), or replacing the file (`overwrite`). `backups` old versions are kept
+    (FILE.bak, FILE.bak.1…; default library.bibwrite.backups_wanted).
 
     Raises OutputExists for an existing file without `merge` or `overwrite`, and with
     `strict`, FolioError when a character has no ASCII spelling (BibTeX flavour, or BibLaTeX
@@ -114,7 +115,9 @@ def export(
     else:
         rendered = _citations(library, articles, fmt, strict, ascii_only)
     if output is not None:
-        _write(output, rendered.value, merge)
+        rendered.warnings.extend(
+            _write(library, output, rendered.value, merge, force_replace, backups)
+        )
     return rendered
 
 
@@ -158,7 +161,8 @@ def _citations(
     ]
     if fmt == "biblatex":
         notices.extend(_missing_fields(exported.entries))
-    return Outcome(Export(exported.text, fmt, exported.count, exported.entries), notices)
+    done = Export(exported.text, fmt, exported.count, exported.entries, exported.pks)
+    return Outcome(done, notices)
 
 
 def _missing_fields(entries: Sequence[BibEntry]) -> list[Notice]:
@@ -177,22 +181,43 @@ def _missing_fields(entries: Sequence[BibEntry]) -> list[Notice]:
     return notices
 
 
-def _write(path: Path, result: Export, merge: bool) -> None:
-    """Write the export to `path`: merged into it, or replacing it (the old one kept as .bak)."""
+def _write(
+    library: Library,
+    path: Path,
+    result: Export,
+    merge: bool,
+    force_replace: tuple[str, ...],
+    backups: int | None,
+) -> list[Notice]:
+    """Write the export to `path` (a .bib through library.bibwrite, which merges safely and
+    remembers Folio's entries there); the conflicts of a merge, as error notices."""
     from library.atomic import write_atomically
+    from library.bibwrite import backups_wanted, write_bib_file
 
     if path.is_dir():
-        raise InvalidValue(f"{path}: is a folder")
-    exists = path.exists()
+        raise InvalidValue(f"{path}: is a folder", field="output")
+    keep = backups_wanted(backups)
     result.path = path
-    if merge and exists:
-        from library.bibmerge import merge_bib
-
-        merged = merge_bib(path.read_bytes(), result.entries, str(path))
-        result.backup = write_atomically(path, merged.data, backup=True)
-        result.replaced, result.appended, result.merged = merged.replaced, merged.appended, True
-        return
-    result.backup = write_atomically(path, result.text.encode("utf-8"), backup=exists)
+    if result.fmt in BIB_FORMATS:
+        written = write_bib_file(
+            library,
+            path,
+            result.entries,
+            result.text,
+            result.pks,
+            merge=merge,
+            force_replace=force_replace,
+            backups=keep,
+        )
+        result.bib, result.backup = written, written.backup
+        return [
+            Notice("bib-conflict", conflict.message(str(path)), subject=conflict.key, level="error")
+            for conflict in written.conflicts
+        ]
+    exists = path.exists()
+    data = result.text.encode("utf-8")
+    result.backup = write_atomically(path, data, backup=exists and keep > 0, keep=keep)
+    return []
 
 
 def cite(

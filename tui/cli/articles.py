@@ -84,6 +84,7 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     if as_json:
         data = article_json(article, with_text=True)
         extra = {"aliases": details.aliases, "tags": details.tags, "notes": details.notes}
+        extra["bib"] = details.bib
         emit_json({**data, **extra})
         return
     title_origin = article.origins.get("title", "found")
@@ -120,6 +121,9 @@ def _detail_rows(details: ArticleDetails) -> list[tuple[str, str]]:
     paragraphs = len(paragraph_spans(article.text))
     words = len(article.text.split())
     rows.append(("text", f"{words} words, {paragraphs} paragraphs{pages} ({article.format})"))
+    if details.bib:
+        bib, kept = details.bib, one_line(", ".join(details.bib["fields"]), 60)
+        rows.append(("bib", f"@{bib['type']}{{{bib['key']}}}: {kept}"))
     if details.tags:
         rows.append(("tags", ", ".join(details.tags)))
     if details.notes:

@@ -42,6 +42,19 @@ if TYPE_CHECKING:
 @click.option(
     "--ascii", "ascii_only", is_flag=True, help="BibLaTeX in ASCII (LaTeX commands), for pdflatex."
 )
+@click.option(
+    "--force-replace",
+    "force_replace",
+    multiple=True,
+    metavar="KEY",
+    help="With --merge: replace KEY even if it is not Folio's entry (repeatable).",
+)
+@click.option(
+    "--backups",
+    type=int,
+    metavar="N",
+    help="Backups of FILE to keep (.bak, .bak.1…); default 3 or $FOLIO_BIB_BACKUPS.",
+)
 @click.pass_context
 @guarded
 def export(
@@ -56,6 +69,8 @@ def export(
     force: bool,
     strict: bool,
     ascii_only: bool,
+    force_replace: tuple[str, ...],
+    backups: int | None,
 ) -> None:
     """Export citations: REF..., --query Q, --tag T or --all.
 
@@ -80,6 +95,8 @@ def export(
                 overwrite=force,
                 strict=strict,
                 ascii_only=ascii_only,
+                force_replace=force_replace,
+                backups=backups,
             )
         except OutputExists as exc:
             fail(f"{exc}; pass --force to overwrite or --merge to update it")
@@ -153,7 +170,7 @@ def _confirm_overwrites(plans: list[ImportPlan], yes: bool) -> Mapping[str, bool
         assert article is not None
         click.echo(f"{plan.record.key} matches {article.id} [{article.citekey}]:", err=True)
         for name in plan.conflicts:
-            before, after = getattr(article, name), plan.changes[name]
+            before, after = plan.conflict(name)
             click.echo(
                 f"  {name}: {json.dumps(before, ensure_ascii=False)} → "
                 f"{json.dumps(after, ensure_ascii=False)}",
