@@ -95,13 +95,15 @@ def run_app(
     library_dir: Path,
     scenario: Callable[[Any, Any], Awaitable[None]],
     size: tuple[int, int] = SIZE,
+    notifications: bool = False,
 ) -> None:
-    """Run the notebook headless on `library_dir` and play `scenario(app, pilot)` in it."""
+    """Run the notebook headless on `library_dir` and play `scenario(app, pilot)` in it
+    (with `notifications`, the app's notices are kept, in `app._notifications`)."""
     from tui.app import FolioApp
 
     async def main() -> None:
         app = FolioApp(library_dir)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await scenario(app, pilot)
 
     asyncio.run(main())

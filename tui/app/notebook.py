@@ -12,13 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui import actions as operations
 from tui.app.commands import FolioCommands
+from tui.app.failures import failure_notice, guarded_work
 from tui.app.keys import screen_keys
 from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.confirm import ConfirmDialog
@@ -83,16 +83,35 @@ class FolioApp(App[None]):
         """Open the library; show the welcome screen when it is empty."""
         try:
             self.session = operations.Session(self.library_root)
+            # At start nothing else uses the library: count here, so the first screen is up
+            # (and takes keys) as soon as the app is.
+            with self.session.use() as library:
+                empty = operations.article_count(library) == 0
         except operations.FolioError as exc:
             self.exit(message=f"folio: {exc}", return_code=1)
             return
-        # At start nothing else uses the library: count here, so the first screen is up
-        # (and takes keys) as soon as the app is.
-        with self.session.use() as library:
-            self._show_home(empty=operations.article_count(library) == 0)
+        except Exception as error:  # nothing is on screen yet: say it on the way out
+            notice = failure_notice(error, "opening the library")
+            self.exit(message=f"folio: {notice}", return_code=1)
+            return
+        self._show_home(empty=empty)
         self.load_tags()
 
-    @work(exclusive=True, group="warm-up")
+    def report_error(self, error: BaseException, doing: str) -> None:
+        """The one handler for errors of background work and actions: a FolioError is
+        shown as written; anything else as one line pointing at the logged traceback.
+        The screen stays as it was."""
+        if isinstance(error, operations.FolioError):
+            self.notify(str(error), severity="error", markup=False, timeout=8)
+            return
+        self.notify(
+            failure_notice(error, doing),
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+    @guarded_work("preparing the search index", exclusive=True, group="warm-up")
     async def warm_up(self) -> None:
         """Let the index catch up on what other processes changed, in the background, so
         that the first search does not pay for it (the library table calls this once its
@@ -104,7 +123,7 @@ class FolioApp(App[None]):
         if self.session is not None:
             self.session.close()
 
-    @work(exclusive=True, group="home")
+    @guarded_work("opening the library", exclusive=True, group="home")
     async def show_home(self) -> None:
         """The library table, or the welcome screen while the library is empty."""
         self._show_home(empty=await self.call(operations.article_count) == 0)
@@ -117,7 +136,7 @@ class FolioApp(App[None]):
             self.pop_screen()
         self.push_screen(wanted())
 
-    @work(exclusive=True, group="tags")
+    @guarded_work("reading the tags", exclusive=True, group="tags")
     async def load_tags(self) -> None:
         """Keep the tag list for completion in the annotation dialog."""
         self.cached_tags = await self.call(operations.tag_counts)
@@ -147,7 +166,7 @@ class FolioApp(App[None]):
 
     # --- navigation -----------------------------------------------------------------------
 
-    @work(exclusive=True, group="open-reader")
+    @guarded_work("opening the article", exclusive=True, group="open-reader")
     async def open_reader(
         self, article_id: str, *, query: str | None = None, passage: int | None = None
     ) -> None:
@@ -155,11 +174,7 @@ class FolioApp(App[None]):
 
         The article is read before the screen shows, so its text is laid out only once;
         one reader screen is kept and reused (installed), which halves the time to open."""
-        try:
-            data = await self.call(load_reader_data, article_id, query)
-        except operations.FolioError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        data = await self.call(load_reader_data, article_id, query)
         reader = self.reader
         if reader is None:
             reader = self.reader = ReaderScreen(
@@ -231,14 +246,10 @@ class FolioApp(App[None]):
 
     # --- metadata -------------------------------------------------------------------------
 
-    @work(group="metadata")
+    @guarded_work("opening the metadata form", group="metadata")
     async def edit_metadata(self, article_id: str) -> None:
         """Open the metadata form (it saves with the same checks as `folio edit`)."""
-        try:
-            article = await self.call(operations.get_article, article_id)
-        except operations.FolioError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        article = await self.call(operations.get_article, article_id)
         changed = await self.push_screen_wait(MetadataForm(article))
         if changed:
             self.notify(f"Updated {', '.join(changed)}.", markup=False)

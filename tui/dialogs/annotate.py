@@ -66,12 +66,19 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
     ]
 
     def __init__(
-        self, quote: str, known_tags: list[str], *, note: str = "", tags: list[str] | None = None
+        self,
+        quote: str,
+        known_tags: list[str],
+        *,
+        note: str = "",
+        tags: list[str] | None = None,
+        unsaved: bool = False,
     ) -> None:
         super().__init__()
         self.quote = quote
         self.known_tags = known_tags
         self.initial = NoteDraft(note, list(tags or []))
+        self.unsaved = unsaved  # a draft given back after a failed save: closing asks
 
     def compose(self) -> ComposeResult:
         """Quote, note box, tags box, buttons."""
@@ -111,6 +118,8 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
     def changed(self) -> bool:
         """Whether anything was typed that would be lost on closing."""
         draft = self.draft
+        if self.unsaved:
+            return bool(draft.note.strip() or draft.tags)
         return (draft.note.strip(), draft.tags) != (self.initial.note.strip(), self.initial.tags)
 
     def action_save(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from tui import actions as operations
+from tui.app.failures import guarded_work
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -102,7 +103,7 @@ class ExportScreen(ModalScreen[None]):
     def _outcome(self, text: Text) -> None:
         self.query_one("#export-outcome", Static).update(text)
 
-    @work(exclusive=True, group="export")
+    @guarded_work("exporting", exclusive=True, group="export")
     async def export(self, destination: str) -> None:
         """Render in a thread, then write the file or copy to the clipboard."""
         selection = self._choice("#export-selection", "sel-")
@@ -125,6 +126,9 @@ class ExportScreen(ModalScreen[None]):
         except (operations.FolioError, OSError) as exc:
             self._outcome(Text(str(exc), style="red"))
             return
+        except Exception:
+            self._outcome(Text("Nothing was exported (see the message).", style="red"))
+            raise  # to the app's handler
         self._outcome(Text(message, style="green"))
 
     @on(Button.Pressed, "#export-write")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,6 +17,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from tui import actions as operations
+from tui.app.failures import guarded_work
 from tui.plain import one_line
 
 if TYPE_CHECKING:
@@ -127,19 +128,24 @@ class ImportScreen(ModalScreen[int]):
         self.query_one("#import-summary", Static).update("")
         self.run_import(str(Path(path).expanduser()))
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    @guarded_work("importing", thread=True, exclusive=True, group="import")
     def run_import(self, path: str) -> None:
-        """Runs in a thread with its own library connection; reports through messages."""
+        """Runs in a thread with its own library connection; reports through messages.
+        However it ends, the dialog is told, so it never stays "running"."""
+        results: list[Any] = []
+        skipped = 0
+        error: str | None = "The import stopped (see the message); what was imported is kept."
         try:
             results, skipped = operations.import_paths(
                 self.app.library_root,
                 [path],
                 lambda stage, done, total: self.post_message(self.Progressed(stage, done, total)),
             )
+            error = None
         except operations.FolioError as exc:
-            self.app.call_from_thread(self._finished, [], 0, str(exc))
-            return
-        self.app.call_from_thread(self._finished, results, skipped, None)
+            error = str(exc)
+        finally:
+            self.app.call_from_thread(self._finished, results, skipped, error)
 
     @on(Progressed)
     def progressed(self, event: Progressed) -> None:
@@ -155,11 +161,11 @@ class ImportScreen(ModalScreen[int]):
         self.changed += added
         if self.is_attached:  # the dialog may have been closed while importing
             self.query_one("#import-start", Button).disabled = False
-            self.query_one("#import-stage", Label).update(Text("Done"))
+            self.query_one("#import-stage", Label).update(Text("Stopped" if error else "Done"))
             summary = Text(error, style="red") if error else summary_text(results, skipped)
             self.query_one("#import-summary", Static).update(summary)
             self.query_one("#import-close", Button).focus()
-        if added:
+        if added or error:  # a failed import may have committed its first batches
             self.app.library_changed()
 
     @on(Button.Pressed, "#import-close")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -17,6 +17,7 @@ from library.errors import FolioError, InvalidValue
 from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
 from tui import actions as operations
+from tui.app.failures import guarded_work
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -175,9 +176,11 @@ class MetadataForm(ModalScreen[list[str] | None]):
             return
         self.save(changes, citekey)
 
-    @work(exclusive=True, group="metadata-save")
+    @guarded_work("saving the metadata", exclusive=True, group="metadata-save")
     async def save(self, changes: dict[str, object], citekey: str | None) -> None:
-        """Write the changes (in a thread); stay open with the reason if they are refused."""
+        """Write the changes (in a thread); stay open, with what was typed, if they are
+        refused (the reason under its box) or fail (the app's handler says why)."""
+        form_error = self.query_one("#error-form", Static)
         try:
             await self.app.call(
                 operations.update_article_metadata, self.article.id, changes, citekey
@@ -187,8 +190,11 @@ class MetadataForm(ModalScreen[list[str] | None]):
             field = field_of_error(message)
             if field is not None:
                 self.show_error(field, message)
-            self.query_one("#error-form", Static).update(Content(message))
+            form_error.update(Content(message))
             return
+        except Exception:
+            form_error.update(Content("Not saved (see the message); what you typed is still here."))
+            raise  # to the app's handler
         self.dismiss([*changes, *(["citekey"] if citekey else [])])
 
     def action_cancel(self) -> None:

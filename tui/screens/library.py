@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui import actions as operations
+from tui.app.failures import guarded_work
 from tui.widgets.article_table import COLUMNS, ArticleTable
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class LibraryScreen(Screen[None]):
         self.table.focus()
         self.reload()
 
-    @work(exclusive=True, group="library-rows")
+    @guarded_work("reading the library", exclusive=True, group="library-rows")
     async def reload(self) -> None:
         """Read every article row (and notes summaries) from the database.
 
@@ -96,7 +97,7 @@ class LibraryScreen(Screen[None]):
             self.app.warm_up()
         self.loaded = True
 
-    @work(exclusive=True, group="library-notes")
+    @guarded_work("reading the notes counts", exclusive=True, group="library-notes")
     async def reload_notes(self) -> None:
         """Read only the notes columns again (after a note was added, edited or deleted)."""
         summaries = await self.app.call(operations.note_summaries)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +15,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import actions as operations
+from tui.app.failures import guarded_work
 from tui.dialogs.annotate import AnnotateDialog, NoteDraft
 from tui.dialogs.confirm import ConfirmDialog
 from tui.plain import one_line
@@ -163,7 +164,7 @@ class ReaderScreen(Screen[None]):
         else:
             self.load()
 
-    @work(exclusive=True, group="reader-load")
+    @guarded_work("reading the article", exclusive=True, group="reader-load")
     async def load(self) -> None:
         """Read the article, its notes and (from a search) the matched words."""
         data = await self.app.call(load_reader_data, self.article_id, self.query_text)
@@ -270,22 +271,28 @@ class ReaderScreen(Screen[None]):
         if draft is not None:
             self.save_note(start, end, draft)
 
-    @work(group="reader-notes")
+    @guarded_work("saving the note", group="reader-notes")
     async def save_note(self, start: int, end: int, draft: NoteDraft) -> None:
-        """Store a new note and highlight its passage."""
+        """Store a new note and highlight its passage; if it is not stored, for whatever
+        reason (the app's handler says which), the dialog comes back with the draft."""
+        saved = False
         try:
             await self.app.call(
                 operations.add_annotation, self.article_id, start, end, draft.note, draft.tags
             )
+            saved = True
         except operations.FolioError as exc:
-            # Give the draft back rather than lose what was typed.
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
-            quote = self.article.text[start:end] if self.article else ""
-            dialog = AnnotateDialog(quote, self._known_tags(), note=draft.note, tags=draft.tags)
-            self.app.push_screen(dialog, lambda again: self._add_note(start, end, again))
-            return
-        await self.reload_notes()
-        self.app.library_changed(exclude=self, notes_only=True)
+        finally:
+            if not saved:
+                quote = self.article.text[start:end] if self.article else ""
+                dialog = AnnotateDialog(
+                    quote, self._known_tags(), note=draft.note, tags=draft.tags, unsaved=True
+                )
+                self.app.push_screen(dialog, lambda again: self._add_note(start, end, again))
+        if saved:
+            await self.reload_notes()
+            self.app.library_changed(exclude=self, notes_only=True)
 
     def _selected_note(self) -> Any:
         panel = self.query_one("#notes-list", OptionList)
@@ -308,16 +315,28 @@ class ReaderScreen(Screen[None]):
         if draft is not None:
             self.update_note(note, draft)
 
-    @work(group="reader-notes")
+    @guarded_work("saving the note", group="reader-notes")
     async def update_note(self, note: Any, draft: NoteDraft) -> None:
-        """Store an edited note."""
+        """Store an edited note; if it is not stored, the dialog comes back with the edit."""
+        saved = False
         try:
             await self.app.call(operations.edit_annotation, note.id, draft.note, draft.tags)
+            saved = True
         except operations.FolioError as exc:
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
-            return
-        await self.reload_notes()
-        self.app.library_changed(exclude=self, notes_only=True)
+        finally:
+            if not saved:
+                dialog = AnnotateDialog(
+                    note.exact or "",
+                    self._known_tags(),
+                    note=draft.note,
+                    tags=draft.tags,
+                    unsaved=True,
+                )
+                self.app.push_screen(dialog, lambda again: self._edited(note, again))
+        if saved:
+            await self.reload_notes()
+            self.app.library_changed(exclude=self, notes_only=True)
 
     def action_delete_note(self) -> None:
         """Delete the selected note, after asking."""
@@ -333,14 +352,10 @@ class ReaderScreen(Screen[None]):
             lambda choice: self.remove_note(note) if choice == "delete" else None,
         )
 
-    @work(group="reader-notes")
+    @guarded_work("deleting the note", group="reader-notes")
     async def remove_note(self, note: Any) -> None:
         """Delete a note."""
-        try:
-            await self.app.call(operations.delete_annotation, note.id)
-        except operations.FolioError as exc:
-            self.app.notify(str(exc), severity="error", markup=False, timeout=8)
-            return
+        await self.app.call(operations.delete_annotation, note.id)
         if self.current_note is note:
             self.current_note = None
         await self.reload_notes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
 from tui import actions as operations
+from tui.app.failures import guarded_work
 from tui.plain import one_line
 from tui.screens.reader import is_placed
 
@@ -58,7 +59,7 @@ class TagsScreen(Screen[None]):
         self.query_one("#tag-tree", Tree).focus()
         self.reload()
 
-    @work(exclusive=True, group="tags")
+    @guarded_work("reading the tags", exclusive=True, group="tags")
     async def reload(self) -> None:
         """Read tag counts and rebuild the tree."""
         counts = await self.app.call(operations.tag_counts)
@@ -101,7 +102,7 @@ class TagsScreen(Screen[None]):
         if event.node.data:
             self.show_tag(event.node.data)
 
-    @work(exclusive=True, group="tag-items")
+    @guarded_work("listing the tag's articles", exclusive=True, group="tag-items")
     async def show_tag(self, tag: str) -> None:
         """Articles carrying the tag, then passages whose notes carry it."""
         self.chosen_tag = tag
