@@ -12,7 +12,16 @@ from textual.widgets import Input, Select
 
 from library.store import Library
 from tests.conftest import write
-from tests.tui_support import HOSTILE_TITLE, RIVER, SIZE, annotate, make_library, run_app, wait_for
+from tests.tui_support import (
+    HOSTILE_TITLE,
+    RIVER,
+    SIZE,
+    annotate,
+    make_library,
+    run_app,
+    wait_for,
+    wait_for_screen,
+)
 from tui import actions as operations
 from tui.app import FolioApp
 from tui.app.commands import highlight_plain
@@ -47,8 +56,7 @@ def test_metadata_form_shows_invalid_date_inline_and_saves_valid(library_dir: Pa
         async with app.run_test(size=SIZE) as pilot:
             await _select_title(app, pilot, "The River Meanders")
             await pilot.press("e")
-            await wait_for(lambda: isinstance(app.screen, MetadataForm))
-            form = app.screen
+            form = await wait_for_screen(app, MetadataForm)
             date = form.query_one("#field-date", Input)
             date.value = "2021-02-30"
             await pilot.press("ctrl+s")
@@ -76,8 +84,7 @@ def test_metadata_form_refuses_empty_title_and_bad_url(library_dir: Path) -> Non
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         await _select_title(app, pilot, HOSTILE_TITLE)
         await pilot.press("e")
-        await wait_for(lambda: isinstance(app.screen, MetadataForm))
-        form = app.screen
+        form = await wait_for_screen(app, MetadataForm)
         assert form.query_one("#field-title", Input).value == HOSTILE_TITLE
         form.query_one("#field-title", Input).value = " "
         form.query_one("#field-url", Input).value = "ftp://x"
@@ -275,8 +282,7 @@ def test_metadata_form_renames_citekey_and_shows_a_taken_key_inline(library_dir:
         await _select_title(app, pilot, "The River Meanders")
         other = next(r.citekey for r in app.screen.table.rows if r.title.startswith("Bees"))
         await pilot.press("e")
-        await wait_for(lambda: isinstance(app.screen, MetadataForm))
-        form = app.screen
+        form = await wait_for_screen(app, MetadataForm)
         box = form.query_one("#field-citekey", Input)
         box.value = "9bad key"
         await pilot.press("ctrl+s")

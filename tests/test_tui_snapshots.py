@@ -11,9 +11,10 @@ import pytest
 from textual.widgets import Input, Static
 
 from library.store import Library
-from tests.tui_support import make_library, wait_for
+from tests.tui_support import make_library, wait_for, wait_for_screen
 from tui import actions as operations
 from tui.app import FolioApp
+from tui.dialogs.metadata import MetadataForm
 from tui.screens.welcome import welcome_text
 
 SIZE = (120, 36)
@@ -127,7 +128,7 @@ def test_metadata_form_with_an_error(
     async def run_before(pilot: Any) -> None:
         await wait_for(lambda: getattr(pilot.app.screen, "loaded", False))
         pilot.app.edit_metadata("art001")
-        await wait_for(lambda: type(pilot.app.screen).__name__ == "MetadataForm")
+        await wait_for_screen(pilot.app, MetadataForm)
         pilot.app.screen.query_one("#field-date", Input).value = "2021-02-30"
         await pilot.press("ctrl+s")
         _still(pilot.app)

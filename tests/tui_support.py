@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from library.importing import Source, import_sources
 from library.store import Library
@@ -85,6 +85,18 @@ async def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> Non
         if loop.time() > deadline:
             raise AssertionError("timed out waiting for the app")
         await asyncio.sleep(0.01)
+
+
+S = TypeVar("S")
+
+
+async def wait_for_screen(app: Any, kind: type[S], timeout: float = 5.0) -> S:
+    """Wait until the app shows a screen of `kind` whose widgets are mounted, and return it.
+
+    `app.screen` changes as soon as a screen is pushed, before its widgets exist: a test
+    that queried a box at that moment failed now and then ("No nodes match '#field-date'")."""
+    await wait_for(lambda: isinstance(app.screen, kind) and app.screen.is_mounted, timeout)
+    return app.screen  # type: ignore[no-any-return]
 
 
 # The terminal size every TUI test runs at (snapshots too).

@@ -42,6 +42,12 @@ class FolioApp(App[None]):
     TITLE = "Folio"
     COMMANDS = App.COMMANDS | {FolioCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: the app moves focus as it reads the key. Textual sends each key to the
+        # widget focused when the app reads it, but a plain Tab moves focus only once the
+        # focused box has passed it on, so keys typed right after Tab landed in the box
+        # being left (an edit to Site went into Date). No Folio widget uses Tab itself.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
         Binding("ctrl+r,f5", "refresh", "Reload", show=False),
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),

@@ -13,6 +13,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from tui.plain import one_line
+from tui.widgets.text_boxes import TextBox, TextEditor
 
 QUOTE_PREVIEW = 300
 
@@ -88,10 +89,10 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
         with Vertical(classes="dialog", id="annotate"):
             yield Label("Note on the passage", classes="dialog-title")
             yield Static(Content(f"“{quote}”"), id="annotate-quote")
-            yield TextArea(
+            yield TextEditor(
                 self.initial.note, id="annotate-note", soft_wrap=True, tab_behavior="focus"
             )
-            yield Input(
+            yield TextBox(
                 ", ".join(self.initial.tags),
                 placeholder="tags, separated by commas (→ completes)",
                 suggester=TagSuggester(self.known_tags),

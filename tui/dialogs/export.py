@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from tui import actions as operations
 from tui.app.failures import guarded_work
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -83,7 +84,7 @@ class ExportScreen(ModalScreen[None]):
                 with RadioSet(id="export-format"):
                     for n, (key, label) in enumerate(operations.EXPORT_FORMATS.items()):
                         yield RadioButton(label, value=n == 0, id=f"fmt-{key}")
-            yield Input(placeholder="file path, e.g. ~/paper/refs.bib", id="export-path")
+            yield TextBox(placeholder="file path, e.g. ~/paper/refs.bib", id="export-path")
             yield Checkbox("Merge into an existing .bib", id="export-merge")
             yield Static("", id="export-outcome")
             with Horizontal(classes="dialog-buttons"):

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from tui import actions as operations
 from tui.app.failures import guarded_work
 from tui.plain import one_line
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -92,7 +93,7 @@ class ImportScreen(ModalScreen[int]):
             yield Static(
                 "A file or a folder (read recursively): .txt, .md, .html, .pdf", classes="dim"
             )
-            yield Input(
+            yield TextBox(
                 self.initial_path,
                 placeholder="~/Downloads/articles",
                 suggester=PathSuggester(),

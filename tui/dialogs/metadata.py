@@ -18,6 +18,7 @@ from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
 from tui import actions as operations
 from tui.app.failures import guarded_work
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -92,7 +93,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
             yield Label("Edit metadata", classes="dialog-title")
             for name, label in FIELDS:
                 yield Label(label, classes="field-label")
-                yield Input(field_value(self.article, name), id=f"field-{name}", compact=True)
+                yield TextBox(field_value(self.article, name), id=f"field-{name}", compact=True)
                 yield Static("", id=f"error-{name}", classes="field-error")
             yield Label("Type", classes="field-label")
             yield Select(

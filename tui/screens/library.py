@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 from tui import actions as operations
 from tui.app.failures import guarded_work
 from tui.widgets.article_table import COLUMNS, ArticleTable
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -57,7 +58,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Filter box, table, status line, footer."""
-        yield Input(
+        yield TextBox(
             placeholder="/ filter: words, #tag  (Esc clears)", id="library-filter", compact=True
         )
         yield ArticleTable(id="article-table")

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui import actions as operations
 from tui.app.failures import guarded_work
 from tui.plain import one_line, shown
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -122,7 +123,7 @@ class SearchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Query box, status line, results."""
-        yield Input(self.initial_query, placeholder=ARTICLES_PLACEHOLDER, id="search-query")
+        yield TextBox(self.initial_query, placeholder=ARTICLES_PLACEHOLDER, id="search-query")
         yield Static(id="search-status")
         yield OptionList(id="search-results")
         yield Footer()
