@@ -281,14 +281,10 @@ def delete_article(conn: sqlite3.Connection, article: Article) -> None:
 def rename_citekey(conn: sqlite3.Connection, article: Article, new: str) -> Article:
     """Give the article a new citation key the user chose; InvalidValue when the key is not
     valid or another article has it (keys compare case-insensitively)."""
-    from library.citekeys import CITEKEY_PATTERN
+    from library.citekeys import check_citekey
     from library.errors import InvalidValue
 
-    key = new.strip()
-    if not CITEKEY_PATTERN.match(key):
-        raise InvalidValue(
-            f"--citekey: '{new}' is not a valid key (a letter, then letters, digits or _ : . -)"
-        )
+    key = check_citekey(new)
     row = conn.execute("SELECT id FROM articles WHERE citekey = ?", (key,)).fetchone()
     if row is not None and row["id"] != article.id:
         raise InvalidValue(f"--citekey: '{key}' is already the key of {row['id']}")

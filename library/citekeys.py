@@ -16,6 +16,19 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 CITEKEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-]*$")
 
 
+def check_citekey(typed: str) -> str:
+    """The key a user typed, trimmed, when its shape is one Folio accepts (whether another
+    article has it is the store's question); InvalidValue otherwise."""
+    from library.errors import InvalidValue
+
+    key = typed.strip()
+    if not CITEKEY_PATTERN.match(key):
+        raise InvalidValue(
+            f"--citekey: '{typed}' is not a valid key (a letter, then letters, digits or _ : . -)"
+        )
+    return key
+
+
 def ascii_fold(text: str) -> str:
     """Strip accents and drop what has no ASCII form (é → e, ß → ss)."""
     text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")

@@ -19,10 +19,11 @@ from tests.tui_support import (
 )
 from tui import actions as operations
 from tui.app import FolioApp
-from tui.dialogs.annotate import AnnotateDialog, TagSuggester, split_tags
+from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotated_text import sentence_boundary
+from tui.widgets.tag_box import TagSuggester, split_tags
 
 
 async def _open(app: FolioApp, article_id: str) -> ReaderScreen:

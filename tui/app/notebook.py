@@ -17,6 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui import actions as operations
+from tui.actions import notebook as article_actions
+from tui.actions.results import Notice
 from tui.app.commands import FolioCommands
 from tui.app.failures import failure_notice, guarded_work
 from tui.app.keys import screen_keys
@@ -25,6 +27,8 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export import ExportContext, ExportScreen
 from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
+from tui.dialogs.tag_article import TagArticleDialog
+from tui.plain import one_line
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen, load_reader_data
@@ -41,6 +45,13 @@ class FolioApp(App[None]):
     CSS_PATH = "folio.tcss"
     TITLE = "Folio"
     COMMANDS = App.COMMANDS | {FolioCommands}
+    # Classes the screens get by terminal size, for folio.tcss (80×24 is -narrow -short).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-tiny"),
+        (60, "-narrow"),
+        (100, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the app moves focus as it reads the key. Textual sends each key to the
         # widget focused when the app reads it, but a plain Tab moves focus only once the
@@ -250,7 +261,7 @@ class FolioApp(App[None]):
         doc = (type(screen).__doc__ or "").strip()
         self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), keys, doc))
 
-    # --- metadata -------------------------------------------------------------------------
+    # --- what the library and the reader do to an article -------------------------------
 
     @guarded_work("opening the metadata form", group="metadata")
     async def edit_metadata(self, article_id: str) -> None:
@@ -260,6 +271,79 @@ class FolioApp(App[None]):
         if changed:
             self.notify(f"Updated {', '.join(changed)}.", markup=False)
             self.library_changed()
+
+    def show_notices(self, notices: list[Notice]) -> None:
+        """Tell the user what an action wants them to know."""
+        for notice in notices:
+            severity = "warning" if notice.level == "warning" else "information"
+            self.notify(notice.message, severity=severity, markup=False, timeout=10)
+
+    @guarded_work("opening the original", group="original")
+    async def open_original(self, article_id: str) -> None:
+        """Open the article's original file (or URL) in the desktop's program; where there
+        is none to open it, put its path (or URL) on the clipboard instead."""
+        found = await self.call(article_actions.original_of, article_id)
+        self.show_notices(found.warnings)
+        original = found.value
+        try:
+            await asyncio.to_thread(article_actions.launch_viewer, original)
+        except operations.FolioError as exc:
+            self.copy_to_clipboard(original.target)
+            what = "path" if original.kind == "file" else "URL"
+            self.notify(
+                f"Cannot open {original.label} here: {exc}. "
+                f"Its {what} is on the clipboard: {original.target}",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self.notify(f"Opened {original.label}: {original.target}", markup=False, timeout=6)
+
+    @guarded_work("tagging the article", group="article-tags")
+    async def tag_article(self, article_id: str, typed: list[str] | None = None) -> None:
+        """Ask for the article's tags (with completion) and set them; if that fails, the
+        dialog comes back with what was typed."""
+        summary, tags = await self.call(_summary_and_tags, article_id)
+        known = [tag for tag, _ in self.cached_tags]
+        shown = tags if typed is None else typed
+        chosen = await self.push_screen_wait(TagArticleDialog(summary.title, shown, known))
+        if chosen is None:
+            return
+        saved = False
+        try:
+            now = await self.call(article_actions.set_article_tags, article_id, chosen)
+            saved = True
+        finally:
+            if not saved:
+                self.tag_article(article_id, typed=chosen)
+        listed = ", ".join(now.value) or "none"
+        self.notify(f"Tags of “{one_line(summary.title)}”: {listed}.", markup=False)
+        self.library_changed()
+
+    @guarded_work("deleting the article", group="delete-article")
+    async def delete_article(self, article_id: str) -> None:
+        """Delete an article after asking (naming how many notes go with it), as `folio rm`."""
+        summary = (await self.call(article_actions.summarize, article_id)).value
+        title = one_line(summary.title)
+        notes = f" and its {summary.notes} note(s)" if summary.notes else ""
+        question = (
+            f"Delete “{title}” [{summary.citekey}]{notes}? This cannot be undone "
+            "(the original file stays in the library's files/ folder)."
+        )
+        choice = await self.push_screen_wait(
+            ConfirmDialog(question, [("delete", "Delete"), ("keep", "Keep")], danger="delete")
+        )
+        if choice != "delete":
+            return
+        await self.call(article_actions.delete_article, article_id)
+        reader = self.reader
+        if reader is not None and reader.article_id == article_id and reader in self.screen_stack:
+            while self.screen is not reader:
+                self.pop_screen()
+            self.pop_screen()  # the article is gone: back to where it was opened from
+        self.notify(f"Deleted “{title}”{notes}.", markup=False)
+        self.library_changed()
 
     # --- quitting -------------------------------------------------------------------------
 
@@ -298,3 +382,13 @@ class FolioApp(App[None]):
         if any(isinstance(s, AnnotateDialog) for s in self.screen_stack):
             return  # the save failed and the draft came back: keep it on screen, do not quit
         self.exit()
+
+
+def _summary_and_tags(
+    library: operations.Library, article_id: str
+) -> tuple[article_actions.ArticleSummary, list[str]]:
+    """What the tags dialog shows: the article's title and its own tags (one call)."""
+    return (
+        article_actions.summarize(library, article_id).value,
+        article_actions.article_tags(library, article_id).value,
+    )

@@ -9,11 +9,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from tui.plain import one_line
-from tui.widgets.text_boxes import TextBox, TextEditor
+from tui.widgets.tag_box import TagBox
+from tui.widgets.text_boxes import TextEditor
 
 QUOTE_PREVIEW = 300
 
@@ -24,36 +24,6 @@ class NoteDraft:
 
     note: str
     tags: list[str]
-
-
-def split_tags(text: str) -> list[str]:
-    """Tags from the tags box: separated by commas (a tag may have spaces: `central asia`),
-    `#` optional, no duplicates. The notes code normalises and checks them."""
-    tags: list[str] = []
-    for part in text.split(","):
-        tag = " ".join(part.split()).lstrip("#").strip()
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
-
-
-class TagSuggester(Suggester):
-    """Completes the tag being typed (after the last comma) from the library's tags."""
-
-    def __init__(self, tags: list[str]) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.tags = tags
-
-    async def get_suggestion(self, value: str) -> str | None:
-        """The box with its last word completed, or None."""
-        word = value[value.rfind(",") + 1 :].lstrip().lstrip("#")
-        if not word:
-            return None
-        folded = word.casefold()
-        for tag in self.tags:
-            if tag.casefold().startswith(folded) and len(tag) > len(word):
-                return value + tag[len(word) :]
-        return None
 
 
 class AnnotateDialog(ModalScreen[NoteDraft | None]):
@@ -92,16 +62,11 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
             yield TextEditor(
                 self.initial.note, id="annotate-note", soft_wrap=True, tab_behavior="focus"
             )
-            yield TextBox(
-                ", ".join(self.initial.tags),
-                placeholder="tags, separated by commas (→ completes)",
-                suggester=TagSuggester(self.known_tags),
-                id="annotate-tags",
-            )
+            yield TagBox(self.initial.tags, self.known_tags, id="annotate-tags")
             yield Static("", id="annotate-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="annotate-save", variant="primary")
-                yield Button("Cancel  esc", id="annotate-cancel")
+                yield Button("Save  ctrl+s", id="annotate-save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="annotate-cancel", compact=True)
 
     def on_mount(self) -> None:
         """Start typing the note at once."""
@@ -112,7 +77,7 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
         """The note and tags as typed so far."""
         return NoteDraft(
             self.query_one("#annotate-note", TextArea).text,
-            split_tags(self.query_one("#annotate-tags", Input).value),
+            self.query_one("#annotate-tags", TagBox).tags,
         )
 
     @property
@@ -125,19 +90,15 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
 
     def action_save(self) -> None:
         """Return the note, once its tags are acceptable to the notes code."""
-        from library.errors import InvalidValue
-        from notes.tags import normalize_tags
-
-        draft = self.draft
-        error = self.query_one("#annotate-error", Static)
-        try:
-            normalize_tags(draft.tags)
-        except InvalidValue as exc:
-            error.update(Content(str(exc)))
+        tags = self.query_one("#annotate-tags", TagBox)
+        problem = tags.problem()
+        if problem is not None:
+            error = self.query_one("#annotate-error", Static)
+            error.update(Content(problem))
             error.add_class("shown")
-            self.query_one("#annotate-tags", Input).focus()
+            tags.focus()
             return
-        self.dismiss(draft)
+        self.dismiss(self.draft)
 
     def action_cancel(self) -> None:
         """Close without saving; asks first when something was typed."""

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
@@ -101,10 +101,11 @@ class ImportScreen(ModalScreen[int]):
             )
             yield Label("", id="import-stage")
             yield ProgressBar(id="import-progress", show_eta=False)
-            yield Static("", id="import-summary")
+            with VerticalScroll(id="import-report"):  # up to 20 failures are listed
+                yield Static("", id="import-summary")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Import", id="import-start", variant="primary")
-                yield Button("Close  esc", id="import-close")
+                yield Button("Import", id="import-start", variant="primary", compact=True)
+                yield Button("Close  esc", id="import-close", compact=True)
 
     def on_mount(self) -> None:
         """Type the path at once."""

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from library.citekeys import CITEKEY_PATTERN
+from library.citekeys import check_citekey
 from library.errors import FolioError, InvalidValue
 from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
@@ -23,17 +23,19 @@ from tui.widgets.text_boxes import TextBox
 if TYPE_CHECKING:
     from tui.app import FolioApp
 
-# (field, label) in the order shown; authors are typed separated by semicolons.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("title", "Title"),
-    ("subtitle", "Subtitle"),
-    ("authors", "Authors (separated by ;)"),
-    ("date", "Date (YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("site", "Site"),
-    ("url", "URL"),
-    ("language", "Language (en, pt-BR…)"),
-    ("citekey", "Citation key (changing it breaks \\cite{…} in papers that use the old one)"),
+# (field, label, hint shown in the empty box) in the order shown.
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("title", "Title", ""),
+    ("subtitle", "Subtitle", ""),
+    ("authors", "Authors (a; b)", "names separated by ;"),
+    ("date", "Date", "YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("site", "Site", "the publication or website"),
+    ("url", "URL", "https://…"),
+    ("language", "Language", "en, pt-BR…"),
+    ("citekey", "Citation key", "a letter, then letters, digits or _ : . -"),
 )
+FIELD_NAMES = frozenset(name for name, _, _ in FIELDS)
+CITEKEY_NOTE = "A new key breaks \\cite{old key} in papers that use the old one."
 # The core's messages name the option they refuse (`--date: …`); this maps them to boxes.
 _OPTION_FIELDS = {"author": "authors", "republished-by": "republished_by"}
 
@@ -53,21 +55,13 @@ def raw_value(name: str, typed: str) -> object:
     return typed
 
 
-def check_citekey(typed: str) -> None:
-    """The shape `folio edit --citekey` accepts (whether it is free is checked on saving)."""
-    if not CITEKEY_PATTERN.match(typed.strip()):
-        raise InvalidValue(
-            f"citekey: '{typed}' is not a valid key (a letter, then letters, digits or _ : . -)"
-        )
-
-
 def field_of_error(message: str) -> str | None:
     """Which box a core error is about, from its `--option:` prefix."""
     if not message.startswith("--"):
         return None
     option = message[2:].split(":", 1)[0]
     name = _OPTION_FIELDS.get(option, option)
-    return name if name in dict(FIELDS) or name == "type" else None
+    return name if name in FIELD_NAMES or name == "type" else None
 
 
 class MetadataForm(ModalScreen[list[str] | None]):
@@ -89,25 +83,36 @@ class MetadataForm(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         """One labelled box per field, with room for its error under it."""
-        with VerticalScroll(classes="dialog", id="metadata-form"):
+        with Vertical(classes="dialog", id="metadata-form"):
             yield Label("Edit metadata", classes="dialog-title")
-            for name, label in FIELDS:
-                yield Label(label, classes="field-label")
-                yield TextBox(field_value(self.article, name), id=f"field-{name}", compact=True)
-                yield Static("", id=f"error-{name}", classes="field-error")
-            yield Label("Type", classes="field-label")
-            yield Select(
-                [(kind, kind) for kind in ARTICLE_TYPES],
-                value=self.article.type if self.article.type in ARTICLE_TYPES else Select.BLANK,
-                allow_blank=True,
-                compact=True,
-                id="field-type",
-            )
-            yield Static("", id="error-type", classes="field-error")
-            yield Static("", id="error-form", classes="form-error")
+            with VerticalScroll(id="metadata-fields"):
+                for name, label, hint in FIELDS:
+                    with Horizontal(classes="field-row"):
+                        yield Label(label)
+                        yield TextBox(
+                            field_value(self.article, name),
+                            placeholder=hint,
+                            id=f"field-{name}",
+                            compact=True,
+                        )
+                    yield Static("", id=f"error-{name}", classes="field-error field-note")
+                yield Static(Content(CITEKEY_NOTE), classes="dim field-note")
+                with Horizontal(classes="field-row"):
+                    yield Label("Type")
+                    yield Select(
+                        [(kind, kind) for kind in ARTICLE_TYPES],
+                        value=self.article.type
+                        if self.article.type in ARTICLE_TYPES
+                        else Select.BLANK,
+                        allow_blank=True,
+                        compact=True,
+                        id="field-type",
+                    )
+                yield Static("", id="error-type", classes="field-error field-note")
+            yield Static("", id="error-form")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="metadata-save", variant="primary")
-                yield Button("Cancel  esc", id="metadata-cancel")
+                yield Button("Save  ctrl+s", id="metadata-save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="metadata-cancel", compact=True)
 
     def on_mount(self) -> None:
         """Start in the title box."""
@@ -119,7 +124,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
     def changes(self) -> dict[str, object]:
         """The metadata fields whose boxes differ from the stored values, as typed."""
         changed: dict[str, object] = {}
-        for name, _ in FIELDS:
+        for name, _, _ in FIELDS:
             typed = self._typed(name)
             if name != "citekey" and typed.strip() != field_value(self.article, name).strip():
                 changed[name] = raw_value(name, typed)
@@ -168,7 +173,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
 
     def action_save(self) -> None:
         """Check every box, then save; what the store refuses is shown under its box."""
-        if not all([self.validate_field(name) for name, _ in FIELDS]):
+        if not all([self.validate_field(name) for name, _, _ in FIELDS]):
             self.query_one("#error-form", Static).update("Fix the fields marked above.")
             return
         changes, citekey = self.changes(), self.new_citekey()

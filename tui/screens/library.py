@@ -47,8 +47,11 @@ class LibraryScreen(Screen[None]):
         Binding("s", "app.open_search", "Search"),
         Binding("t", "app.open_tags", "Tags"),
         Binding("e", "edit_metadata", "Edit"),
+        Binding("o", "open_original", "Open original"),
+        Binding("number_sign", "tag_article", "Tag article"),
         Binding("i", "app.open_import", "Import"),
         Binding("x", "export", "Export"),
+        Binding("D,delete", "delete_article", "Delete article", show=False),
         *(
             Binding(str(n), f"sort('{column.key}')", f"Sort by {column.label.lower()}", show=False)
             for n, column in enumerate(COLUMNS, start=1)
@@ -170,6 +173,24 @@ class LibraryScreen(Screen[None]):
         row = self.table.current_row
         if row is not None:
             self.app.edit_metadata(row.id)
+
+    def action_open_original(self) -> None:
+        """Open the original file (or the URL) of the article under the cursor."""
+        row = self.table.current_row
+        if row is not None:
+            self.app.open_original(row.id)
+
+    def action_tag_article(self) -> None:
+        """Set the tags of the article under the cursor."""
+        row = self.table.current_row
+        if row is not None:
+            self.app.tag_article(row.id)
+
+    def action_delete_article(self) -> None:
+        """Delete the article under the cursor (asks first)."""
+        row = self.table.current_row
+        if row is not None:
+            self.app.delete_article(row.id)
 
     def action_export(self) -> None:
         """Export: the article under the cursor, or the tag the filter names."""

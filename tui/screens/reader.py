@@ -20,6 +20,7 @@ from tui.dialogs.annotate import AnnotateDialog, NoteDraft
 from tui.dialogs.confirm import ConfirmDialog
 from tui.plain import one_line
 from tui.widgets.annotated_text import AnnotatedText, Span
+from tui.widgets.page_marks import PageMarks
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -37,11 +38,12 @@ def is_placed(annotation: Any) -> bool:
 
 
 def metadata_text(article: Any) -> Text:
-    """Title, byline and identifiers, built as plain Text (titles may contain `[/]`)."""
+    """Title (and subtitle), byline, identifiers: three lines (what fits above the text at
+    80×24), built as plain Text (titles may contain `[/]`)."""
     text = Text()
     text.append(one_line(article.title or "(untitled)"), style="bold")
     if article.subtitle:
-        text.append("\n" + one_line(article.subtitle), style="italic")
+        text.append(": " + one_line(article.subtitle), style="italic")
     byline = " · ".join(filter(None, ["; ".join(article.authors), article.date, article.site]))
     if byline:
         text.append("\n" + one_line(byline))
@@ -115,7 +117,10 @@ class ReaderScreen(Screen[None]):
         Binding("n", "focus_notes", "Notes"),
         Binding("N", "toggle_panel", "Hide/show notes", show=False),
         Binding("e", "edit_metadata", "Edit metadata"),
+        Binding("o", "open_original", "Open original"),
+        Binding("number_sign", "tag_article", "Tag article"),
         Binding("x", "export", "Export"),
+        Binding("D", "delete_article", "Delete article", show=False),
     ]
 
     def __init__(
@@ -144,7 +149,9 @@ class ReaderScreen(Screen[None]):
         )
         with Horizontal(id="reader-body"):
             # Given the text at once, the TextArea wraps it once, at its first layout.
-            yield AnnotatedText(loaded.article.text if loaded else "", id="reader-text")
+            text = AnnotatedText(loaded.article.text if loaded else "", id="reader-text")
+            yield PageMarks(text, id="page-marks")
+            yield text
             with Vertical(id="notes-panel"):
                 yield Label("Notes", id="notes-title")
                 yield NotesList(id="notes-list")
@@ -190,6 +197,7 @@ class ReaderScreen(Screen[None]):
         self.query_one("#reader-meta", Static).update(metadata_text(data.article))
         if not text_loaded:
             self.text_area.load_article_text(data.article.text)
+        self.query_one(PageMarks).set_pages(data.article.pages)
         self._show_annotations(data.annotations)
         if self.passage is not None:
             matches = data.matches
@@ -410,6 +418,18 @@ class ReaderScreen(Screen[None]):
     def action_edit_metadata(self) -> None:
         """Edit this article's metadata."""
         self.app.edit_metadata(self.article_id)
+
+    def action_open_original(self) -> None:
+        """Open this article's original file (or its URL)."""
+        self.app.open_original(self.article_id)
+
+    def action_tag_article(self) -> None:
+        """Set this article's own tags."""
+        self.app.tag_article(self.article_id)
+
+    def action_delete_article(self) -> None:
+        """Delete this article (asks first)."""
+        self.app.delete_article(self.article_id)
 
     def action_export(self) -> None:
         """Export this article."""
