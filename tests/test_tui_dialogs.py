@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, RadioSet, Select
 
 from library.store import Library
 from tests.conftest import write
@@ -386,3 +386,46 @@ def test_export_every_match_of_the_search_shown(library_dir: Path) -> None:
         assert len(titles) == 2 and not any("Crown" in title for title in titles)
 
     run_app(library_dir, scenario)
+
+
+def test_export_choices_by_keyboard_and_unavailable_ones_say_why(library_dir: Path) -> None:
+    make_library(library_dir)
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _select_title(app, pilot, "The River Meanders")
+        await pilot.press("x")
+        screen = await wait_for_screen(app, ExportScreen)
+        results, tag = screen.query_one("#sel-results"), screen.query_one("#sel-tag")
+        assert results.disabled and "no search on screen" in str(results.label)
+        assert tag.disabled and "none chosen" in str(tag.label)
+        merge = screen.query_one("#export-merge", Checkbox)
+        assert not merge.disabled
+        await pilot.press("shift+tab")  # from the path to the formats
+        formats = screen.query_one("#export-format", RadioSet)
+        assert app.focused is formats
+        await pilot.press("down", "space")
+        assert formats.pressed_button.id == "fmt-bibtex"
+        await pilot.press("down", "enter")
+        assert formats.pressed_button.id == "fmt-csl-json"
+        assert merge.disabled and "BibLaTeX and BibTeX only" in str(merge.label)
+        await pilot.press("shift+tab")
+        selection = screen.query_one("#export-selection", RadioSet)
+        assert app.focused is selection
+        await pilot.press("down", "space")  # the unavailable choices are skipped
+        assert selection.pressed_button.id == "sel-all"
+        await pilot.press("tab", "up", "up", "enter")  # back to BibLaTeX: merge offered
+        assert formats.pressed_button.id == "fmt-biblatex" and not merge.disabled
+        await pilot.press("tab", "tab", "space")
+        assert app.focused is merge and merge.value
+
+    run_app(library_dir, scenario)
+
+
+def test_selection_choices_say_what_they_export() -> None:
+    from tui.dialogs.export import ExportContext, selection_choices
+
+    choices = {c.key: c for c in selection_choices(ExportContext(query="silt", tag="geo"))}
+    assert choices["results"].chosen and choices["results"].label == "Search results: silt"
+    assert choices["tag"].available and not choices["tag"].chosen
+    assert not choices["article"].available and "none open" in choices["article"].label
+    assert [c.key for c in selection_choices(ExportContext()) if c.chosen] == ["all"]

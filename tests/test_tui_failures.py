@@ -15,18 +15,30 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from library.store import Library
 from tests.conftest import write
-from tests.tui_support import RIVER, annotate, id_of_article, make_library, run_app, wait_for
+from tests.tui_support import (
+    RIVER,
+    annotate,
+    id_of_article,
+    make_library,
+    run_app,
+    wait_for,
+    wait_for_screen,
+)
 from tui import actions as operations
 from tui.app import FolioApp
 from tui.dialogs.annotate import AnnotateDialog
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export import ExportScreen
 from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
+from tui.dialogs.tag_article import TagArticleDialog
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
 from tui.screens.tags import TagsScreen
+from tui.widgets.tag_box import TagBox
 
 LOCKED = sqlite3.OperationalError("database is locked")
 
@@ -347,3 +359,54 @@ def test_every_worker_goes_through_the_error_handler() -> None:
         )
     ]
     assert offenders == []
+
+
+def test_a_failed_article_tagging_brings_the_dialog_back_with_the_tags(
+    library_dir: Path, log_dir: Path
+) -> None:
+    make_library(library_dir)
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        failing = FailingCalls(app, LOCKED)
+        await pilot.press("number_sign")
+        await wait_for_screen(app, TagArticleDialog)
+        await pilot.press(*"rivers, floods")
+        failing.armed = True
+        await pilot.press("enter")
+        await reported(app, log_dir, LOCKED)
+        dialog = await wait_for_screen(app, TagArticleDialog)
+        assert dialog.query_one(TagBox).tags == ["rivers", "floods"]
+
+    run_app(library_dir, scenario, notifications=True)
+
+
+def test_a_failed_article_delete_keeps_the_article(library_dir: Path, log_dir: Path) -> None:
+    make_library(library_dir)
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library(app)
+        failing = FailingCalls(app, RuntimeError("cannot delete"))
+        await pilot.press("D")
+        await wait_for_screen(app, ConfirmDialog)
+        failing.armed = True
+        await pilot.click("#choice-delete")
+        await reported(app, log_dir, RuntimeError("cannot delete"))
+        assert app.screen is screen and len(screen.table.rows) == 3
+        with Library(library_dir) as library:
+            assert operations.article_count(library) == 3
+
+    run_app(library_dir, scenario, notifications=True)
+
+
+def test_opening_the_original_fails_cleanly(library_dir: Path, log_dir: Path) -> None:
+    make_library(library_dir)
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _library(app)
+        FailingCalls(app, LOCKED).armed = True
+        await pilot.press("o")
+        await reported(app, log_dir, LOCKED)
+        assert app.screen is screen
+
+    run_app(library_dir, scenario, notifications=True)

@@ -300,14 +300,18 @@ class FolioApp(App[None]):
             return
         self.notify(f"Opened {original.label}: {original.target}", markup=False, timeout=6)
 
-    @guarded_work("tagging the article", group="article-tags")
-    async def tag_article(self, article_id: str, typed: list[str] | None = None) -> None:
-        """Ask for the article's tags (with completion) and set them; if that fails, the
-        dialog comes back with what was typed."""
+    @guarded_work("reading the article's tags", group="article-tags")
+    async def tag_article(self, article_id: str) -> None:
+        """Ask for the article's tags (with completion) and set them."""
         summary, tags = await self.call(_summary_and_tags, article_id)
+        self.ask_article_tags(article_id, summary.title, tags)
+
+    @guarded_work("tagging the article", group="article-tags")
+    async def ask_article_tags(self, article_id: str, title: str, tags: list[str]) -> None:
+        """The tags dialog, then the save; if the save fails, the dialog comes back with
+        what was typed (without reading the library again: it may be what failed)."""
         known = [tag for tag, _ in self.cached_tags]
-        shown = tags if typed is None else typed
-        chosen = await self.push_screen_wait(TagArticleDialog(summary.title, shown, known))
+        chosen = await self.push_screen_wait(TagArticleDialog(title, tags, known))
         if chosen is None:
             return
         saved = False
@@ -316,9 +320,9 @@ class FolioApp(App[None]):
             saved = True
         finally:
             if not saved:
-                self.tag_article(article_id, typed=chosen)
+                self.ask_article_tags(article_id, title, chosen)
         listed = ", ".join(now.value) or "none"
-        self.notify(f"Tags of “{one_line(summary.title)}”: {listed}.", markup=False)
+        self.notify(f"Tags of “{one_line(title)}”: {listed}.", markup=False)
         self.library_changed()
 
     @guarded_work("deleting the article", group="delete-article")

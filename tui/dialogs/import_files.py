@@ -164,6 +164,7 @@ class ImportScreen(ModalScreen[int]):
         if self.is_attached:  # the dialog may have been closed while importing
             self.query_one("#import-start", Button).disabled = False
             self.query_one("#import-stage", Label).update(Text("Stopped" if error else "Done"))
+            self.query_one("#import-progress", ProgressBar).display = False  # the summary says
             summary = Text(error, style="red") if error else summary_text(results, skipped)
             self.query_one("#import-summary", Static).update(summary)
             self.query_one("#import-close", Button).focus()
