@@ -89,7 +89,7 @@ def test_the_original_is_the_kept_copy_then_the_source_then_the_url(
     article = get_article(library.conn, river)
     kept = blob_path(library.files_dir, article.file_sha256 or "", ".txt")
     assert found.value == notebook.Original(str(kept), "file", found.value.label)
-    assert "kept in the library" in found.value.label and not found.warnings
+    assert found.value.label == "the original TXT" and not found.warnings
 
     kept.unlink()
     found = notebook.original_of(library, river)

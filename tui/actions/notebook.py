@@ -97,7 +97,7 @@ def original_of(library: Library, ref: str) -> Outcome[Original]:
     if article.file_sha256:
         kept = blob_path(library.files_dir, article.file_sha256, f".{article.format}")
         if kept.is_file():
-            label = f"the original {kind} (the copy kept in the library)"
+            label = f"the original {kind}"
             return Outcome(Original(str(kept), "file", label))
         warnings.append(
             Notice(
@@ -131,7 +131,7 @@ def viewer_command(
     if platform.startswith("win"):
         return ["cmd", "/c", "start", "", target]
     if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
-        raise FolioError("no desktop to open it in ($DISPLAY and $WAYLAND_DISPLAY are not set)")
+        raise FolioError("no desktop to open it in ($DISPLAY is not set)")
     opener = shutil.which("xdg-open", path=env.get("PATH"))
     if opener is None:
         raise FolioError("xdg-open is not installed, so nothing can open it from here")
