@@ -15,7 +15,9 @@ from tests.test_pdf_import import make_pdf
 from tests.tui_support import (
     annotate,
     id_of_article,
+    library_ready,
     make_library,
+    reader_on,
     run_app,
     wait_for,
     wait_for_screen,
@@ -31,14 +33,8 @@ from tui.screens.reader import ReaderScreen
 from tui.widgets.page_marks import PageMarks
 
 
-async def _library(app: FolioApp) -> LibraryScreen:
-    await wait_for(lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
-    assert isinstance(app.screen, LibraryScreen)
-    return app.screen
-
-
 async def _on_row(app: FolioApp, pilot: Pilot, title_start: str) -> LibraryScreen:
-    screen = await _library(app)
+    screen = await library_ready(app)
     table = screen.table
     table.cursor = next(
         n for n, i in enumerate(table.order) if table.rows[i].title.startswith(title_start)
@@ -77,9 +73,7 @@ def test_without_a_desktop_o_puts_the_path_on_the_clipboard(
     article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
-        app.open_reader(article_id)
-        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        await reader_on(app, article_id)
         await pilot.press("o")
         await wait_for(lambda: _notices(app))
         (message,) = _notices(app)
@@ -144,9 +138,8 @@ def test_deleting_from_the_reader_goes_back_to_the_library(library_dir: Path) ->
     article_id = id_of_article(library_dir, "Bees%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        screen = await _library(app)
-        app.open_reader(article_id)
-        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        screen = await library_ready(app)
+        await reader_on(app, article_id)
         await pilot.press("D")
         await wait_for_screen(app, ConfirmDialog)
         await pilot.click("#choice-delete")
@@ -162,11 +155,7 @@ def test_renaming_the_citekey_in_the_form_is_what_the_cli_sees(
     article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
-        app.open_reader(article_id)
-        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-        reader = app.screen
-        assert isinstance(reader, ReaderScreen)
+        reader = await reader_on(app, article_id)
         await pilot.press("e")
         form = await wait_for_screen(app, MetadataForm)
         box = form.query_one("#field-citekey", Input)
@@ -192,10 +181,7 @@ def test_pdf_page_marks_follow_the_text(library_dir: Path, tmp_path: Path) -> No
     assert article.pages is not None and len(article.pages) == 3
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
-        app.open_reader(article_id)
-        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-        reader = app.screen
+        reader = await reader_on(app, article_id)
         marks = reader.query_one(PageMarks)
         area = reader.text_area
         await pilot.pause()
@@ -221,9 +207,7 @@ def test_page_marks_hide_for_articles_without_pages(library_dir: Path) -> None:
     article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
-        app.open_reader(article_id)
-        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+        await reader_on(app, article_id)
         assert not app.screen.query_one(PageMarks).display
 
     run_app(library_dir, scenario)

@@ -12,7 +12,7 @@ from rich.color import Color
 from rich.style import Style
 from textual.pilot import Pilot
 
-from tests.tui_support import annotate, make_library, run_app, wait_for
+from tests.tui_support import annotate, make_library, reader_on, run_app, wait_for
 from tui.app import FolioApp
 from tui.screens.reader import ReaderScreen
 
@@ -76,11 +76,8 @@ def test_highlights_are_distinct_and_readable(library_dir: Path, theme: str) -> 
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         app.theme = theme
-        await wait_for(lambda: type(app.screen).__name__ == "LibraryScreen")
-        app.open_reader(article_id, query="meander")
-        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.annotations)
-        reader = app.screen
-        assert isinstance(reader, ReaderScreen)
+        reader = await reader_on(app, article_id, query="meander")
+        await wait_for(lambda: reader.annotations)
         reader.current_note = next(a for a in reader.annotations if a.note == "the current note")
         reader._restyle()
         at = reader.article.text.index(WORDS["selection"])

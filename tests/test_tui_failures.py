@@ -21,7 +21,9 @@ from tests.tui_support import (
     RIVER,
     annotate,
     id_of_article,
+    library_ready,
     make_library,
+    reader_on,
     run_app,
     wait_for,
     wait_for_screen,
@@ -86,25 +88,11 @@ async def reported(app: FolioApp, log_dir: Path, error: Exception) -> str:
     return notice.message
 
 
-async def _library(app: FolioApp) -> LibraryScreen:
-    await wait_for(lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
-    assert isinstance(app.screen, LibraryScreen)
-    return app.screen
-
-
-async def _reader(app: FolioApp, article_id: str) -> ReaderScreen:
-    await _library(app)
-    app.open_reader(article_id)
-    await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-    assert isinstance(app.screen, ReaderScreen)
-    return app.screen
-
-
 def test_reloading_the_library_fails_and_the_table_stays(library_dir: Path, log_dir: Path) -> None:
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        screen = await _library(app)
+        screen = await library_ready(app)
         failing = FailingCalls(app, LOCKED)
         failing.armed = True
         await pilot.press("ctrl+r")
@@ -122,7 +110,7 @@ def test_a_failed_search_keeps_the_query_and_says_so(library_dir: Path, log_dir:
     error = RuntimeError("index exploded")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
+        await library_ready(app)
         FailingCalls(app, error).armed = True
         await pilot.press("s", *"silt")
         await reported(app, log_dir, error)
@@ -139,7 +127,7 @@ def test_opening_an_article_fails_and_the_library_stays(library_dir: Path, log_d
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        screen = await _library(app)
+        screen = await library_ready(app)
         FailingCalls(app, LOCKED).armed = True
         await pilot.press("enter")
         await reported(app, log_dir, LOCKED)
@@ -156,7 +144,7 @@ def test_a_failed_note_save_brings_the_dialog_back_with_the_draft(
     article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        reader = await _reader(app, article_id)
+        reader = await reader_on(app, article_id)
         failing = FailingCalls(app, error)
         reader.text_area.select_range(0, 9)
         await pilot.press("a", *"precious words", "tab", *"geo, rivers")
@@ -181,7 +169,7 @@ def test_a_failed_note_edit_brings_the_edit_back(library_dir: Path, log_dir: Pat
     article_id, _ = annotate(library_dir, "River%", "silt", "old note", ["geo"])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        reader = await _reader(app, article_id)
+        reader = await reader_on(app, article_id)
         await pilot.press("n", "e")
         await wait_for(lambda: isinstance(app.screen, AnnotateDialog))
         note_box = app.screen.query_one("#annotate-note", TextArea)
@@ -201,7 +189,7 @@ def test_a_failed_note_delete_keeps_the_note_listed(library_dir: Path, log_dir: 
     article_id, _ = annotate(library_dir, "River%", "silt", "kept", [])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        reader = await _reader(app, article_id)
+        reader = await reader_on(app, article_id)
         await pilot.press("n", "d")
         FailingCalls(app, RuntimeError("no delete today")).armed = True
         await pilot.click("#choice-delete")
@@ -218,7 +206,7 @@ def test_a_failed_metadata_save_keeps_the_form_and_what_was_typed(
     article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
+        await library_ready(app)
         app.edit_metadata(article_id)
         await wait_for(lambda: isinstance(app.screen, MetadataForm) and app.screen.is_mounted)
         form = app.screen
@@ -237,7 +225,7 @@ def test_opening_the_metadata_form_fails_cleanly(library_dir: Path, log_dir: Pat
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        screen = await _library(app)
+        screen = await library_ready(app)
         FailingCalls(app, LOCKED).armed = True
         await pilot.press("e")
         await reported(app, log_dir, LOCKED)
@@ -253,7 +241,7 @@ def test_a_failed_export_says_so_and_keeps_the_path(
     out = tmp_path / "refs.bib"
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
+        await library_ready(app)
         await pilot.press("x")
         screen = app.screen
         assert isinstance(screen, ExportScreen)
@@ -282,7 +270,7 @@ def test_a_failed_import_does_not_stay_running(
     monkeypatch.setattr(operations, "import_paths", locked)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
+        await library_ready(app)
         await pilot.press("i")
         screen = app.screen
         assert isinstance(screen, ImportScreen)
@@ -300,7 +288,7 @@ def test_opening_the_tags_screen_fails_cleanly(library_dir: Path, log_dir: Path)
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
+        await library_ready(app)
         FailingCalls(app, LOCKED).armed = True
         await pilot.press("t")
         await reported(app, log_dir, LOCKED)
@@ -316,7 +304,7 @@ def test_a_screen_command_from_the_palette_runs_on_its_screen(library_dir: Path)
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        screen = await _library(app)
+        screen = await library_ready(app)
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Filter")
@@ -336,7 +324,7 @@ def test_a_focused_widgets_command_from_the_palette_runs_on_it(library_dir: Path
     article_id, _ = annotate(library_dir, "River%", "silt", "a note", [])
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _reader(app, article_id)
+        await reader_on(app, article_id)
         await pilot.press("n", "ctrl+p", *"Edit note")
         await pilot.pause(0.5)
         await pilot.press("enter")
@@ -367,7 +355,7 @@ def test_a_failed_article_tagging_brings_the_dialog_back_with_the_tags(
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await _library(app)
+        await library_ready(app)
         failing = FailingCalls(app, LOCKED)
         await pilot.press("number_sign")
         await wait_for_screen(app, TagArticleDialog)
@@ -385,7 +373,7 @@ def test_a_failed_article_delete_keeps_the_article(library_dir: Path, log_dir: P
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        screen = await _library(app)
+        screen = await library_ready(app)
         failing = FailingCalls(app, RuntimeError("cannot delete"))
         await pilot.press("D")
         await wait_for_screen(app, ConfirmDialog)
@@ -403,7 +391,7 @@ def test_opening_the_original_fails_cleanly(library_dir: Path, log_dir: Path) ->
     make_library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        screen = await _library(app)
+        screen = await library_ready(app)
         FailingCalls(app, LOCKED).armed = True
         await pilot.press("o")
         await reported(app, log_dir, LOCKED)

@@ -10,13 +10,20 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from library.store import Library
-from tests.tui_support import id_of_article, make_library, run_app, wait_for, wait_for_screen
+from tests.tui_support import (
+    id_of_article,
+    library_ready,
+    make_library,
+    reader_on,
+    run_app,
+    wait_for,
+    wait_for_screen,
+)
 from tui import actions as operations
 from tui.app import FolioApp
 from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.metadata import MetadataForm
 from tui.screens.library import LibraryScreen
-from tui.screens.reader import ReaderScreen
 
 
 def burst(app: FolioApp, keys: list[str]) -> None:
@@ -32,7 +39,7 @@ def test_keys_after_tab_and_ctrl_u_land_in_the_next_box_in_order(library_dir: Pa
     article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await wait_for(lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
+        await library_ready(app)
         app.edit_metadata(article_id)
         form = await wait_for_screen(app, MetadataForm)
         form.query_one("#field-date", Input).focus()
@@ -56,10 +63,8 @@ def test_backspace_typed_between_letters_deletes_the_letter_before_it(library_di
     article_id = id_of_article(library_dir, "River%")
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await wait_for(lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
-        app.open_reader(article_id)
-        await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
-        app.screen.text_area.select_range(0, 5)
+        reader = await reader_on(app, article_id)
+        reader.text_area.select_range(0, 5)
         await pilot.press("a")
         dialog = await wait_for_screen(app, AnnotateDialog)
         burst(app, [*"bax", "backspace", "c", "left", "left", "ctrl+w", *"ok "])

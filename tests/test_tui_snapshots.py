@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from tui.dialogs.export import ExportScreen
 from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
 from tui.dialogs.tag_article import TagArticleDialog
+from tui.screens.help import HelpScreen
+from tui.screens.search import SearchScreen
 from tui.screens.welcome import welcome_text
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
@@ -137,19 +140,6 @@ def test_reader_of_a_pdf_with_page_marks(
     snapshot(snap_compare, library_dir, size, scenario)
 
 
-def test_search_screen(
-    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
-) -> None:
-    make_library(library_dir)
-
-    async def scenario(pilot: Any) -> None:
-        await _library(pilot)
-        await pilot.press("s", *"floods")
-        await wait_for(lambda: pilot.app.screen.shown_query == "floods")
-
-    snapshot(snap_compare, library_dir, size, scenario)
-
-
 def test_welcome_screen(snap_compare: Any, library_dir: Path, size: tuple[int, int]) -> None:
     async def scenario(pilot: Any) -> None:
         await wait_for(lambda: type(pilot.app.screen).__name__ == "WelcomeScreen")
@@ -175,18 +165,6 @@ def test_tags_screen(
         await wait_for(lambda: pilot.app.screen.query_one("#tag-tree").root.children)
         pilot.app.screen.show_tag("geo")
         await wait_for(lambda: pilot.app.screen.entries)
-
-    snapshot(snap_compare, library_dir, size, scenario)
-
-
-def test_help_screen(
-    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
-) -> None:
-    make_library(library_dir)
-
-    async def scenario(pilot: Any) -> None:
-        await _library(pilot)
-        await pilot.press("f1")
 
     snapshot(snap_compare, library_dir, size, scenario)
 
@@ -220,60 +198,44 @@ def test_metadata_form_with_an_error(
     snapshot(snap_compare, library_dir, size, scenario, dialog=True)
 
 
-def test_export_dialog(
-    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
-) -> None:
-    make_library(library_dir)
+@dataclass(frozen=True)
+class FromTheLibrary:
+    """A screen or dialog reached by keys from the library, and when it is ready to shoot."""
 
-    async def scenario(pilot: Any) -> None:
-        await _library(pilot)
-        await pilot.press("x")
-        await wait_for_screen(pilot.app, ExportScreen)
-        await pilot.press("shift+tab")  # the formats have focus: their cursor shows
-
-    snapshot(snap_compare, library_dir, size, scenario, dialog=True)
+    keys: tuple[str, ...]
+    screen: type
+    dialog: bool = True
+    ready: Callable[[Any], object] = lambda screen: True
 
 
-def test_import_dialog_after_a_failure(
-    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
-) -> None:
-    make_library(library_dir)
+FROM_THE_LIBRARY = {
+    "search": FromTheLibrary(
+        ("s", *"floods"), SearchScreen, False, lambda s: s.shown_query == "floods"
+    ),
+    "help": FromTheLibrary(("f1",), HelpScreen, False),
+    "export": FromTheLibrary(("x", "shift+tab"), ExportScreen),  # the formats have focus
+    "import_failure": FromTheLibrary(
+        ("i", *"no/such/folder", "enter"), ImportScreen, ready=lambda s: not s.running
+    ),
+    "delete_question": FromTheLibrary(("D",), ConfirmDialog),
+    "tag_article": FromTheLibrary(("number_sign", *"ge"), TagArticleDialog),  # completes: geo
+}
 
-    async def scenario(pilot: Any) -> None:
-        await _library(pilot)
-        await pilot.press("i", *"no/such/folder", "enter")
-        screen = await wait_for_screen(pilot.app, ImportScreen)
-        summary = screen.query_one("#import-summary")
-        await wait_for(lambda: not screen.running and "failed" in str(summary.render()))
 
-    snapshot(snap_compare, library_dir, size, scenario, dialog=True)
-
-
-def test_delete_question(
-    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
+@pytest.mark.parametrize("name", list(FROM_THE_LIBRARY))
+def test_from_the_library(
+    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int], name: str
 ) -> None:
     make_library(library_dir)
     _notes_on_the_river(library_dir)
+    case = FROM_THE_LIBRARY[name]
 
     async def scenario(pilot: Any) -> None:
         await _library(pilot)
-        await pilot.press("D")
-        await wait_for_screen(pilot.app, ConfirmDialog)
-
-    snapshot(snap_compare, library_dir, size, scenario, dialog=True)
-
-
-def test_tag_article_dialog(
-    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
-) -> None:
-    make_library(library_dir)
-    _notes_on_the_river(library_dir)
-
-    async def scenario(pilot: Any) -> None:
-        await _library(pilot)
-        await wait_for(lambda: pilot.app.cached_tags)
-        await pilot.press("number_sign", *"ge")  # completes to `geo`
-        await wait_for_screen(pilot.app, TagArticleDialog)
+        await wait_for(lambda: pilot.app.cached_tags)  # for the tags' completion
+        await pilot.press(*case.keys)
+        screen = await wait_for_screen(pilot.app, case.screen)
+        await wait_for(lambda: case.ready(screen))
         await pilot.pause(0.2)
 
-    snapshot(snap_compare, library_dir, size, scenario, dialog=True)
+    snapshot(snap_compare, library_dir, size, scenario, dialog=case.dialog)

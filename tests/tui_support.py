@@ -99,6 +99,24 @@ async def wait_for_screen(app: Any, kind: type[S], timeout: float = 5.0) -> S:
     return app.screen  # type: ignore[no-any-return]
 
 
+async def library_ready(app: Any) -> Any:
+    """Wait until the library table shows every row; the library screen."""
+    from tui.screens.library import LibraryScreen
+
+    await wait_for(lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
+    return app.screen
+
+
+async def reader_on(app: Any, article_id: str, query: str | None = None) -> Any:
+    """From the library, open the reader on an article and wait for it; the reader."""
+    from tui.screens.reader import ReaderScreen
+
+    await library_ready(app)
+    app.open_reader(article_id, query=query)
+    await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+    return app.screen
+
+
 # The terminal size every TUI test runs at (snapshots too).
 SIZE = (120, 36)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
+from tui.dialogs.save_cancel import SaveCancelDialog, save_cancel_buttons
 from tui.plain import one_line
 from tui.widgets.tag_box import TagBox
 from tui.widgets.text_boxes import TextEditor
@@ -26,15 +25,8 @@ class NoteDraft:
     tags: list[str]
 
 
-class AnnotateDialog(ModalScreen[NoteDraft | None]):
+class AnnotateDialog(SaveCancelDialog[NoteDraft | None]):
     """Write (or edit) a note on a passage. Ctrl+S saves; Esc cancels (asks if text was typed)."""
-
-    # Not priority bindings: a priority key jumps ahead of keys still queued in the focused
-    # box, so a fast typist's last characters would be missing from what is saved.
-    BINDINGS = [  # noqa: RUF012
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(
         self,
@@ -64,9 +56,7 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
             )
             yield TagBox(self.initial.tags, self.known_tags, id="annotate-tags")
             yield Static("", id="annotate-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="annotate-save", variant="primary", compact=True)
-                yield Button("Cancel  esc", id="annotate-cancel", compact=True)
+            yield save_cancel_buttons("annotate")
 
     def on_mount(self) -> None:
         """Start typing the note at once."""
@@ -121,10 +111,3 @@ class AnnotateDialog(ModalScreen[NoteDraft | None]):
             ),
             answered,
         )
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or cancel."""
-        if event.button.id == "annotate-save":
-            self.action_save()
-        else:
-            self.action_cancel()

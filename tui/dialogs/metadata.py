@@ -6,11 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from library.citekeys import check_citekey
 from library.errors import FolioError, InvalidValue
@@ -18,6 +16,7 @@ from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
 from tui import actions as operations
 from tui.app.failures import guarded_work
+from tui.dialogs.save_cancel import SaveCancelDialog, save_cancel_buttons
 from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
@@ -64,18 +63,11 @@ def field_of_error(message: str) -> str | None:
     return name if name in FIELD_NAMES or name == "type" else None
 
 
-class MetadataForm(ModalScreen[list[str] | None]):
+class MetadataForm(SaveCancelDialog[list[str] | None]):
     """Edit an article's metadata; saves through the same checks as `folio edit` and returns
     the names of the fields that changed (None when cancelled)."""
 
     app: FolioApp
-
-    # Not priority bindings: a priority key jumps ahead of keys still queued in the focused
-    # box, so a fast typist's last characters would be missing from what is saved.
-    BINDINGS = [  # noqa: RUF012
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, article: Any) -> None:
         super().__init__()
@@ -110,9 +102,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
                     )
                 yield Static("", id="error-type", classes="field-error field-note")
             yield Static("", id="error-form")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="metadata-save", variant="primary", compact=True)
-                yield Button("Cancel  esc", id="metadata-cancel", compact=True)
+            yield save_cancel_buttons("metadata")
 
     def on_mount(self) -> None:
         """Start in the title box."""
@@ -202,14 +192,3 @@ class MetadataForm(ModalScreen[list[str] | None]):
             form_error.update(Content("Not saved (see the message); what you typed is still here."))
             raise  # to the app's handler
         self.dismiss([*changes, *(["citekey"] if citekey else [])])
-
-    def action_cancel(self) -> None:
-        """Close without changing anything."""
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or cancel."""
-        if event.button.id == "metadata-save":
-            self.action_save()
-        else:
-            self.action_cancel()

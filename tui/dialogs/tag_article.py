@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Label, Static
 
+from tui.dialogs.save_cancel import SaveCancelDialog, save_cancel_buttons
 from tui.plain import one_line
 from tui.widgets.tag_box import TagBox
 
 TITLE_PREVIEW = 70
 
 
-class TagArticleDialog(ModalScreen[list[str] | None]):
+class TagArticleDialog(SaveCancelDialog[list[str] | None]):
     """Set the tags of an article (its notes keep their own). Enter or ctrl+s saves the
     tags as typed (an empty box takes every tag off); Esc cancels."""
-
-    BINDINGS = [  # noqa: RUF012
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, title: str, tags: list[str], known_tags: list[str]) -> None:
         super().__init__()
@@ -40,9 +34,7 @@ class TagArticleDialog(ModalScreen[list[str] | None]):
             yield Static(Content(f"“{title}”"), classes="dim")
             yield TagBox(self.tags, self.known_tags, id="tag-article-tags")
             yield Static("", id="tag-article-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="tag-article-save", variant="primary", compact=True)
-                yield Button("Cancel  esc", id="tag-article-cancel", compact=True)
+            yield save_cancel_buttons("tag-article")
 
     def on_mount(self) -> None:
         """Type at once, after the tags already there."""
@@ -64,14 +56,3 @@ class TagArticleDialog(ModalScreen[list[str] | None]):
             error.add_class("shown")
             return
         self.dismiss(box.tags)
-
-    def action_cancel(self) -> None:
-        """Close without changing anything."""
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or cancel."""
-        if event.button.id == "tag-article-save":
-            self.action_save()
-        else:
-            self.action_cancel()

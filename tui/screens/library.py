@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -168,29 +169,27 @@ class LibraryScreen(Screen[None]):
         """Sort by a column (again: reverse)."""
         self.table.sort_by(key)
 
-    def action_edit_metadata(self) -> None:
-        """Edit the metadata of the article under the cursor."""
+    def _on_current(self, act: Callable[[str], object]) -> None:
+        """Run `act` on the id of the article under the cursor, if there is one."""
         row = self.table.current_row
         if row is not None:
-            self.app.edit_metadata(row.id)
+            act(row.id)
+
+    def action_edit_metadata(self) -> None:
+        """Edit the metadata of the article under the cursor."""
+        self._on_current(self.app.edit_metadata)
 
     def action_open_original(self) -> None:
         """Open the original file (or the URL) of the article under the cursor."""
-        row = self.table.current_row
-        if row is not None:
-            self.app.open_original(row.id)
+        self._on_current(self.app.open_original)
 
     def action_tag_article(self) -> None:
         """Set the tags of the article under the cursor."""
-        row = self.table.current_row
-        if row is not None:
-            self.app.tag_article(row.id)
+        self._on_current(self.app.tag_article)
 
     def action_delete_article(self) -> None:
         """Delete the article under the cursor (asks first)."""
-        row = self.table.current_row
-        if row is not None:
-            self.app.delete_article(row.id)
+        self._on_current(self.app.delete_article)
 
     def action_export(self) -> None:
         """Export: the article under the cursor, or the tag the filter names."""
