@@ -398,3 +398,19 @@ def test_opening_the_original_fails_cleanly(library_dir: Path, log_dir: Path) ->
         assert app.screen is screen
 
     run_app(library_dir, scenario, notifications=True)
+
+
+def test_a_failed_tag_filter_keeps_the_table_and_the_filter(
+    library_dir: Path, log_dir: Path
+) -> None:
+    make_library(library_dir)
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await library_ready(app)
+        FailingCalls(app, LOCKED).armed = True
+        await pilot.press("slash", *"#geo")
+        await reported(app, log_dir, LOCKED)
+        assert app.screen is screen and len(screen.table.rows) == 3
+        assert screen.query_one("#library-filter", Input).value == "#geo"
+
+    run_app(library_dir, scenario, notifications=True)

@@ -129,7 +129,7 @@ def guarded_work(
                     return None
 
             runner = run_in_thread
-        return work(  # type: ignore[no-any-return]
+        return work(  # type: ignore[return-value]  # a Worker-returning method, as @work makes
             runner, thread=thread, exclusive=exclusive, group=group, exit_on_error=False
         )
 
