@@ -429,3 +429,19 @@ def test_selection_choices_say_what_they_export() -> None:
     assert choices["tag"].available and not choices["tag"].chosen
     assert not choices["article"].available and "none open" in choices["article"].label
     assert [c.key for c in selection_choices(ExportContext()) if c.chosen] == ["all"]
+
+
+def test_enter_on_the_tags_screen_opens_the_first_tag(library_dir: Path) -> None:
+    make_library(library_dir)
+    annotate(library_dir, "Bees%", "Honey", "", ["apiculture"])
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TagsScreen)
+        await wait_for(lambda: screen.query_one("#tag-tree").root.children)
+        await pilot.press("enter")
+        await wait_for(lambda: screen.chosen_tag == "apiculture" and screen.entries)
+
+    run_app(library_dir, scenario)

@@ -91,6 +91,8 @@ class TagsScreen(Screen[None]):
                     expand=True,
                     allow_expand=name in parents,
                 )
+        if counts and tree.cursor_line < 0:
+            tree.cursor_line = 0  # Enter on a fresh tree opens the first tag
         status = (
             f"{len(counts)} tag(s)" if counts else "No tags yet: tag notes when you write them."
         )
