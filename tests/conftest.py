@@ -15,11 +15,19 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_library_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point FOLIO_LIBRARY at a temporary folder so nothing can reach a real library."""
+def _isolated_library_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point FOLIO_LIBRARY at a temporary folder so nothing can reach a real library; the
+    notebook's error log goes to a temporary folder too, and must stay empty: the notebook
+    turns unexpected errors into notices, which would otherwise hide a bug from a test
+    (tests that inject failures point FOLIO_LOG_DIR elsewhere)."""
     monkeypatch.setenv("FOLIO_LIBRARY", str(tmp_path / "default-library"))
     monkeypatch.delenv("FOLIO_MAX_FILE_MB", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    unexpected = tmp_path / "unexpected-errors"
+    monkeypatch.setenv("FOLIO_LOG_DIR", str(unexpected))
+    yield
+    logged = sorted(unexpected.glob("*"))
+    assert not logged, f"the notebook logged an unexpected error:\n{logged[0].read_text()}"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, RadioSet, Select
 
 from library.store import Library
 from tests.conftest import write
@@ -22,6 +22,7 @@ from tests.tui_support import (
     note_at,
     run_app,
     wait_for,
+    wait_for_screen,
 )
 from tui.app import FolioApp
 from tui.app.commands import highlight_plain
@@ -56,8 +57,7 @@ def test_metadata_form_shows_invalid_date_inline_and_saves_valid(library_dir: Pa
         async with app.run_test(size=SIZE) as pilot:
             await _select_title(app, pilot, "The River Meanders")
             await pilot.press("e")
-            await wait_for(lambda: isinstance(app.screen, MetadataForm))
-            form = app.screen
+            form = await wait_for_screen(app, MetadataForm)
             date = form.query_one("#field-date", Input)
             date.value = "2021-02-30"
             await pilot.press("ctrl+s")
@@ -85,8 +85,7 @@ def test_metadata_form_refuses_empty_title_and_bad_url(library_dir: Path) -> Non
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         await _select_title(app, pilot, HOSTILE_TITLE)
         await pilot.press("e")
-        await wait_for(lambda: isinstance(app.screen, MetadataForm))
-        form = app.screen
+        form = await wait_for_screen(app, MetadataForm)
         assert form.query_one("#field-title", Input).value == HOSTILE_TITLE
         form.query_one("#field-title", Input).value = " "
         form.query_one("#field-url", Input).value = "ftp://x"
@@ -285,8 +284,7 @@ def test_metadata_form_renames_citekey_and_shows_a_taken_key_inline(library_dir:
         await _select_title(app, pilot, "The River Meanders")
         other = next(r.citekey for r in app.screen.table.rows if r.title.startswith("Bees"))
         await pilot.press("e")
-        await wait_for(lambda: isinstance(app.screen, MetadataForm))
-        form = app.screen
+        form = await wait_for_screen(app, MetadataForm)
         box = form.query_one("#field-citekey", Input)
         box.value = "9bad key"
         await pilot.press("ctrl+s")
@@ -388,5 +386,64 @@ def test_export_every_match_of_the_search_shown(library_dir: Path) -> None:
         await wait_for(lambda: "Copied" in str(screen.query_one("#export-outcome").render()))
         titles = {item["title"] for item in json.loads(app.clipboard)}
         assert len(titles) == 2 and not any("Crown" in title for title in titles)
+
+    run_app(library_dir, scenario)
+
+
+def test_export_choices_by_keyboard_and_unavailable_ones_say_why(library_dir: Path) -> None:
+    make_library(library_dir)
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _select_title(app, pilot, "The River Meanders")
+        await pilot.press("x")
+        screen = await wait_for_screen(app, ExportScreen)
+        results, tag = screen.query_one("#sel-results"), screen.query_one("#sel-tag")
+        assert results.disabled and "no search on screen" in str(results.label)
+        assert tag.disabled and "none chosen" in str(tag.label)
+        merge = screen.query_one("#export-merge", Checkbox)
+        assert not merge.disabled
+        await pilot.press("shift+tab")  # from the path to the formats
+        formats = screen.query_one("#export-format", RadioSet)
+        assert app.focused is formats
+        await pilot.press("down", "space")
+        assert formats.pressed_button.id == "fmt-bibtex"
+        await pilot.press("down", "enter")
+        assert formats.pressed_button.id == "fmt-csl-json"
+        assert merge.disabled and "BibLaTeX and BibTeX only" in str(merge.label)
+        await pilot.press("shift+tab")
+        selection = screen.query_one("#export-selection", RadioSet)
+        assert app.focused is selection
+        await pilot.press("down", "space")  # the unavailable choices are skipped
+        assert selection.pressed_button.id == "sel-all"
+        await pilot.press("tab", "up", "up", "enter")  # back to BibLaTeX: merge offered
+        assert formats.pressed_button.id == "fmt-biblatex" and not merge.disabled
+        await pilot.press("tab", "tab", "space")
+        assert app.focused is merge and merge.value
+
+    run_app(library_dir, scenario)
+
+
+def test_selection_choices_say_what_they_export() -> None:
+    from tui.dialogs.export import ExportContext, selection_choices
+
+    choices = {c.key: c for c in selection_choices(ExportContext(query="silt", tag="geo"))}
+    assert choices["results"].chosen and choices["results"].label == "Search results: silt"
+    assert choices["tag"].available and not choices["tag"].chosen
+    assert not choices["article"].available and "none open" in choices["article"].label
+    assert [c.key for c in selection_choices(ExportContext()) if c.chosen] == ["all"]
+
+
+def test_enter_on_the_tags_screen_opens_the_first_tag(library_dir: Path) -> None:
+    make_library(library_dir)
+    annotate(library_dir, "Bees%", "Honey", "", ["apiculture"])
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _library(app)
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TagsScreen)
+        await wait_for(lambda: screen.query_one("#tag-tree").root.children)
+        await pilot.press("enter")
+        await wait_for(lambda: screen.chosen_tag == "apiculture" and screen.entries)
 
     run_app(library_dir, scenario)

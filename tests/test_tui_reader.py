@@ -23,10 +23,11 @@ from tests.tui_support import (
 from tui.actions import notes as note_actions
 from tui.actions.notes import list_notes
 from tui.app import FolioApp
-from tui.dialogs.annotate import AnnotateDialog, TagSuggester, split_tags
+from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotated_text import sentence_boundary
+from tui.widgets.tag_box import TagSuggester, split_tags
 
 
 async def _open(app: FolioApp, article_id: str) -> ReaderScreen:
@@ -390,3 +391,35 @@ def test_a_failed_save_gives_the_draft_back_instead_of_quitting(
         assert app.screen.draft.note == "precious"
 
     run_app(library_dir, scenario)
+
+
+@pytest.mark.parametrize(("size", "least"), [((80, 24), 48), ((120, 36), 72)])
+def test_the_text_keeps_most_of_the_width(
+    library_dir: Path, size: tuple[int, int], least: int
+) -> None:
+    """At 80 columns the notes panel once left the text 36."""
+    make_library(library_dir)
+    article_id = id_of_article(library_dir, "River%")
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        await pilot.pause()
+        assert reader.text_area.size.width >= least
+        assert reader.query_one("#notes-panel").size.width >= 24
+
+    run_app(library_dir, scenario, size=size)
+
+
+def test_under_60_columns_the_notes_panel_waits_for_n(library_dir: Path) -> None:
+    make_library(library_dir)
+    article_id = id_of_article(library_dir, "River%")
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await _open(app, article_id)
+        await pilot.pause()
+        panel = reader.query_one("#notes-panel")
+        assert not panel.display and reader.text_area.size.width >= 50
+        await pilot.press("n")
+        assert panel.display and app.focused is reader.query_one("#notes-list")
+
+    run_app(library_dir, scenario, size=(56, 20))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from library.articles import Article
 from library.importing import Source, import_sources
@@ -88,6 +88,36 @@ async def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> Non
         await asyncio.sleep(0.01)
 
 
+S = TypeVar("S")
+
+
+async def wait_for_screen(app: Any, kind: type[S], timeout: float = 5.0) -> S:
+    """Wait until the app shows a screen of `kind` whose widgets are mounted, and return it.
+
+    `app.screen` changes as soon as a screen is pushed, before its widgets exist: a test
+    that queried a box at that moment failed now and then ("No nodes match '#field-date'")."""
+    await wait_for(lambda: isinstance(app.screen, kind) and app.screen.is_mounted, timeout)
+    return app.screen  # type: ignore[no-any-return]
+
+
+async def library_ready(app: Any) -> Any:
+    """Wait until the library table shows every row; the library screen."""
+    from tui.screens.library import LibraryScreen
+
+    await wait_for(lambda: isinstance(app.screen, LibraryScreen) and app.screen.loaded)
+    return app.screen
+
+
+async def reader_on(app: Any, article_id: str, query: str | None = None) -> Any:
+    """From the library, open the reader on an article and wait for it; the reader."""
+    from tui.screens.reader import ReaderScreen
+
+    await library_ready(app)
+    app.open_reader(article_id, query=query)
+    await wait_for(lambda: isinstance(app.screen, ReaderScreen) and app.screen.article)
+    return app.screen
+
+
 # The terminal size every TUI test runs at (snapshots too).
 SIZE = (120, 36)
 
@@ -96,13 +126,15 @@ def run_app(
     library_dir: Path,
     scenario: Callable[[Any, Any], Awaitable[None]],
     size: tuple[int, int] = SIZE,
+    notifications: bool = False,
 ) -> None:
-    """Run the notebook headless on `library_dir` and play `scenario(app, pilot)` in it."""
+    """Run the notebook headless on `library_dir` and play `scenario(app, pilot)` in it
+    (with `notifications`, the app's notices are kept, in `app._notifications`)."""
     from tui.app import FolioApp
 
     async def main() -> None:
         app = FolioApp(library_dir)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await scenario(app, pilot)
 
     asyncio.run(main())

@@ -13,5 +13,6 @@ cannot do the job. By topic:
 - tags.py: tag, untag, set, rename and list tags; articles with a tag
 - search.py: search articles (with their matching notes) or notes
 - maintenance.py: init, check (and repair), reindex, warm up the index
+- originals.py: find an article's original file (or URL) and open it in the desktop
 - session.py: the notebook's locked library
 """

@@ -127,9 +127,10 @@ def remove_articles(
 ) -> Outcome[int]:
     """Remove the articles named by id or citekey (and their notes) once `confirm` agrees;
     returns how many were removed (0 when it does not). Their original files stay in the
-    library's files/ folder."""
+    library's files/ folder; tags nothing carries any more are forgotten."""
     from library.articles import delete_article
     from notes.annotations import count_annotations
+    from notes.tags import drop_unused_tags
 
     conn = library.conn
     unique = {article.id: article for article in (get_article(conn, ref) for ref in refs)}
@@ -140,4 +141,5 @@ def remove_articles(
     with library.write() as conn:
         for article in chosen:
             delete_article(conn, article)
+        drop_unused_tags(conn)
     return Outcome(len(chosen))

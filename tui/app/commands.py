@@ -66,7 +66,8 @@ class FolioCommands(Provider):
                 (
                     key.description,
                     f"{key.keys} · on this screen",
-                    partial(self.screen.run_action, key.action, key.node),
+                    # App.run_action(action, default_namespace): the node whose binding it is.
+                    partial(app.run_action, key.action, key.node),
                 )
             )
         return commands

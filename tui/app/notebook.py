@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -20,16 +19,20 @@ from textual.screen import Screen
 from library.articles import ArticleRow
 from library.errors import FolioError
 from tui.actions import articles as article_actions
-from tui.actions import maintenance
+from tui.actions import maintenance, originals
 from tui.actions import tags as tag_actions
+from tui.actions.results import Notice, confirmed
 from tui.actions.session import Session
 from tui.app.commands import FolioCommands
+from tui.app.failures import failure_notice, guarded_work
 from tui.app.keys import screen_keys
 from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export import ExportContext, ExportScreen
 from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
+from tui.dialogs.tag_article import TagArticleDialog
+from tui.plain import one_line
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen, load_reader_data
@@ -46,7 +49,20 @@ class FolioApp(App[None]):
     CSS_PATH = "folio.tcss"
     TITLE = "Folio"
     COMMANDS = App.COMMANDS | {FolioCommands}
+    # Classes the screens get by terminal size, for folio.tcss (80×24 is -narrow -short).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-tiny"),
+        (60, "-narrow"),
+        (100, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: the app moves focus as it reads the key. Textual sends each key to the
+        # widget focused when the app reads it, but a plain Tab moves focus only once the
+        # focused box has passed it on, so keys typed right after Tab landed in the box
+        # being left (an edit to Site went into Date). No Folio widget uses Tab itself.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
         Binding("ctrl+r,f5", "refresh", "Reload", show=False),
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
@@ -88,16 +104,35 @@ class FolioApp(App[None]):
         """Open the library; show the welcome screen when it is empty."""
         try:
             self.session = Session(self.library_root)
+            # At start nothing else uses the library: count here, so the first screen is up
+            # (and takes keys) as soon as the app is.
+            with self.session.use() as library:
+                empty = article_actions.count_articles(library).value == 0
         except FolioError as exc:
             self.exit(message=f"folio: {exc}", return_code=1)
             return
-        # At start nothing else uses the library: count here, so the first screen is up
-        # (and takes keys) as soon as the app is.
-        with self.session.use() as library:
-            self._show_home(empty=article_actions.count_articles(library).value == 0)
+        except Exception as error:  # nothing is on screen yet: say it on the way out
+            notice = failure_notice(error, "opening the library")
+            self.exit(message=f"folio: {notice}", return_code=1)
+            return
+        self._show_home(empty=empty)
         self.load_tags()
 
-    @work(exclusive=True, group="warm-up")
+    def report_error(self, error: BaseException, doing: str) -> None:
+        """The one handler for errors of background work and actions: a FolioError is
+        shown as written; anything else as one line pointing at the logged traceback.
+        The screen stays as it was."""
+        if isinstance(error, FolioError):
+            self.notify(str(error), severity="error", markup=False, timeout=8)
+            return
+        self.notify(
+            failure_notice(error, doing),
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+    @guarded_work("preparing the search index", exclusive=True, group="warm-up")
     async def warm_up(self) -> None:
         """Let the index catch up on what other processes changed, in the background, so
         that the first search does not pay for it (the library table calls this once its
@@ -109,7 +144,7 @@ class FolioApp(App[None]):
         if self.session is not None:
             self.session.close()
 
-    @work(exclusive=True, group="home")
+    @guarded_work("opening the library", exclusive=True, group="home")
     async def show_home(self) -> None:
         """The library table, or the welcome screen while the library is empty."""
         self._show_home(empty=(await self.call(article_actions.count_articles)).value == 0)
@@ -122,7 +157,7 @@ class FolioApp(App[None]):
             self.pop_screen()
         self.push_screen(wanted())
 
-    @work(exclusive=True, group="tags")
+    @guarded_work("reading the tags", exclusive=True, group="tags")
     async def load_tags(self) -> None:
         """Keep the tag list for completion in the annotation dialog."""
         listed = await self.call(tag_actions.list_tags)
@@ -153,7 +188,7 @@ class FolioApp(App[None]):
 
     # --- navigation -----------------------------------------------------------------------
 
-    @work(exclusive=True, group="open-reader")
+    @guarded_work("opening the article", exclusive=True, group="open-reader")
     async def open_reader(
         self, article_id: str, *, query: str | None = None, passage: int | None = None
     ) -> None:
@@ -161,11 +196,7 @@ class FolioApp(App[None]):
 
         The article is read before the screen shows, so its text is laid out only once;
         one reader screen is kept and reused (installed), which halves the time to open."""
-        try:
-            data = await self.call(load_reader_data, article_id, query)
-        except FolioError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        data = await self.call(load_reader_data, article_id, query)
         reader = self.reader
         if reader is None:
             reader = self.reader = ReaderScreen(
@@ -235,20 +266,93 @@ class FolioApp(App[None]):
         doc = (type(screen).__doc__ or "").strip()
         self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), keys, doc))
 
-    # --- metadata -------------------------------------------------------------------------
+    # --- what the library and the reader do to an article -------------------------------
 
-    @work(group="metadata")
+    @guarded_work("opening the metadata form", group="metadata")
     async def edit_metadata(self, article_id: str) -> None:
         """Open the metadata form (it saves with the same checks as `folio edit`)."""
-        try:
-            article = (await self.call(article_actions.show_article, article_id)).value.article
-        except FolioError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        article = (await self.call(article_actions.show_article, article_id)).value.article
         changed = await self.push_screen_wait(MetadataForm(article))
         if changed:
             self.notify(f"Updated {', '.join(changed)}.", markup=False)
             self.library_changed()
+
+    def show_notices(self, notices: list[Notice]) -> None:
+        """Tell the user what an action wants them to know."""
+        for notice in notices:
+            severity = "warning" if notice.level == "warning" else "information"
+            self.notify(notice.message, severity=severity, markup=False, timeout=10)
+
+    @guarded_work("opening the original", group="original")
+    async def open_original(self, article_id: str) -> None:
+        """Open the article's original file (or URL) in the desktop's program; where there
+        is none to open it, put its path (or URL) on the clipboard instead."""
+        found = await self.call(originals.original_of, article_id)
+        self.show_notices(found.warnings)
+        original = found.value
+        try:
+            await asyncio.to_thread(originals.launch_viewer, original)
+        except FolioError as exc:
+            self.copy_to_clipboard(original.target)
+            what = "path" if original.kind == "file" else "URL"
+            self.notify(
+                f"Cannot open {original.label} here: {exc}. "
+                f"Its {what} is on the clipboard: {original.target}",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self.notify(f"Opened {original.label}: {original.target}", markup=False, timeout=6)
+
+    @guarded_work("reading the article's tags", group="article-tags")
+    async def tag_article(self, article_id: str) -> None:
+        """Ask for the article's tags (with completion) and set them."""
+        details = (await self.call(article_actions.show_article, article_id)).value
+        self.ask_article_tags(article_id, details.article.display_title, details.tags)
+
+    @guarded_work("tagging the article", group="article-tags")
+    async def ask_article_tags(self, article_id: str, title: str, tags: list[str]) -> None:
+        """The tags dialog, then the save; if the save fails, the dialog comes back with
+        what was typed (without reading the library again: it may be what failed)."""
+        known = [tag for tag, _ in self.cached_tags]
+        chosen = await self.push_screen_wait(TagArticleDialog(title, tags, known))
+        if chosen is None:
+            return
+        saved = False
+        try:
+            now = await self.call(tag_actions.set_tags, article_id, chosen)
+            saved = True
+        finally:
+            if not saved:
+                self.ask_article_tags(article_id, title, chosen)
+        listed = ", ".join(now.value.tags) or "none"
+        self.notify(f"Tags of “{one_line(title)}”: {listed}.", markup=False)
+        self.library_changed()
+
+    @guarded_work("deleting the article", group="delete-article")
+    async def delete_article(self, article_id: str) -> None:
+        """Delete an article after asking (naming how many notes go with it), as `folio rm`."""
+        details = (await self.call(article_actions.show_article, article_id)).value
+        title = one_line(details.article.display_title)
+        notes = f" and its {details.notes} note(s)" if details.notes else ""
+        question = (
+            f"Delete “{title}” [{details.article.citekey}]{notes}? This cannot be undone "
+            "(the original file stays in the library's files/ folder)."
+        )
+        choice = await self.push_screen_wait(
+            ConfirmDialog(question, [("delete", "Delete"), ("keep", "Keep")], danger="delete")
+        )
+        if choice != "delete":
+            return
+        await self.call(article_actions.remove_articles, [article_id], confirmed)
+        reader = self.reader
+        if reader is not None and reader.article_id == article_id and reader in self.screen_stack:
+            while self.screen is not reader:
+                self.pop_screen()
+            self.pop_screen()  # the article is gone: back to where it was opened from
+        self.notify(f"Deleted “{title}”{notes}.", markup=False)
+        self.library_changed()
 
     # --- quitting -------------------------------------------------------------------------
 

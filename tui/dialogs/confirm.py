@@ -28,7 +28,9 @@ class ConfirmDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 for choice_id, label in self.choices:
                     variant = "error" if choice_id == self.danger else "default"
-                    yield Button(Content(label), id=f"choice-{choice_id}", variant=variant)
+                    yield Button(
+                        Content(label), id=f"choice-{choice_id}", variant=variant, compact=True
+                    )
 
     def on_mount(self) -> None:
         """Focus the first safe button: Enter alone never deletes or discards."""

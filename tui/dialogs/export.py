@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,7 +17,9 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from library.errors import FolioError
 from tui.actions import export as export_actions
+from tui.app.failures import guarded_work
 from tui.widgets.notices import with_notices
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -32,8 +34,52 @@ class ExportContext:
     tag: str | None = None
 
 
+MERGEABLE = export_actions.BIB_FORMATS  # what a .bib merge takes
+MERGE_LABEL = "Merge into an existing .bib"
+MERGE_UNAVAILABLE = "Merge into an existing .bib (BibLaTeX and BibTeX only)"
+
+
+@dataclass(frozen=True)
+class SelectionChoice:
+    """One "what to export" choice: its key, its label (with why, when unavailable)."""
+
+    key: str
+    label: str
+    available: bool
+    chosen: bool
+
+
+def selection_choices(context: ExportContext) -> list[SelectionChoice]:
+    """The selections the dialog offers, the one the context suggests chosen; an
+    unavailable choice says why it is."""
+    article, query, tag = context.article_id, context.query, context.tag
+    return [
+        SelectionChoice(
+            "article",
+            "Current article" if article else "Current article (none open)",
+            article is not None,
+            article is not None,
+        ),
+        SelectionChoice(
+            "results",
+            f"Search results: {query}" if query else "Search results (no search on screen)",
+            bool(query),
+            bool(query) and article is None,
+        ),
+        SelectionChoice(
+            "tag",
+            f"Tag #{tag}" if tag else "A tag (none chosen)",
+            tag is not None,
+            tag is not None and article is None and not query,
+        ),
+        SelectionChoice("all", "All articles", True, article is None and not query and tag is None),
+    ]
+
+
 class ExportScreen(ModalScreen[None]):
-    """Export citations or notes to a file (optionally merged into a .bib) or the clipboard."""
+    """Export citations or notes to a file (optionally merged into a .bib) or the clipboard.
+    Tab moves between the choices, the path and the buttons; in a list of choices, arrows
+    move and Space or Enter choose."""
 
     app: FolioApp
 
@@ -55,46 +101,41 @@ class ExportScreen(ModalScreen[None]):
             yield Label("Export", classes="dialog-title")
             with Horizontal(id="export-choices"):
                 with RadioSet(id="export-selection"):
-                    yield RadioButton(
-                        "Current article",
-                        value=context.article_id is not None,
-                        disabled=context.article_id is None,
-                        id="sel-article",
-                    )
-                    yield RadioButton(
-                        Content("Search results" + (f": {context.query}" if context.query else "")),
-                        value=bool(context.query) and context.article_id is None,
-                        disabled=not context.query,
-                        id="sel-results",
-                    )
-                    yield RadioButton(
-                        Content("A tag" if context.tag is None else f"Tag #{context.tag}"),
-                        value=context.tag is not None and context.article_id is None,
-                        disabled=context.tag is None,
-                        id="sel-tag",
-                    )
-                    yield RadioButton(
-                        "All articles",
-                        value=context.article_id is None
-                        and not context.query
-                        and context.tag is None,
-                        id="sel-all",
-                    )
+                    for choice in selection_choices(context):
+                        yield RadioButton(
+                            Content(choice.label),
+                            value=choice.chosen,
+                            disabled=not choice.available,
+                            id=f"sel-{choice.key}",
+                        )
                 with RadioSet(id="export-format"):
                     for n, (key, label) in enumerate(export_actions.FORMAT_LABELS.items()):
                         yield RadioButton(label, value=n == 0, id=f"fmt-{key}")
-            yield Input(placeholder="file path, e.g. ~/paper/refs.bib", id="export-path")
-            yield Checkbox("Merge into an existing .bib", id="export-merge")
+            yield TextBox(placeholder="file path, e.g. ~/paper/refs.bib", id="export-path")
+            yield Checkbox(MERGE_LABEL, id="export-merge")
             yield Static("", id="export-outcome")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Write file  ctrl+s", id="export-write", variant="primary")
-                yield Button("Copy  ctrl+y", id="export-copy")
-                yield Button("Close  esc", id="export-close")
+                yield Button(
+                    "Write file  ctrl+s", id="export-write", variant="primary", compact=True
+                )
+                yield Button("Copy  ctrl+y", id="export-copy", compact=True)
+                yield Button("Close  esc", id="export-close", compact=True)
 
     def on_mount(self) -> None:
         """Start on the path: the selection and format come preset from where the dialog was
         opened (shift+tab goes back to change them)."""
         self.query_one("#export-path", Input).focus()
+        self._offer_merge()
+
+    @on(RadioSet.Changed, "#export-format")
+    def _offer_merge(self) -> None:
+        """Merging is for .bib files: offered with BibLaTeX and BibTeX only, and says so."""
+        merge = self.query_one("#export-merge", Checkbox)
+        mergeable = self._choice("#export-format", "fmt-") in MERGEABLE
+        merge.disabled = not mergeable
+        merge.label = MERGE_LABEL if mergeable else MERGE_UNAVAILABLE
+        if not mergeable:
+            merge.value = False
 
     def _choice(self, radio_set_id: str, prefix: str) -> str:
         pressed = self.query_one(radio_set_id, RadioSet).pressed_button
@@ -103,7 +144,7 @@ class ExportScreen(ModalScreen[None]):
     def _outcome(self, text: Text) -> None:
         self.query_one("#export-outcome", Static).update(text)
 
-    @work(exclusive=True, group="export")
+    @guarded_work("exporting", exclusive=True, group="export")
     async def export(self, destination: str) -> None:
         """Render in a thread, then write the file or copy to the clipboard."""
         selection = _selection(self._choice("#export-selection", "sel-"), self.context)
@@ -120,6 +161,9 @@ class ExportScreen(ModalScreen[None]):
         except (FolioError, OSError) as exc:
             self._outcome(Text(str(exc), style="red"))
             return
+        except Exception:
+            self._outcome(Text("Nothing was exported (see the message).", style="red"))
+            raise  # to the app's handler
         done = outcome.value
         if output is None:
             self.app.copy_to_clipboard(done.text)

@@ -7,19 +7,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from library.errors import FolioError
-from tui.actions.importing import ImportReport, import_paths
+from tui.actions import importing as import_actions
+from tui.actions.importing import ImportReport
 from tui.actions.results import Outcome
+from tui.app.failures import guarded_work
 from tui.widgets.notices import with_notices
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -81,7 +84,7 @@ class ImportScreen(ModalScreen[int]):
             yield Static(
                 "A file or a folder (read recursively): .txt, .md, .html, .pdf", classes="dim"
             )
-            yield Input(
+            yield TextBox(
                 self.initial_path,
                 placeholder="~/Downloads/articles",
                 suggester=PathSuggester(),
@@ -89,10 +92,11 @@ class ImportScreen(ModalScreen[int]):
             )
             yield Label("", id="import-stage")
             yield ProgressBar(id="import-progress", show_eta=False)
-            yield Static("", id="import-summary")
+            with VerticalScroll(id="import-report"):  # up to 20 failures are listed
+                yield Static("", id="import-summary")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Import", id="import-start", variant="primary")
-                yield Button("Close  esc", id="import-close")
+                yield Button("Import", id="import-start", variant="primary", compact=True)
+                yield Button("Close  esc", id="import-close", compact=True)
 
     def on_mount(self) -> None:
         """Type the path at once."""
@@ -117,24 +121,28 @@ class ImportScreen(ModalScreen[int]):
         self.query_one("#import-summary", Static).update("")
         self.run_import(str(Path(path).expanduser()))
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    @guarded_work("importing", thread=True, exclusive=True, group="import")
     def run_import(self, path: str) -> None:
-        """Runs in a thread with its own library connection; reports through messages."""
+        """Runs in a thread with its own library connection; reports through messages.
+        However it ends, the dialog is told, so it never stays "running"."""
         session = self.app.session
         assert session is not None
+        outcome: Outcome[ImportReport] | None = None
+        error: str | None = "The import stopped (see the message); what was imported is kept."
         try:
             with session.separately() as library:
-                outcome = import_paths(
+                outcome = import_actions.import_paths(
                     library,
                     [path],
                     progress=lambda stage, done, total: self.post_message(
                         self.Progressed(stage, done, total)
                     ),
                 )
+            error = None
         except FolioError as exc:
-            self.app.call_from_thread(self._finished, None, str(exc))
-            return
-        self.app.call_from_thread(self._finished, outcome, None)
+            error = str(exc)
+        finally:
+            self.app.call_from_thread(self._finished, outcome, error)
 
     @on(Progressed)
     def progressed(self, event: Progressed) -> None:
@@ -150,11 +158,12 @@ class ImportScreen(ModalScreen[int]):
         self.changed += added
         if self.is_attached:  # the dialog may have been closed while importing
             self.query_one("#import-start", Button).disabled = False
-            self.query_one("#import-stage", Label).update(Text("Done"))
-            summary = summary_text(outcome) if outcome else Text(error or "", style="red")
+            self.query_one("#import-stage", Label).update(Text("Stopped" if error else "Done"))
+            self.query_one("#import-progress", ProgressBar).display = False  # the summary says
+            summary = Text(error, style="red") if error or not outcome else summary_text(outcome)
             self.query_one("#import-summary", Static).update(summary)
             self.query_one("#import-close", Button).focus()
-        if added:
+        if added or error:  # a failed import may have committed its first batches
             self.app.library_changed()
 
     @on(Button.Pressed, "#import-close")

@@ -4,36 +4,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from library.citekeys import check_citekey
 from library.errors import FolioError, InvalidValue
 from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
 from tui.actions import articles as article_actions
+from tui.app.failures import guarded_work
+from tui.dialogs.save_cancel import SaveCancelDialog, save_cancel_buttons
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
 
-# (field, label) in the order shown; authors are typed separated by semicolons.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("title", "Title"),
-    ("subtitle", "Subtitle"),
-    ("authors", "Authors (separated by ;)"),
-    ("date", "Date (YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("site", "Site"),
-    ("url", "URL"),
-    ("language", "Language (en, pt-BR…)"),
-    ("citekey", "Citation key (changing it breaks \\cite{…} in papers that use the old one)"),
+# (field, label, hint shown in the empty box) in the order shown.
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("title", "Title", ""),
+    ("subtitle", "Subtitle", ""),
+    ("authors", "Authors (a; b)", "names separated by ;"),
+    ("date", "Date", "YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("site", "Site", "the publication or website"),
+    ("url", "URL", "https://…"),
+    ("language", "Language", "en, pt-BR…"),
+    ("citekey", "Citation key", "a letter, then letters, digits or _ : . -"),
 )
 # Every field with a box (and a place for its error under it).
-BOXES = frozenset({*(name for name, _ in FIELDS), "type"})
+BOXES = frozenset({*(name for name, _, _ in FIELDS), "type"})
+CITEKEY_NOTE = "The old key stays as an alias: \\cite{old key} still finds the article."
 
 
 def field_value(article: Any, name: str) -> str:
@@ -51,18 +53,11 @@ def raw_value(name: str, typed: str) -> object:
     return typed
 
 
-class MetadataForm(ModalScreen[list[str] | None]):
+class MetadataForm(SaveCancelDialog[list[str] | None]):
     """Edit an article's metadata; saves through the same checks as `folio edit` and returns
     the names of the fields that changed (None when cancelled)."""
 
     app: FolioApp
-
-    # Not priority bindings: a priority key jumps ahead of keys still queued in the focused
-    # box, so a fast typist's last characters would be missing from what is saved.
-    BINDINGS = [  # noqa: RUF012
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, article: Any) -> None:
         super().__init__()
@@ -70,25 +65,34 @@ class MetadataForm(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         """One labelled box per field, with room for its error under it."""
-        with VerticalScroll(classes="dialog", id="metadata-form"):
+        with Vertical(classes="dialog", id="metadata-form"):
             yield Label("Edit metadata", classes="dialog-title")
-            for name, label in FIELDS:
-                yield Label(label, classes="field-label")
-                yield Input(field_value(self.article, name), id=f"field-{name}", compact=True)
-                yield Static("", id=f"error-{name}", classes="field-error")
-            yield Label("Type", classes="field-label")
-            yield Select(
-                [(kind, kind) for kind in ARTICLE_TYPES],
-                value=self.article.type if self.article.type in ARTICLE_TYPES else Select.BLANK,
-                allow_blank=True,
-                compact=True,
-                id="field-type",
-            )
-            yield Static("", id="error-type", classes="field-error")
-            yield Static("", id="error-form", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save  ctrl+s", id="metadata-save", variant="primary")
-                yield Button("Cancel  esc", id="metadata-cancel")
+            with VerticalScroll(id="metadata-fields"):
+                for name, label, hint in FIELDS:
+                    with Horizontal(classes="field-row"):
+                        yield Label(label)
+                        yield TextBox(
+                            field_value(self.article, name),
+                            placeholder=hint,
+                            id=f"field-{name}",
+                            compact=True,
+                        )
+                    yield Static("", id=f"error-{name}", classes="field-error field-note")
+                yield Static(Content(CITEKEY_NOTE), classes="dim field-note")
+                with Horizontal(classes="field-row"):
+                    yield Label("Type")
+                    yield Select(
+                        [(kind, kind) for kind in ARTICLE_TYPES],
+                        value=self.article.type
+                        if self.article.type in ARTICLE_TYPES
+                        else Select.BLANK,
+                        allow_blank=True,
+                        compact=True,
+                        id="field-type",
+                    )
+                yield Static("", id="error-type", classes="field-error field-note")
+            yield Static("", id="error-form")
+            yield save_cancel_buttons("metadata")
 
     def on_mount(self) -> None:
         """Start in the title box."""
@@ -100,7 +104,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
     def changes(self) -> dict[str, object]:
         """The metadata fields whose boxes differ from the stored values, as typed."""
         changed: dict[str, object] = {}
-        for name, _ in FIELDS:
+        for name, _, _ in FIELDS:
             typed = self._typed(name)
             if name != "citekey" and typed.strip() != field_value(self.article, name).strip():
                 changed[name] = raw_value(name, typed)
@@ -149,7 +153,7 @@ class MetadataForm(ModalScreen[list[str] | None]):
 
     def action_save(self) -> None:
         """Check every box, then save; what the store refuses is shown under its box."""
-        if not all([self.validate_field(name) for name, _ in FIELDS]):
+        if not all([self.validate_field(name) for name, _, _ in FIELDS]):
             self.query_one("#error-form", Static).update("Fix the fields marked above.")
             return
         changes, citekey = self.changes(), self.new_citekey()
@@ -158,9 +162,11 @@ class MetadataForm(ModalScreen[list[str] | None]):
             return
         self.save(changes, citekey)
 
-    @work(exclusive=True, group="metadata-save")
+    @guarded_work("saving the metadata", exclusive=True, group="metadata-save")
     async def save(self, changes: dict[str, object], citekey: str | None) -> None:
-        """Write the changes (in a thread); stay open with the reason if they are refused."""
+        """Write the changes (in a thread); stay open, with what was typed, if they are
+        refused (the reason under its box) or fail (the app's handler says why)."""
+        form_error = self.query_one("#error-form", Static)
         try:
             edited = await self.app.call(
                 article_actions.edit_metadata, self.article.id, changes, citekey
@@ -168,17 +174,9 @@ class MetadataForm(ModalScreen[list[str] | None]):
         except FolioError as exc:
             if isinstance(exc, InvalidValue) and exc.field is not None and exc.field in BOXES:
                 self.show_error(exc.field, exc.reason)  # under its box, by the field it names
-            self.query_one("#error-form", Static).update(Content(str(exc)))
+            form_error.update(Content(str(exc)))
             return
+        except Exception:
+            form_error.update(Content("Not saved (see the message); what you typed is still here."))
+            raise  # to the app's handler
         self.dismiss(edited.value.changed)
-
-    def action_cancel(self) -> None:
-        """Close without changing anything."""
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or cancel."""
-        if event.button.id == "metadata-save":
-            self.action_save()
-        else:
-            self.action_cancel()

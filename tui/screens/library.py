@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,7 +18,9 @@ from notes.tags import NoteSummary
 from tui.actions import articles as article_actions
 from tui.actions import notes as note_actions
 from tui.actions import tags as tag_actions
+from tui.app.failures import guarded_work
 from tui.widgets.article_table import COLUMNS, ArticleTable
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from library.store import Library
@@ -51,8 +54,11 @@ class LibraryScreen(Screen[None]):
         Binding("s", "app.open_search", "Search"),
         Binding("t", "app.open_tags", "Tags"),
         Binding("e", "edit_metadata", "Edit"),
+        Binding("o", "open_original", "Open original"),
+        Binding("number_sign", "tag_article", "Tag article"),
         Binding("i", "app.open_import", "Import"),
         Binding("x", "export", "Export"),
+        Binding("D,delete", "delete_article", "Delete article", show=False),
         *(
             Binding(str(n), f"sort('{column.key}')", f"Sort by {column.label.lower()}", show=False)
             for n, column in enumerate(COLUMNS, start=1)
@@ -62,7 +68,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Filter box, table, status line, footer."""
-        yield Input(
+        yield TextBox(
             placeholder="/ filter: words, #tag  (Esc clears)", id="library-filter", compact=True
         )
         yield ArticleTable(id="article-table")
@@ -79,7 +85,7 @@ class LibraryScreen(Screen[None]):
         self.table.focus()
         self.reload()
 
-    @work(exclusive=True, group="library-rows")
+    @guarded_work("reading the library", exclusive=True, group="library-rows")
     async def reload(self) -> None:
         """Read every article row (and notes summaries) from the database.
 
@@ -102,7 +108,7 @@ class LibraryScreen(Screen[None]):
             self.app.warm_up()
         self.loaded = True
 
-    @work(exclusive=True, group="library-notes")
+    @guarded_work("reading the notes counts", exclusive=True, group="library-notes")
     async def reload_notes(self) -> None:
         """Read only the notes columns again (after a note was added, edited or deleted)."""
         summaries = (await self.app.call(note_actions.note_summaries)).value
@@ -119,8 +125,13 @@ class LibraryScreen(Screen[None]):
         self._set_status(Text(label + sort, style="dim"))
 
     @on(Input.Changed, "#library-filter")
-    async def filter_changed(self) -> None:
+    def filter_changed(self) -> None:
         """Filter as the user types (a pass over the rows takes a few ms even at 100k)."""
+        self.refilter()
+
+    @guarded_work("filtering the library", exclusive=True, group="library-filter")
+    async def refilter(self) -> None:
+        """Apply the filter box (a `#tag` asks the library which articles carry it)."""
         await self._apply_filter()
         self._show_count()
 
@@ -169,11 +180,27 @@ class LibraryScreen(Screen[None]):
         """Sort by a column (again: reverse)."""
         self.table.sort_by(key)
 
-    def action_edit_metadata(self) -> None:
-        """Edit the metadata of the article under the cursor."""
+    def _on_current(self, act: Callable[[str], object]) -> None:
+        """Run `act` on the id of the article under the cursor, if there is one."""
         row = self.table.current_row
         if row is not None:
-            self.app.edit_metadata(row.id)
+            act(row.id)
+
+    def action_edit_metadata(self) -> None:
+        """Edit the metadata of the article under the cursor."""
+        self._on_current(self.app.edit_metadata)
+
+    def action_open_original(self) -> None:
+        """Open the original file (or the URL) of the article under the cursor."""
+        self._on_current(self.app.open_original)
+
+    def action_tag_article(self) -> None:
+        """Set the tags of the article under the cursor."""
+        self._on_current(self.app.tag_article)
+
+    def action_delete_article(self) -> None:
+        """Delete the article under the cursor (asks first)."""
+        self._on_current(self.app.delete_article)
 
     def action_export(self) -> None:
         """Export: the article under the cursor, or the tag the filter names."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,10 +20,12 @@ from tui.actions import notes as note_actions
 from tui.actions import search as search_actions
 from tui.actions.notes import PassageSpec
 from tui.actions.results import confirmed
+from tui.app.failures import guarded_work
 from tui.dialogs.annotate import AnnotateDialog, NoteDraft
 from tui.dialogs.confirm import ConfirmDialog
 from tui.plain import one_line
 from tui.widgets.annotated_text import AnnotatedText, Span
+from tui.widgets.page_marks import PageMarks
 
 if TYPE_CHECKING:
     from library.store import Library
@@ -42,11 +44,12 @@ def is_placed(annotation: Any) -> bool:
 
 
 def metadata_text(article: Any) -> Text:
-    """Title, byline and identifiers, built as plain Text (titles may contain `[/]`)."""
+    """Title (and subtitle), byline, identifiers: three lines (what fits above the text at
+    80×24), built as plain Text (titles may contain `[/]`)."""
     text = Text()
     text.append(one_line(article.title or "(untitled)"), style="bold")
     if article.subtitle:
-        text.append("\n" + one_line(article.subtitle), style="italic")
+        text.append(": " + one_line(article.subtitle), style="italic")
     byline = " · ".join(filter(None, ["; ".join(article.authors), article.date, article.site]))
     if byline:
         text.append("\n" + one_line(byline))
@@ -120,7 +123,10 @@ class ReaderScreen(Screen[None]):
         Binding("n", "focus_notes", "Notes"),
         Binding("N", "toggle_panel", "Hide/show notes", show=False),
         Binding("e", "edit_metadata", "Edit metadata"),
+        Binding("o", "open_original", "Open original"),
+        Binding("number_sign", "tag_article", "Tag article"),
         Binding("x", "export", "Export"),
+        Binding("D", "delete_article", "Delete article", show=False),
     ]
 
     def __init__(
@@ -149,7 +155,9 @@ class ReaderScreen(Screen[None]):
         )
         with Horizontal(id="reader-body"):
             # Given the text at once, the TextArea wraps it once, at its first layout.
-            yield AnnotatedText(loaded.article.text if loaded else "", id="reader-text")
+            text = AnnotatedText(loaded.article.text if loaded else "", id="reader-text")
+            yield PageMarks(text, id="page-marks")
+            yield text
             with Vertical(id="notes-panel"):
                 yield Label("Notes", id="notes-title")
                 yield NotesList(id="notes-list")
@@ -169,7 +177,7 @@ class ReaderScreen(Screen[None]):
         else:
             self.load()
 
-    @work(exclusive=True, group="reader-load")
+    @guarded_work("reading the article", exclusive=True, group="reader-load")
     async def load(self) -> None:
         """Read the article, its notes and (from a search) the matched words."""
         data = await self.app.call(load_reader_data, self.article_id, self.query_text)
@@ -195,6 +203,7 @@ class ReaderScreen(Screen[None]):
         self.query_one("#reader-meta", Static).update(metadata_text(data.article))
         if not text_loaded:
             self.text_area.load_article_text(data.article.text)
+        self.query_one(PageMarks).set_pages(data.article.pages)
         self._show_annotations(data.annotations)
         if self.passage is not None:
             matches = data.matches
@@ -276,9 +285,11 @@ class ReaderScreen(Screen[None]):
         if draft is not None:
             self.save_note(start, end, draft)
 
-    @work(group="reader-notes")
+    @guarded_work("saving the note", group="reader-notes")
     async def save_note(self, start: int, end: int, draft: NoteDraft) -> None:
-        """Store a new note and highlight its passage."""
+        """Store a new note and highlight its passage; if it is not stored, for whatever
+        reason (the app's handler says which), the dialog comes back with the draft."""
+        saved = False
         try:
             await self.app.call(
                 lambda library: note_actions.annotate(
@@ -289,15 +300,19 @@ class ReaderScreen(Screen[None]):
                     tags=draft.tags,
                 )
             )
+            saved = True
         except FolioError as exc:
-            # Give the draft back rather than lose what was typed.
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
-            quote = self.article.text[start:end] if self.article else ""
-            dialog = AnnotateDialog(quote, self._known_tags(), note=draft.note, tags=draft.tags)
-            self.app.push_screen(dialog, lambda again: self._add_note(start, end, again))
-            return
-        await self.reload_notes()
-        self.app.library_changed(exclude=self, notes_only=True)
+        finally:
+            if not saved:
+                quote = self.article.text[start:end] if self.article else ""
+                dialog = AnnotateDialog(
+                    quote, self._known_tags(), note=draft.note, tags=draft.tags, unsaved=True
+                )
+                self.app.push_screen(dialog, lambda again: self._add_note(start, end, again))
+        if saved:
+            await self.reload_notes()
+            self.app.library_changed(exclude=self, notes_only=True)
 
     def _selected_note(self) -> Any:
         panel = self.query_one("#notes-list", OptionList)
@@ -320,20 +335,32 @@ class ReaderScreen(Screen[None]):
         if draft is not None:
             self.update_note(note, draft)
 
-    @work(group="reader-notes")
+    @guarded_work("saving the note", group="reader-notes")
     async def update_note(self, note: Any, draft: NoteDraft) -> None:
-        """Store an edited note."""
+        """Store an edited note; if it is not stored, the dialog comes back with the edit."""
+        saved = False
         try:
             await self.app.call(
                 lambda library: note_actions.edit_note(
                     library, note.id, note=draft.note, tags=draft.tags
                 )
             )
+            saved = True
         except FolioError as exc:
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
-            return
-        await self.reload_notes()
-        self.app.library_changed(exclude=self, notes_only=True)
+        finally:
+            if not saved:
+                dialog = AnnotateDialog(
+                    note.exact or "",
+                    self._known_tags(),
+                    note=draft.note,
+                    tags=draft.tags,
+                    unsaved=True,
+                )
+                self.app.push_screen(dialog, lambda again: self._edited(note, again))
+        if saved:
+            await self.reload_notes()
+            self.app.library_changed(exclude=self, notes_only=True)
 
     def action_delete_note(self) -> None:
         """Delete the selected note, after asking."""
@@ -349,14 +376,10 @@ class ReaderScreen(Screen[None]):
             lambda choice: self.remove_note(note) if choice == "delete" else None,
         )
 
-    @work(group="reader-notes")
+    @guarded_work("deleting the note", group="reader-notes")
     async def remove_note(self, note: Any) -> None:
         """Delete a note."""
-        try:
-            await self.app.call(note_actions.delete_notes, [note.id], confirmed)
-        except FolioError as exc:
-            self.app.notify(str(exc), severity="error", markup=False, timeout=8)
-            return
+        await self.app.call(note_actions.delete_notes, [note.id], confirmed)
         if self.current_note is note:
             self.current_note = None
         await self.reload_notes()
@@ -411,6 +434,18 @@ class ReaderScreen(Screen[None]):
     def action_edit_metadata(self) -> None:
         """Edit this article's metadata."""
         self.app.edit_metadata(self.article_id)
+
+    def action_open_original(self) -> None:
+        """Open this article's original file (or its URL)."""
+        self.app.open_original(self.article_id)
+
+    def action_tag_article(self) -> None:
+        """Set this article's own tags."""
+        self.app.tag_article(self.article_id)
+
+    def action_delete_article(self) -> None:
+        """Delete this article (asks first)."""
+        self.app.delete_article(self.article_id)
 
     def action_export(self) -> None:
         """Export this article."""

@@ -6,7 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,7 +15,9 @@ from textual.widgets.option_list import Option
 
 from library.errors import FolioError
 from tui.actions import search as search_actions
+from tui.app.failures import guarded_work
 from tui.plain import one_line, shown
+from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -122,7 +124,7 @@ class SearchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Query box, status line, results."""
-        yield Input(self.initial_query, placeholder=ARTICLES_PLACEHOLDER, id="search-query")
+        yield TextBox(self.initial_query, placeholder=ARTICLES_PLACEHOLDER, id="search-query")
         yield Static(id="search-status")
         yield OptionList(id="search-results")
         yield Footer()
@@ -143,7 +145,7 @@ class SearchScreen(Screen[None]):
         """Enter in the box moves to the results."""
         self.action_focus_results()
 
-    @work(exclusive=True, group="search")
+    @guarded_work("searching", exclusive=True, group="search")
     async def run_search(self, query: str) -> None:
         """Debounce, then search in a thread; a newer keystroke cancels this one."""
         self.generation += 1
@@ -174,6 +176,11 @@ class SearchScreen(Screen[None]):
             if generation == self.generation:
                 self._show_error(query, str(exc))
             return
+        except Exception:
+            # Reported by the app's handler; here only the status says no results came.
+            if generation == self.generation:
+                self._show_error(query, "The search did not run (see the message).")
+            raise
         finally:
             slow.stop()
         if generation != self.generation:  # a newer query is on its way: never show stale hits

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,6 +17,7 @@ from library.errors import FolioError
 from tui.actions import articles as article_actions
 from tui.actions import notes as note_actions
 from tui.actions import tags as tag_actions
+from tui.app.failures import guarded_work
 from tui.plain import one_line
 from tui.screens.reader import is_placed
 
@@ -61,7 +62,7 @@ class TagsScreen(Screen[None]):
         self.query_one("#tag-tree", Tree).focus()
         self.reload()
 
-    @work(exclusive=True, group="tags")
+    @guarded_work("reading the tags", exclusive=True, group="tags")
     async def reload(self) -> None:
         """Read tag counts and rebuild the tree."""
         listed = await self.app.call(tag_actions.list_tags)
@@ -94,6 +95,8 @@ class TagsScreen(Screen[None]):
                     expand=True,
                     allow_expand=name in parents,
                 )
+        if counts and tree.cursor_line < 0:
+            tree.cursor_line = 0  # Enter on a fresh tree opens the first tag
         status = (
             f"{len(counts)} tag(s)" if counts else "No tags yet: tag notes when you write them."
         )
@@ -105,7 +108,7 @@ class TagsScreen(Screen[None]):
         if event.node.data:
             self.show_tag(event.node.data)
 
-    @work(exclusive=True, group="tag-items")
+    @guarded_work("listing the tag's articles", exclusive=True, group="tag-items")
     async def show_tag(self, tag: str) -> None:
         """Articles carrying the tag, then passages whose notes carry it."""
         self.chosen_tag = tag

@@ -38,14 +38,30 @@ class AnnotatedText(TextArea):
         "annotated-text--current",
         "annotated-text--match",
     }
+    # Three colours that never mix up: notes amber, search hits green, the selection blue
+    # (TextArea's own). Each is the theme colour blended into the text's background, so the
+    # text keeps a WCAG contrast of at least 4.5:1 in the dark and the light theme
+    # (tests/test_tui_colours.py measures it on the rendered lines).
     DEFAULT_CSS = """
-    AnnotatedText > .annotated-text--note { background: $warning 30%; }
-    AnnotatedText > .annotated-text--current { background: $warning 70%; text-style: bold; }
-    AnnotatedText > .annotated-text--match { background: $accent 50%; text-style: bold; }
+    AnnotatedText > .annotated-text--note { background: $warning 25%; color: $foreground; }
+    AnnotatedText > .annotated-text--current {
+        background: $warning 40%; color: $foreground; text-style: bold underline;
+    }
+    AnnotatedText > .annotated-text--match {
+        background: $success 30%; color: $foreground; text-style: bold;
+    }
     """
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
-        super().__init__(text, read_only=True, soft_wrap=True, id=id, show_line_numbers=False)
+        # No cursor-line band: it would paint over the highlights of the line it is on.
+        super().__init__(
+            text,
+            read_only=True,
+            soft_wrap=True,
+            id=id,
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+        )
         self.cursor_blink = False
         self._line_starts = _line_starts(text)
         self._spans_by_row: dict[int, list[Span]] = {}
@@ -107,7 +123,9 @@ class AnnotatedText(TextArea):
         # Notes first, then the current note and search matches on top.
         order = {"note": 0, "current": 1, "match": 2}
         for span in sorted(spans, key=lambda s: order.get(s.kind, 0)):
-            style = self.get_component_rich_style(f"annotated-text--{span.kind}", partial=True)
+            # The full style: its background is the theme colour already blended into the
+            # text's (a partial style would carry the colour unblended, at full strength).
+            style = self.get_component_rich_style(f"annotated-text--{span.kind}")
             line.stylize(style, max(span.start - row_start, 0), span.end - row_start)
         return line
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from library.articles import ArticleRow as Row
 from notes.tags import NoteSummary
+from tui.app.failures import guarded_work
 from tui.plain import one_line
 
 _NO_NOTES = NoteSummary()
@@ -218,7 +219,7 @@ class ArticleTable(ScrollView, can_focus=True):
             return
         self._apply_sort(key, reverse)
 
-    @work(exclusive=True, group="table-sort-keys")
+    @guarded_work("sorting the table", exclusive=True, group="table-sort-keys")
     async def _build_keys_then_sort(self, key: str, reverse: bool) -> None:
         rows, summaries = self.rows, self.summaries
         keys = await asyncio.to_thread(build_sort_keys, key, rows, summaries)
