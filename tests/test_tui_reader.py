@@ -80,7 +80,7 @@ def test_select_annotate_and_highlight_at_once(library_dir: Path) -> None:
         assert note.note == "silt [matters]" and note.tags == ["geo/rivers", "x"]
         row = reader.text_area.location(start)[0]
         line = reader.text_area.get_line(row)
-        assert any(s.start == start - reader.text_area.offset((row, 0)) for s in line.spans)
+        assert any(s.start == start - reader.text_area.offset_at((row, 0)) for s in line.spans)
         panel = reader.query_one("#notes-list")
         assert panel.option_count == 1
 
@@ -107,9 +107,7 @@ def _add_notes(library_dir: Path, article_id: str, words: list[str]) -> None:
         text = article_of(library, article_id).text
         for word in words:
             at = text.index(word)
-            note_at(
-                library, article_id, at, at + len(word), f"on {word} [/]", ["[b]t"]
-            )
+            note_at(library, article_id, at, at + len(word), f"on {word} [/]", ["[b]t"])
 
 
 def test_jump_between_notes_and_panel(library_dir: Path) -> None:

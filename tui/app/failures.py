@@ -15,20 +15,24 @@ import functools
 import inspect
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast, overload
 
 from textual import work
 from textual.dom import DOMNode
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
 
 LOG_DIR_ENV = "FOLIO_LOG_DIR"
 LOG_NAME = "notebook.log"
 MAX_LOG_BYTES = 1_000_000  # then the log is moved to notebook.log.1 and starts again
 MAX_LINE = 160  # characters of the error message shown in a notice
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def log_dir() -> Path:
@@ -96,15 +100,28 @@ def _reporter(node: DOMNode) -> Reporter:
     return node.app  # type: ignore[return-value]  # FolioApp has report_error
 
 
+class WorkDecorator(Protocol):
+    """What `guarded_work(...)` returns: it turns a method (async, or run in a thread) into
+    one that starts a worker; the worker's result is None when the method failed."""
+
+    @overload
+    def __call__(  # a coroutine function matches this one first
+        self, method: Callable[P, Coroutine[Any, Any, R]]
+    ) -> Callable[P, Worker[R | None]]: ...
+
+    @overload
+    def __call__(self, method: Callable[P, R]) -> Callable[P, Worker[R | None]]: ...
+
+
 def guarded_work(
     doing: str, *, thread: bool = False, exclusive: bool = False, group: str = "default"
-) -> Callable[[F], F]:
+) -> WorkDecorator:
     """`textual.work`, but an exception is reported (notice + log) instead of closing the app.
 
     `doing` names the work for the notice ("saving the note"). Cancellation still passes
     through (asyncio.CancelledError is not an Exception)."""
 
-    def decorate(method: F) -> F:
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         if inspect.iscoroutinefunction(method):
 
             @functools.wraps(method)
@@ -129,8 +146,6 @@ def guarded_work(
                     return None
 
             runner = run_in_thread
-        return work(  # type: ignore[return-value]  # a Worker-returning method, as @work makes
-            runner, thread=thread, exclusive=exclusive, group=group, exit_on_error=False
-        )
+        return work(runner, thread=thread, exclusive=exclusive, group=group, exit_on_error=False)
 
-    return decorate
+    return cast(WorkDecorator, decorate)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from library.articles import ArticleRow
@@ -21,7 +22,7 @@ from library.errors import FolioError
 from tui.actions import articles as article_actions
 from tui.actions import maintenance, originals
 from tui.actions import tags as tag_actions
-from tui.actions.results import Notice, confirmed
+from tui.actions.results import Level, Notice, confirmed
 from tui.actions.session import Session
 from tui.app.commands import FolioCommands
 from tui.app.failures import failure_notice, guarded_work
@@ -41,6 +42,11 @@ from tui.screens.tags import TagsScreen
 from tui.screens.welcome import WelcomeScreen
 
 T = TypeVar("T")
+NOTICE_SEVERITY: dict[Level, SeverityLevel] = {
+    "note": "information",
+    "warning": "warning",
+    "error": "error",
+}
 
 
 class FolioApp(App[None]):
@@ -50,12 +56,13 @@ class FolioApp(App[None]):
     TITLE = "Folio"
     COMMANDS = App.COMMANDS | {FolioCommands}
     # Classes the screens get by terminal size, for folio.tcss (80×24 is -narrow -short).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    # Not ClassVar: App's own annotation (`ClassVar[...] | None`) reads as an instance variable.
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [  # noqa: RUF012
         (0, "-tiny"),
         (60, "-narrow"),
         (100, "-wide"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the app moves focus as it reads the key. Textual sends each key to the
         # widget focused when the app reads it, but a plain Tab moves focus only once the
@@ -230,7 +237,11 @@ class FolioApp(App[None]):
 
     def action_open_import(self) -> None:
         """The import dialog; afterwards the welcome screen gives way to the library."""
-        self.push_screen(ImportScreen(), lambda _changed: self.show_home())
+
+        def closed(_changed: int | None) -> None:
+            self.show_home()
+
+        self.push_screen(ImportScreen(), closed)
 
     def action_open_export(self) -> None:
         """Export, offering what the current screen shows (its article, results or tag)."""
@@ -280,7 +291,7 @@ class FolioApp(App[None]):
     def show_notices(self, notices: list[Notice]) -> None:
         """Tell the user what an action wants them to know."""
         for notice in notices:
-            severity = "warning" if notice.level == "warning" else "information"
+            severity = NOTICE_SEVERITY[notice.level]
             self.notify(notice.message, severity=severity, markup=False, timeout=10)
 
     @guarded_work("opening the original", group="original")

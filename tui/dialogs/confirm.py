@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
 
 
 class ConfirmDialog(ModalScreen[str | None]):
@@ -27,7 +28,7 @@ class ConfirmDialog(ModalScreen[str | None]):
             yield Static(Content(self.message), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 for choice_id, label in self.choices:
-                    variant = "error" if choice_id == self.danger else "default"
+                    variant: ButtonVariant = "error" if choice_id == self.danger else "default"
                     yield Button(
                         Content(label), id=f"choice-{choice_id}", variant=variant, compact=True
                     )

@@ -131,18 +131,16 @@ class ImportScreen(ModalScreen[int]):
         error: str | None = "The import stopped (see the message); what was imported is kept."
         try:
             with session.separately() as library:
-                outcome = import_actions.import_paths(
-                    library,
-                    [path],
-                    progress=lambda stage, done, total: self.post_message(
-                        self.Progressed(stage, done, total)
-                    ),
-                )
+                outcome = import_actions.import_paths(library, [path], progress=self._progress)
             error = None
         except FolioError as exc:
             error = str(exc)
         finally:
             self.app.call_from_thread(self._finished, outcome, error)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        """The import's progress callback (in its thread): tell the dialog."""
+        self.post_message(self.Progressed(stage, done, total))
 
     @on(Progressed)
     def progressed(self, event: Progressed) -> None:
@@ -160,7 +158,10 @@ class ImportScreen(ModalScreen[int]):
             self.query_one("#import-start", Button).disabled = False
             self.query_one("#import-stage", Label).update(Text("Stopped" if error else "Done"))
             self.query_one("#import-progress", ProgressBar).display = False  # the summary says
-            summary = Text(error, style="red") if error or not outcome else summary_text(outcome)
+            if outcome is None or error is not None:
+                summary = Text(error or "", style="red")
+            else:
+                summary = summary_text(outcome)
             self.query_one("#import-summary", Static).update(summary)
             self.query_one("#import-close", Button).focus()
         if added or error:  # a failed import may have committed its first batches

@@ -367,13 +367,18 @@ class ReaderScreen(Screen[None]):
         note = self._selected_note()
         if note is None:
             return
+
+        def answered(choice: str | None) -> None:
+            if choice == "delete":
+                self.remove_note(note)
+
         self.app.push_screen(
             ConfirmDialog(
                 "Delete this note? This cannot be undone.",
                 [("delete", "Delete"), ("keep", "Keep")],
                 danger="delete",
             ),
-            lambda choice: self.remove_note(note) if choice == "delete" else None,
+            answered,
         )
 
     @guarded_work("deleting the note", group="reader-notes")

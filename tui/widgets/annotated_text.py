@@ -80,7 +80,7 @@ class AnnotatedText(TextArea):
         row = bisect_right(self._line_starts, offset) - 1
         return row, offset - self._line_starts[row]
 
-    def offset(self, location: tuple[int, int]) -> int:
+    def offset_at(self, location: tuple[int, int]) -> int:
         """Code-point offset of a (row, column) location."""
         row, column = location
         row = max(0, min(row, len(self._line_starts) - 1))
@@ -89,7 +89,7 @@ class AnnotatedText(TextArea):
     @property
     def selected_range(self) -> tuple[int, int]:
         """The selection as sorted offsets (equal when nothing is selected)."""
-        start, end = self.offset(self.selection.start), self.offset(self.selection.end)
+        start, end = self.offset_at(self.selection.start), self.offset_at(self.selection.end)
         return min(start, end), max(start, end)
 
     def select_range(self, start: int, end: int) -> None:
@@ -141,7 +141,7 @@ class AnnotatedText(TextArea):
     def action_extend_sentence(self, direction: int) -> None:
         """Extend the selection to the end of this sentence (or back to its start)."""
         anchor = self.selection.start
-        cursor = self.offset(self.selection.end)
+        cursor = self.offset_at(self.selection.end)
         target = sentence_boundary(self.text, cursor, direction)
         self.selection = Selection(anchor, self.location(target))
         self.scroll_cursor_visible(animate=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -49,8 +50,10 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+# A column's sort value: a str or an int, compared within one column; None (empty) sorts last.
+SortValue = Any
 # What each sortable column compares, from a row and its notes summary; None sorts last.
-SORT_VALUES: dict[str, Callable[[Row, NoteSummary], object]] = {
+SORT_VALUES: dict[str, Callable[[Row, NoteSummary], SortValue]] = {
     "title": lambda row, _: row.title.casefold() or None,
     "authors": lambda row, _: None if row.authors_json == "[]" else row.authors_json.casefold(),
     "date": lambda row, _: row.date or None,
@@ -65,7 +68,9 @@ MIN_SHRUNK = 8
 SHRINKABLE = (5, 3, 1)  # tags, site, authors: the columns that narrow first
 
 
-def build_sort_keys(key: str, rows: list[Row], summaries: dict[str, NoteSummary]) -> list[object]:
+def build_sort_keys(
+    key: str, rows: list[Row], summaries: dict[str, NoteSummary]
+) -> list[SortValue]:
     """Per row, the value column `key` sorts by (None: empty). Pure: runs in a thread."""
     value = SORT_VALUES[key]
     return [value(row, summaries.get(row.id, _NO_NOTES)) for row in rows]
@@ -130,7 +135,7 @@ class ArticleTable(ScrollView, can_focus=True):
         self.filter_text = ""
         self.filter_ids: frozenset[str] | None = None
         self._haystacks: list[str] | None = None
-        self._key_cache: dict[str, list[object]] = {}
+        self._key_cache: dict[str, list[SortValue]] = {}
         self.sorting = False  # a sort is waiting for its keys (built in a thread)
         self.total = 0  # rows in the library; more than len(rows) while a first page shows
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)  # (row, width)
@@ -248,7 +253,7 @@ class ArticleTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
 
-    def _sort_keys(self) -> list[object] | None:
+    def _sort_keys(self) -> list[SortValue] | None:
         """Per row, the value the current sort column compares (None: empty), built once
         per column and data set: sorting 100,000 rows by a cached key list takes ~40 ms."""
         if self.sort_key not in SORT_VALUES:
@@ -260,7 +265,7 @@ class ArticleTable(ScrollView, can_focus=True):
         return keys
 
     def _rebuild_order(self) -> None:
-        indices = range(len(self.rows))
+        indices: list[int] | range = range(len(self.rows))
         words = self.filter_text.casefold().split()
         if words:
             if self._haystacks is None:
