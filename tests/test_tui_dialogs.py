@@ -24,6 +24,7 @@ from tests.tui_support import (
     wait_for,
     wait_for_screen,
 )
+from tui.actions.articles import edit_metadata, show_article
 from tui.app import FolioApp
 from tui.app.commands import highlight_plain
 from tui.dialogs.export import ExportScreen
@@ -299,6 +300,34 @@ def test_metadata_form_renames_citekey_and_shows_a_taken_key_inline(library_dir:
         await wait_for(lambda: any(r.citekey == "lopez2021meanders" for r in app.screen.table.rows))
 
     run_app(library_dir, scenario)
+
+
+def test_metadata_form_suggests_the_formula_key_and_keeps_the_old_one_as_alias(
+    library_dir: Path,
+) -> None:
+    make_library(library_dir)
+    with Library(library_dir) as library:
+        river = library.conn.execute("SELECT id FROM articles WHERE title LIKE 'The River%'")
+        river_id = river.fetchone()[0]
+        edit_metadata(library, river_id, {"title": "Floods of the Lower Delta"})
+        old_key = show_article(library, river_id).value.article.citekey
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        await _select_title(app, pilot, "Floods of the Lower Delta")
+        await pilot.press("e")
+        form = await wait_for_screen(app, MetadataForm)
+        box = form.query_one("#field-citekey", Input)
+        assert box.value == old_key
+        await pilot.press("ctrl+g")
+        await wait_for(lambda: box.value != old_key)
+        assert "Floods" in box.value and "Lower" in box.value
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: isinstance(app.screen, LibraryScreen))
+
+    run_app(library_dir, scenario)
+    with Library(library_dir) as library:
+        details = show_article(library, old_key).value  # the old key still finds it
+        assert details.article.citekey != old_key and details.aliases == [old_key]
 
 
 def test_export_a_hostile_tag_from_the_tags_screen(library_dir: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select, Static
@@ -15,6 +16,7 @@ from library.errors import FolioError, InvalidValue
 from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
 from tui.actions import articles as article_actions
+from tui.actions import citekeys as citekey_actions
 from tui.app.failures import guarded_work
 from tui.dialogs.save_cancel import SaveCancelDialog, save_cancel_buttons
 from tui.widgets.text_boxes import TextBox
@@ -35,7 +37,10 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 # Every field with a box (and a place for its error under it).
 BOXES = frozenset({*(name for name, _, _ in FIELDS), "type"})
-CITEKEY_NOTE = "The old key stays as an alias: \\cite{old key} still finds the article."
+CITEKEY_NOTE = (
+    "ctrl+g fills in the key today's metadata gives (the library's key formula). "
+    "The old key stays as an alias: \\cite{old key} still finds the article."
+)
 
 
 def field_value(article: Any, name: str) -> str:
@@ -58,6 +63,7 @@ class MetadataForm(SaveCancelDialog[list[str] | None]):
     the names of the fields that changed (None when cancelled)."""
 
     app: FolioApp
+    BINDINGS = [Binding("ctrl+g", "suggest_citekey", "Suggest key")]  # noqa: RUF012
 
     def __init__(self, article: Any) -> None:
         super().__init__()
@@ -150,6 +156,15 @@ class MetadataForm(SaveCancelDialog[list[str] | None]):
     def box_left(self, event: Input.Blurred) -> None:
         """Check a box when the user leaves it."""
         self.validate_field((event.input.id or "").removeprefix("field-"))
+
+    @guarded_work("suggesting a citation key", exclusive=True, group="metadata-rekey")
+    async def action_suggest_citekey(self) -> None:
+        """Put the key the library's formula makes from the saved metadata in the key box
+        (saved with the form, like a typed key); say which guessed fields it left out."""
+        suggested = await self.app.call(citekey_actions.suggest_citekey, self.article.id)
+        self.query_one("#field-citekey", Input).value = suggested.value
+        note = " ".join(notice.message for notice in suggested.warnings)
+        self.show_error("citekey", note)
 
     def action_save(self) -> None:
         """Check every box, then save; what the store refuses is shown under its box."""
