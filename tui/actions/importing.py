@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from library.errors import FolioError, InvalidValue
 from library.store import Library
+from tui.actions.exports import keeps_exports_current
 from tui.actions.notes import reanchor_notes
 from tui.actions.results import Notice, Outcome
 
@@ -55,6 +56,7 @@ class ImportReport:
         return sum(result.status in ("added", "updated") for result in self.results)
 
 
+@keeps_exports_current
 def import_paths(
     library: Library,
     paths: Sequence[str],
@@ -103,6 +105,7 @@ def import_paths(
     return Outcome(report, notices)
 
 
+@keeps_exports_current
 def attach_file(
     library: Library, path: str, ref: str, *, max_file_bytes: int | None = None
 ) -> Outcome[ImportResult]:
