@@ -181,8 +181,16 @@ def test_exports_list_rm_and_refresh(folio: Folio, tmp_path: Path) -> None:
 def test_keep_updated_needs_a_file_and_refuses_force_replace(folio: Folio, tmp_path: Path) -> None:
     _two(folio, tmp_path)
     assert folio("export", "--all", "--keep-updated").exit_code == 2
-    result = folio("export", "--all", "-o", str(tmp_path / "r.bib"), "--merge", "--keep-updated",
-                   "--force-replace", BEES_KEY)  # fmt: skip
+    result = folio(
+        "export",
+        "--all",
+        "-o",
+        str(tmp_path / "r.bib"),
+        "--merge",
+        "--keep-updated",
+        "--force-replace",
+        BEES_KEY,
+    )
     assert result.exit_code == 2
 
 
@@ -209,7 +217,14 @@ def test_json_listing_shape(folio: Folio, tmp_path: Path) -> None:
     _two(folio, tmp_path)
     folio("export", BEES_KEY, "-o", str(tmp_path / "r.bib"), "--keep-updated", "--backups", "0")
     [item] = folio.json("exports")
-    assert set(item) == {"path", "selection", "format", "options", "created_at", "refreshed_at",
-                         "last_error"}  # fmt: skip
+    assert set(item) == {
+        "path",
+        "selection",
+        "format",
+        "options",
+        "created_at",
+        "refreshed_at",
+        "last_error",
+    }
     assert item["selection"]["kind"] == "refs" and item["options"]["backups"] == 0
     assert json.dumps(item)

@@ -18,7 +18,7 @@ from tui.actions.notes import reanchor_notes
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
-    from library.importing import ImportResult, Status
+    from library.importing import ImportResult, Source, Status
     from notes.reanchoring import Reanchored
 
 # (stage, done, total): the stages are "Importing" (files read) then "Indexing". What it
@@ -69,18 +69,30 @@ def import_paths(
     """Import files and folders (recursively; "-" reads `stdin`), files larger than
     `max_file_bytes` refused. Every good file is imported whatever happens to the others:
     each failure is an error notice; files of other formats in folders are skipped."""
-    from library.importers import SUPPORTED_LIST
-    from library.importing import collect_sources, import_sources
+    from library.importing import collect_sources
 
     sources, failures, skipped = collect_sources(paths, glob, stdin)
     if max_file_bytes:
         library.max_file_bytes = max_file_bytes
+    return import_collected(library, sources, ImportReport(list(failures), skipped), progress)
+
+
+def import_collected(
+    library: Library,
+    sources: Sequence[Source],
+    report: ImportReport,
+    progress: StageProgress | None = None,
+) -> Outcome[ImportReport]:
+    """Import sources already read or fetched into `report` (which may hold failures of
+    inputs that never became sources); re-anchor the notes on texts that changed."""
+    from library.importers import SUPPORTED_LIST
+    from library.importing import import_sources
+
     stage = progress or _no_progress
-    report = ImportReport(list(failures), skipped)
     report.results.extend(
         import_sources(
             library,
-            sources,
+            list(sources),
             lambda done, total: stage("Importing", done, total),
             lambda done, total: stage("Indexing", done, total),
         )
@@ -90,11 +102,11 @@ def import_paths(
         for result in report.results
         if result.status == "failed"
     ]
-    if skipped and sources:  # (with no file to import, the failure says what Folio reads)
+    if report.skipped and sources:  # (with no file to import, the failure says what Folio reads)
         notices.append(
             Notice(
                 "files-skipped",
-                f"{skipped} file(s) in folders skipped: Folio reads {SUPPORTED_LIST}",
+                f"{report.skipped} file(s) in folders skipped: Folio reads {SUPPORTED_LIST}",
                 level="note",
             )
         )
