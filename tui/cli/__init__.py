@@ -72,10 +72,12 @@ def _register_commands() -> None:
         maintenance,
         notes,
         search,
+        watch,
     )
 
     for module in (
-        maintenance, importing, articles, search, notes, cite, citekeys, collections, exports
+        maintenance, importing, articles, search, notes, cite, citekeys, collections, exports,
+        watch,
     ):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)
