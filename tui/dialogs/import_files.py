@@ -1,4 +1,5 @@
-"""The import dialog: a path (file or folder), imported in a worker with a progress bar."""
+"""The import dialog: a path (file or folder), a web page's URL or an identifier (doi:…,
+arxiv:…, isbn:…), imported in a worker with a progress bar."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from library.errors import FolioError
-from tui.actions.importing import ImportReport, import_paths
+from tui.actions.capture import add_inputs
+from tui.actions.importing import ImportReport
 from tui.actions.results import Outcome
 from tui.widgets.notices import with_notices
 
@@ -79,7 +81,9 @@ class ImportScreen(ModalScreen[int]):
         with Vertical(classes="dialog", id="import"):
             yield Label("Import articles", classes="dialog-title")
             yield Static(
-                "A file or a folder (read recursively): .txt, .md, .html, .pdf", classes="dim"
+                "A file or a folder (read recursively): .txt, .md, .html, .pdf; a web page's "
+                "URL; or doi:…, arxiv:…, isbn:…",
+                classes="dim",
             )
             yield Input(
                 self.initial_path,
@@ -115,7 +119,7 @@ class ImportScreen(ModalScreen[int]):
         bar.display = True
         bar.update(total=None, progress=0)
         self.query_one("#import-summary", Static).update("")
-        self.run_import(str(Path(path).expanduser()))
+        self.run_import(os.path.expanduser(path))  # (a URL is left as it is)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, path: str) -> None:
@@ -124,7 +128,7 @@ class ImportScreen(ModalScreen[int]):
         assert session is not None
         try:
             with session.separately() as library:
-                outcome = import_paths(
+                outcome = add_inputs(
                     library,
                     [path],
                     progress=lambda stage, done, total: self.post_message(

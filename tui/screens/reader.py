@@ -121,6 +121,7 @@ class ReaderScreen(Screen[None]):
         Binding("N", "toggle_panel", "Hide/show notes", show=False),
         Binding("e", "edit_metadata", "Edit metadata"),
         Binding("x", "export", "Export"),
+        Binding("plus", "add_to_collection", "Add to collection", show=False),
     ]
 
     def __init__(
@@ -415,6 +416,10 @@ class ReaderScreen(Screen[None]):
     def action_export(self) -> None:
         """Export this article."""
         self.app.open_export(article_id=self.article_id)
+
+    def action_add_to_collection(self) -> None:
+        """Put this article in a collection."""
+        self.app.add_to_collection(self.article_id)
 
     def refresh_data(self) -> None:
         """Reload article and notes from the database."""
