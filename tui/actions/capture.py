@@ -7,8 +7,8 @@ database transaction: the write lock is taken only to store what arrived.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, BinaryIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from library.errors import FolioError
 from library.store import Library
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from library.identifiers import Input
     from library.importing import ImportResult, Source, Status
 
+T = TypeVar("T")
 # A look-up's outcome as an import's status: a work already in the library is "present".
 _STATUS: dict[str, Status] = {"added": "added", "updated": "updated", "unchanged": "present"}
 
@@ -78,19 +79,12 @@ def _fetch_pages(
 ) -> tuple[list[Source], list[ImportResult]]:
     """Each page fetched (no database work): the sources, and a failed result per page
     that could not be fetched or is not an article."""
-    from library.importing import ImportResult
     from library.webcapture import fetch_page
 
-    sources: list[Source] = []
-    failed: list[ImportResult] = []
-    for done, page in enumerate(pages, start=1):
-        try:
-            sources.append(fetch_page(page.value, library.max_file_bytes))
-        except FolioError as exc:
-            failed.append(ImportResult(page.given, "failed", error=str(exc)))
-        if progress:
-            progress("Fetching", done, len(pages))
-    return sources, failed
+    def fetch(page: Input) -> Source:
+        return fetch_page(page.value, library.max_file_bytes)
+
+    return _each(pages, fetch, "Fetching", progress)
 
 
 def _look_up(
@@ -98,23 +92,37 @@ def _look_up(
 ) -> tuple[list[tuple[Input, BibRecord]], list[ImportResult]]:
     """Each identifier looked up (network only): its record, or a failed result."""
     from library.bibimport import read_bib_bytes
-    from library.importing import ImportResult
     from library.lookups import base_url, look_up
 
-    found: list[tuple[Input, BibRecord]] = []
+    def record(work: Input) -> tuple[Input, BibRecord]:
+        text = look_up(work, base_url(library.conn, work.kind))
+        read = read_bib_bytes(text.encode("utf-8"), work.label)
+        if not read.records:
+            raise FolioError(f"{work.label}: the answer could not be read ({read.problems})")
+        return work, read.records[0]
+
+    return _each(works, record, "Looking up", progress)
+
+
+def _each(
+    items: list[Input],
+    job: Callable[[Input], T],
+    stage: str,
+    progress: StageProgress | None,
+) -> tuple[list[T], list[ImportResult]]:
+    """`job` on every input: what it gave, and a failed result for each it refused."""
+    from library.importing import ImportResult
+
+    done: list[T] = []
     failed: list[ImportResult] = []
-    for done, work in enumerate(works, start=1):
+    for count, item in enumerate(items, start=1):
         try:
-            text = look_up(work, base_url(library.conn, work.kind))
-            read = read_bib_bytes(text.encode("utf-8"), work.label)
-            if not read.records:
-                raise FolioError(f"{work.label}: the answer could not be read ({read.problems})")
-            found.append((work, read.records[0]))
+            done.append(job(item))
         except FolioError as exc:
-            failed.append(ImportResult(work.given, "failed", error=str(exc)))
+            failed.append(ImportResult(item.given, "failed", error=str(exc)))
         if progress:
-            progress("Looking up", done, len(works))
-    return found, failed
+            progress(stage, count, len(items))
+    return done, failed
 
 
 def _store_found(

@@ -12,6 +12,8 @@ from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from library.articles import Article
     from library.collections import CollectionInfo
     from library.saved_searches import SavedSearch
@@ -49,22 +51,8 @@ def add_to_collection(
     """Put articles (ids or citekeys) in the collection `name`, creating it if needed."""
     from library.collections import add_articles, check_name
 
-    name = check_name(name)
-    pks = _pks(library, refs)
-    with library.write() as conn:
-        added = add_articles(conn, name, pks)
-    shown, count = _size(library, name)
-    notices = []
-    if added < len(set(pks)):
-        notices.append(
-            Notice(
-                "already-in-collection",
-                f"{len(set(pks)) - added} article(s) already in '{shown}'",
-                subject=shown,
-                level="note",
-            )
-        )
-    return Outcome(CollectionChange(shown, added, count), notices)
+    return _change(library, check_name(name), refs, add_articles, "already-in-collection",
+                   "{n} article(s) already in '{name}'")  # fmt: skip
 
 
 @keeps_exports_current
@@ -74,21 +62,29 @@ def remove_from_collection(
     """Take articles out of the collection `name` (the articles stay in the library)."""
     from library.collections import remove_articles
 
-    pks = _pks(library, refs)
+    return _change(library, name, refs, remove_articles, "not-in-collection",
+                   "{n} article(s) were not in '{name}'")  # fmt: skip
+
+
+def _change(
+    library: Library,
+    name: str,
+    refs: Sequence[str],
+    change: Callable[[sqlite3.Connection, str, Sequence[int]], int],
+    kind: str,
+    unchanged: str,
+) -> Outcome[CollectionChange]:
+    """Apply `change` to the articles `refs` name (all found first, or nothing changes);
+    a note says how many were left as they were."""
+    pks = set(_pks(library, refs))
     with library.write() as conn:
-        removed = remove_articles(conn, name, pks)
+        changed = change(conn, name, list(pks))
     shown, count = _size(library, name)
     notices = []
-    if removed < len(set(pks)):
-        notices.append(
-            Notice(
-                "not-in-collection",
-                f"{len(set(pks)) - removed} article(s) were not in '{shown}'",
-                subject=shown,
-                level="note",
-            )
-        )
-    return Outcome(CollectionChange(shown, removed, count), notices)
+    if changed < len(pks):
+        message = unchanged.format(n=len(pks) - changed, name=shown)
+        notices.append(Notice(kind, message, subject=shown, level="note"))
+    return Outcome(CollectionChange(shown, changed, count), notices)
 
 
 @keeps_exports_current
