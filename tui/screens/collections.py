@@ -32,8 +32,8 @@ class CollectionsScreen(Screen[None]):
     app: FolioApp
 
     DEFAULT_CSS = """
-    #collection-list { width: 44; border-right: solid $panel-lighten-2; }
-    #collection-items { width: 1fr; border: none; }
+    #collection-list { width: 44; height: 1fr; border-right: solid $panel-lighten-2; }
+    #collection-items { width: 1fr; height: 1fr; border: none; }
     #collections-status { height: 1; padding: 0 1; }
     """
 
