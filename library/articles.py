@@ -341,9 +341,13 @@ def replace_content(
 
 
 def update_metadata(
-    conn: sqlite3.Connection, article: Article, changes: dict[str, str | list[str] | None]
+    conn: sqlite3.Connection,
+    article: Article,
+    changes: dict[str, str | list[str] | None],
+    origin: Origin = "user",
 ) -> Article:
-    """Set metadata fields the user typed (marked as `user`); None clears a field."""
+    """Set metadata fields the user typed (marked as `user`, or `origin`: "found" for values
+    a look-up found); None clears a field."""
     origins = dict(article.origins)
     columns: dict[str, object] = {}
     for name, value in changes.items():
@@ -354,7 +358,7 @@ def update_metadata(
         if value in (None, [], ""):
             origins.pop(name, None)
         else:
-            origins[name] = "user"
+            origins[name] = origin
     columns["origins"] = json.dumps(origins)
     columns["modified_at"] = now_iso()
     assignments = ", ".join(f"{name} = :{name}" for name in columns)

@@ -20,7 +20,7 @@ from library.bibrecords import StoredRecord, add_alias, key_owner, record_of, sa
 from library.bibtext import BibText, FieldValue, ParsedBib, decode_bib, entry_hash, parse_bib_text
 from library.citekeys import CITEKEY_PATTERN
 from library.errors import FolioError, InvalidValue
-from library.extracted import METADATA_FIELDS, Extracted
+from library.extracted import METADATA_FIELDS, Extracted, Origin
 from library.extracted import FieldValue as MetaValue
 from library.latex import decode_latex
 
@@ -603,21 +603,56 @@ def _merged_record(old: StoredRecord | None, new: StoredRecord, allowed: bool) -
     return merged
 
 
-def _add(conn: sqlite3.Connection, plan: ImportPlan, now: str) -> ImportOutcome:
+def import_found(conn: sqlite3.Connection, record: BibRecord) -> ImportOutcome:
+    """Import one record a look-up found (by DOI, arXiv id or ISBN: library.lookups),
+    inside the caller's transaction. It is matched as an entry of a .bib is (DOI, URL,
+    title + first author + year). A new work becomes a metadata-only article whose key comes
+    from the library's formula and whose values are marked found; an article already here
+    gets only the values it lacks (values that differ are kept, and named in the note) and
+    the record's other fields."""
+    [plan] = plan_imports(conn, [record])
+    now = articles.now_iso()
+    if plan.article is None:
+        return _add(conn, plan, now, origin="found")
+    article = plan.article
+    fill = {name: value for name, value in plan.changes.items() if name not in plan.conflicts}
+    if fill:
+        article = articles.update_metadata(conn, article, fill, origin="found")
+    record.record.bib_key = article.citekey
+    old = record_of(conn, article.pk)
+    merged = _merged_record(old, record.record, allowed=False)
+    if merged != old:
+        save_record(conn, article.pk, merged, now)
+    status = "updated" if fill or merged != old else "unchanged"
+    note = None
+    if plan.conflicts:
+        note = f"kept the library's {', '.join(plan.conflicts)}, which the look-up gives otherwise"
+    return ImportOutcome(article.citekey, status, article, note)
+
+
+def _add(
+    conn: sqlite3.Connection, plan: ImportPlan, now: str, origin: Origin = "user"
+) -> ImportOutcome:
+    """A new metadata-only article for the plan's record: under the entry's key when it is
+    free (a found record's key is not the user's: the formula makes one), its values marked
+    typed by the user (or `origin`)."""
     record = plan.record
     key = record.key
-    key_free = bool(CITEKEY_PATTERN.match(key)) and key_owner(conn, key) is None
+    own_key = origin == "user"
+    key_free = own_key and bool(CITEKEY_PATTERN.match(key)) and key_owner(conn, key) is None
     extracted = Extracted(
-        "", {name: MetaValue(value, "user") for name, value in plan.changes.items() if value}
+        "", {name: MetaValue(value, origin) for name, value in plan.changes.items() if value}
     )
     version = articles.SourceVersion(_EMPTY_SHA256, BIB_FORMAT, None, None)
     article = articles.insert_article(conn, extracted, version, key if key_free else None)
+    if not own_key:
+        record.record.bib_key = article.citekey
     save_record(conn, article.pk, record.record, now)
-    notes = [plan.note] if plan.note else []
-    if not key_free and not plan.note:
+    notes = [plan.note] if plan.note and own_key else []
+    if not key_free and not plan.note and own_key:
         reason = "is taken" if CITEKEY_PATTERN.match(key) else "is not a valid Folio key"
         notes.append(f"{key}: the key {reason}; the article's key is {article.citekey}")
-    elif plan.note:
+    elif plan.note and own_key:
         notes.append(f"added as {article.citekey}")
     _add_aliases(conn, article.pk, record.aliases)
     return ImportOutcome(key, "added", article, "; ".join(notes) or None)

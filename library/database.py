@@ -142,6 +142,75 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX bib_file_entries_article ON bib_file_entries(article_pk);
     """,
+    # Capture and stay current (issue 15): collections, saved searches, and exports that keep
+    # themselves current. `export_queue` is their outbox, like `index_queue` for the index:
+    # the triggers below write it in the same transaction as any change to an article (every
+    # change queues the article for the index), to its .bib record or to a collection's
+    # members, once at least one export is kept current; the actions rewrite the registered
+    # files after the commit (tui/actions/exports.py).
+    """
+    CREATE TABLE collections (
+        pk         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE collection_articles (
+        collection_pk INTEGER NOT NULL REFERENCES collections(pk) ON DELETE CASCADE,
+        article_pk    INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
+        added_at      TEXT NOT NULL,
+        PRIMARY KEY (collection_pk, article_pk)
+    ) WITHOUT ROWID;
+    CREATE INDEX collection_articles_article ON collection_articles(article_pk);
+    CREATE TABLE saved_searches (
+        name       TEXT PRIMARY KEY COLLATE NOCASE,
+        query      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    -- selection: JSON {"kind": refs|query|tag|collection|saved|all, "value": ...};
+    -- options: JSON of the export options kept (ascii, backups); written_sha256: of the
+    -- bytes Folio last wrote there (a file that is not a .bib is only replaced while unchanged).
+    CREATE TABLE kept_exports (
+        path           TEXT PRIMARY KEY,
+        selection      TEXT NOT NULL,
+        format         TEXT NOT NULL,
+        options        TEXT NOT NULL DEFAULT '{}',
+        written_sha256 TEXT,
+        created_at     TEXT NOT NULL,
+        refreshed_at   TEXT,
+        last_error     TEXT
+    );
+    CREATE TABLE export_queue (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        article_id TEXT NOT NULL
+    );
+    CREATE TRIGGER export_queue_article AFTER INSERT ON index_queue
+    WHEN EXISTS (SELECT 1 FROM kept_exports)
+    BEGIN
+        INSERT INTO export_queue(article_id) VALUES (NEW.article_id);
+    END;
+    -- A .bib record changes without the index hearing of it (fields Folio does not search).
+    CREATE TRIGGER export_queue_record_new AFTER INSERT ON bib_records
+    WHEN EXISTS (SELECT 1 FROM kept_exports)
+    BEGIN
+        INSERT INTO export_queue(article_id) SELECT id FROM articles WHERE pk = NEW.article_pk;
+    END;
+    CREATE TRIGGER export_queue_record_changed AFTER UPDATE ON bib_records
+    WHEN EXISTS (SELECT 1 FROM kept_exports)
+    BEGIN
+        INSERT INTO export_queue(article_id) SELECT id FROM articles WHERE pk = NEW.article_pk;
+    END;
+    CREATE TRIGGER export_queue_collection_add AFTER INSERT ON collection_articles
+    WHEN EXISTS (SELECT 1 FROM kept_exports)
+    BEGIN
+        INSERT INTO export_queue(article_id) SELECT id FROM articles WHERE pk = NEW.article_pk;
+    END;
+    CREATE TRIGGER export_queue_collection_rm AFTER DELETE ON collection_articles
+    WHEN EXISTS (SELECT 1 FROM kept_exports)
+    BEGIN
+        INSERT INTO export_queue(article_id) SELECT id FROM articles WHERE pk = OLD.article_pk;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

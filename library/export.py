@@ -33,13 +33,24 @@ def select_articles(
     tag: str | None = None,
     everything: bool = False,
     tagged: Callable[[sqlite3.Connection, str], list[str]] | None = None,
+    collection: str | None = None,
+    saved: str | None = None,
 ) -> list[Article]:
-    """The articles named by exactly one selector (REFs, a query, a tag or all), in
-    citekey order. An unknown REF or an empty selection is an error."""
+    """The articles named by exactly one selector (REFs, a query, a tag, a collection, a
+    saved search or all), in citekey order. An unknown REF or an empty selection is an
+    error."""
     chosen = [bool(refs), query is not None, tag is not None, everything]
+    chosen += [collection is not None, saved is not None]
     if sum(chosen) != 1:
-        raise InvalidValue("choose what to export: REF..., --query Q, --tag T or --all (one of)")
+        raise InvalidValue(
+            "choose what to export: REF..., --query Q, --tag T, --collection NAME, "
+            "--saved NAME or --all (one of)"
+        )
     conn = library.conn
+    if saved is not None:
+        from library.saved_searches import saved_search
+
+        query = saved_search(conn, saved).query
     if refs:
         found = [get_article(conn, ref) for ref in refs]
     elif everything:
@@ -49,12 +60,21 @@ def select_articles(
 
         matches = match_documents(library, query, limit=None)
         found = list(articles_by_ids(conn, [doc["id"] for doc, _ in matches.documents]).values())
+    elif collection is not None:
+        from library.collections import collection_article_ids
+
+        found = list(articles_by_ids(conn, collection_article_ids(conn, collection)).values())
     else:
         assert tagged is not None and tag is not None
         found = list(articles_by_ids(conn, list(tagged(conn, tag))).values())
     unique = {article.id: article for article in found}
     if not unique:
-        what = f"query '{query}'" if query is not None else f"tag '{tag}'" if tag else "library"
+        what = (
+            f"saved search '{saved}'" if saved is not None
+            else f"query '{query}'" if query is not None
+            else f"collection '{collection}'" if collection is not None
+            else f"tag '{tag}'" if tag else "library"
+        )  # fmt: skip
         raise NotFound(f"nothing to export: the {what} selects no articles")
     return sorted(unique.values(), key=lambda article: article.citekey.lower())
 

@@ -16,6 +16,7 @@ from library.articles import Article
 from library.blobs import make_durable, sha256_of, store_blob
 from library.database import transaction
 from library.errors import FolioError, ImportRefused
+from library.extracted import Extracted, FieldValue
 from library.importers import SUPPORTED_LIST, extract, format_for_name, sniff_format
 from library.index import Progress
 from library.store import Library
@@ -38,11 +39,15 @@ class ImportResult:
 
 @dataclass
 class Source:
-    """One file to import: where it came from and, for stdin, its bytes."""
+    """One file to import: where it came from and, for stdin or a fetched page, its bytes.
+    A page fetched from the web also has its URL (the article's) and its format (from the
+    content type)."""
 
     name: str
     path: Path | None
     data: bytes | None = None
+    url: str | None = None
+    fmt: str | None = None
 
 
 def collect_sources(
@@ -153,6 +158,8 @@ def _import_one(
 def _declared_format(source: Source) -> str | None:
     """The format a file's name says, checked before it is read (ImportRefused for one Folio
     does not read); None for unnamed input, whose bytes tell."""
+    if source.fmt is not None:
+        return source.fmt
     if source.path is None:
         return None
     fmt = format_for_name(source.path.name)
@@ -196,7 +203,7 @@ def _import_source(
     same_file = articles.article_where(conn, "file_sha256", file_sha)
     if same_file:
         return ImportResult(source.name, "present", same_file)
-    extracted = extract(data, fmt, source.name)
+    extracted = _extract(source, data, fmt)
     text_sha = sha256_of(extracted.text.encode("utf-8"))
     same_text = articles.article_where(conn, "text_sha256", text_sha)
     if same_text:
@@ -214,6 +221,14 @@ def _import_source(
         return ImportResult(source.name, "updated", article)
     article = articles.insert_article(conn, extracted, version)
     return ImportResult(source.name, "added", article)
+
+
+def _extract(source: Source, data: bytes, fmt: str) -> Extracted:
+    """The importer's result; a fetched page's URL is the article's, whatever it says."""
+    extracted = extract(data, fmt, source.name)
+    if source.url is not None:
+        extracted.fields["url"] = FieldValue(source.url, "found")
+    return extracted
 
 
 def _keep_original(
@@ -250,7 +265,7 @@ def attach_source(library: Library, source: Source, ref: str) -> ImportResult:
         data = _read(library, source)
         fmt = declared or sniff_format(data)
         file_sha = sha256_of(data)
-        extracted = extract(data, fmt, source.name)
+        extracted = _extract(source, data, fmt)
         text_sha = sha256_of(extracted.text.encode("utf-8"))
         for column, value in (("file_sha256", file_sha), ("text_sha256", text_sha)):
             owner = articles.article_where(conn, column, value)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 # Setting names a user can change, and what each holds.
-SETTINGS = {"citekey-format": "the Better BibTeX formula new citation keys are made with"}
+SETTINGS = {
+    "citekey-format": "the Better BibTeX formula new citation keys are made with",
+    "crossref-url": "where `folio add doi:…` asks (FOLIO_CROSSREF_URL overrides it)",
+    "arxiv-url": "where `folio add arxiv:…` asks (FOLIO_ARXIV_URL overrides it)",
+    "openlibrary-url": "where `folio add isbn:…` asks (FOLIO_OPENLIBRARY_URL overrides it)",
+}
 
 
 def get_setting(conn: sqlite3.Connection, name: str) -> str | None:

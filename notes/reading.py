@@ -30,12 +30,19 @@ def read_annotations(
     *,
     tag: str | None = None,
     orphans_only: bool = False,
+    collection: str | None = None,
 ) -> list[Annotation]:
     """Annotations in text order: all, one article's (id or citekey), those with `tag` (or a
-    tag under it), or only the orphans."""
+    tag under it), those on a collection's articles, or only the orphans (filters combine)."""
     conn = anchored_connection(library)
     article = get_article(conn, article_ref) if article_ref else None
     chosen = annotation_pks_with_tag(conn, tag) if tag else None
+    if collection is not None:
+        from library.collections import collection_article_ids
+
+        ids = collection_article_ids(conn, collection)
+        in_collection = {note.pk for note in annotations_of_articles(conn, ids)}
+        chosen = in_collection if chosen is None else chosen & in_collection
     return list_annotations(conn, article, annotation_pks=chosen, orphans_only=orphans_only)
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from library.articles import Article, ArticleRow, article_rows, get_article, iter_articles
 from library.articles import count_articles as count_in_database
 from library.store import Library
+from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Outcome
 
 ArticleSort = Literal["added", "date", "title"]
@@ -65,6 +66,7 @@ class MetadataEdit:
     changed: list[str]
 
 
+@keeps_exports_current
 def edit_metadata(
     library: Library, ref: str, typed: Mapping[str, object], citekey: str | None = None
 ) -> Outcome[MetadataEdit]:
@@ -101,6 +103,7 @@ def metadata_draft(library: Library, ref: str) -> Outcome[MetadataDraft]:
     return Outcome(MetadataDraft(article, to_toml(article)))
 
 
+@keeps_exports_current
 def edit_metadata_from_toml(
     library: Library, draft: MetadataDraft, edited: str
 ) -> Outcome[MetadataEdit]:
@@ -122,6 +125,7 @@ class Removal:
     notes: int
 
 
+@keeps_exports_current
 def remove_articles(
     library: Library, refs: Sequence[str], confirm: Callable[[Removal], bool]
 ) -> Outcome[int]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from library.store import Library
+from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class BibImport:
         return (summary or "nothing imported") + (f", {self.failed} failed" if self.failed else "")
 
 
+@keeps_exports_current
 def import_bib(
     library: Library, path: Path, confirm_overwrite: ConfirmOverwrite
 ) -> Outcome[BibImport]:

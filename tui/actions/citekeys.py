@@ -11,6 +11,7 @@ from __future__ import annotations
 from library.errors import InvalidValue
 from library.rekeying import Rekey
 from library.store import Library
+from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Notice, Outcome
 
 CITEKEY_FORMAT = "citekey-format"
@@ -37,6 +38,7 @@ def _left_out_notices(plan: list[Rekey]) -> list[Notice]:
     return notices
 
 
+@keeps_exports_current
 def rekey(
     library: Library,
     refs: tuple[str, ...] | list[str] = (),

@@ -44,13 +44,50 @@ class OutputExists(FolioError):
 
 @dataclass(frozen=True)
 class Selection:
-    """Which articles: these ids or citekeys, every match of a query, a tag, or everything
-    (exactly one of them)."""
+    """Which articles: these ids or citekeys, every match of a query, a tag, a collection,
+    a saved search, or everything (exactly one of them)."""
 
     refs: tuple[str, ...] = ()
     query: str | None = None
     tag: str | None = None
     everything: bool = False
+    collection: str | None = None
+    saved: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The selection as {"kind": …, "value": …} (refs as given: resolve them first)."""
+        for kind in ("query", "tag", "collection", "saved"):
+            if getattr(self, kind) is not None:
+                return {"kind": kind, "value": getattr(self, kind)}
+        if self.refs:
+            return {"kind": "refs", "value": list(self.refs)}
+        return {"kind": "all", "value": None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Selection:
+        """The selection `to_json` wrote."""
+        kind, value = data.get("kind"), data.get("value")
+        if kind == "refs" and isinstance(value, list):
+            return cls(refs=tuple(str(ref) for ref in value))
+        if not isinstance(value, str):
+            return cls(everything=True)
+        if kind == "query":
+            return cls(query=value)
+        if kind == "tag":
+            return cls(tag=value)
+        if kind == "collection":
+            return cls(collection=value)
+        return cls(saved=value) if kind == "saved" else cls(everything=True)
+
+    def describe(self) -> str:
+        """ "tag thesis", "3 articles", "all articles"… for a listing."""
+        data = self.to_json()
+        if data["kind"] == "refs":
+            return f"{len(self.refs)} article(s): {' '.join(self.refs)}"
+        if data["kind"] == "all":
+            return "all articles"
+        label = {"saved": "saved search"}.get(str(data["kind"]), str(data["kind"]))
+        return f"{label} {data['value']}"
 
 
 @dataclass
@@ -91,6 +128,7 @@ def export(
     ascii_only: bool = False,
     force_replace: tuple[str, ...] = (),
     backups: int | None = None,
+    keep_updated: bool = False,
 ) -> Outcome[Export]:
     """Render the selected articles in `fmt` (Markdown: their notes) and, given `output`,
     write them there: merged into an existing .bib (`merge`: only Folio's own entries are
@@ -98,10 +136,15 @@ def export(
     `force_replace`), or replacing the file (`overwrite`). `backups` old versions are kept
     (FILE.bak, FILE.bak.1…; default library.bibwrite.backups_wanted).
 
+    With `keep_updated`, the file is registered and rewritten after every change to the
+    articles it holds (tui/actions/exports.py).
+
     Raises OutputExists for an existing file without `merge` or `overwrite`, and with
     `strict`, FolioError when a character has no ASCII spelling (BibTeX flavour, or BibLaTeX
     with `ascii_only`; nothing written).
     """
+    if keep_updated and output is None:
+        raise InvalidValue("keeping an export current needs a file (-o FILE)", field="keep-updated")
     if merge and fmt not in BIB_FORMATS:
         raise InvalidValue(
             f"merging works on .bib files (BibLaTeX, BibTeX), not {FORMAT_LABELS[fmt]}",
@@ -109,7 +152,7 @@ def export(
         )
     if output is not None and output.exists() and not (merge or overwrite):
         raise OutputExists(output)
-    articles = _select(library, selection)
+    articles = selected_articles(library, selection)
     if fmt == "markdown":
         rendered = _notes_markdown(library, articles)
     else:
@@ -118,10 +161,16 @@ def export(
         rendered.warnings.extend(
             _write(library, output, rendered.value, merge, force_replace, backups)
         )
+        if keep_updated:
+            from tui.actions.exports import register_export
+
+            options: dict[str, object] = {"ascii": ascii_only, "strict": strict, "backups": backups}
+            rendered.warnings.append(register_export(library, output, selection, fmt, options))
     return rendered
 
 
-def _select(library: Library, selection: Selection) -> list[Article]:
+def selected_articles(library: Library, selection: Selection) -> list[Article]:
+    """The articles `selection` picks, in citekey order (NotFound for none)."""
     from library.export import select_articles
     from notes.tags import article_ids_with_tag
 
@@ -132,6 +181,8 @@ def _select(library: Library, selection: Selection) -> list[Article]:
         tag=selection.tag,
         everything=selection.everything,
         tagged=article_ids_with_tag,
+        collection=selection.collection,
+        saved=selection.saved,
     )
 
 

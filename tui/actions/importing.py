@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from library.errors import FolioError, InvalidValue
 from library.store import Library
+from tui.actions.exports import keeps_exports_current
 from tui.actions.notes import reanchor_notes
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
-    from library.importing import ImportResult, Status
+    from library.importing import ImportResult, Source, Status
     from notes.reanchoring import Reanchored
 
 # (stage, done, total): the stages are "Importing" (files read) then "Indexing". What it
@@ -55,6 +56,7 @@ class ImportReport:
         return sum(result.status in ("added", "updated") for result in self.results)
 
 
+@keeps_exports_current
 def import_paths(
     library: Library,
     paths: Sequence[str],
@@ -67,18 +69,30 @@ def import_paths(
     """Import files and folders (recursively; "-" reads `stdin`), files larger than
     `max_file_bytes` refused. Every good file is imported whatever happens to the others:
     each failure is an error notice; files of other formats in folders are skipped."""
-    from library.importers import SUPPORTED_LIST
-    from library.importing import collect_sources, import_sources
+    from library.importing import collect_sources
 
     sources, failures, skipped = collect_sources(paths, glob, stdin)
     if max_file_bytes:
         library.max_file_bytes = max_file_bytes
+    return import_collected(library, sources, ImportReport(list(failures), skipped), progress)
+
+
+def import_collected(
+    library: Library,
+    sources: Sequence[Source],
+    report: ImportReport,
+    progress: StageProgress | None = None,
+) -> Outcome[ImportReport]:
+    """Import sources already read or fetched into `report` (which may hold failures of
+    inputs that never became sources); re-anchor the notes on texts that changed."""
+    from library.importers import SUPPORTED_LIST
+    from library.importing import import_sources
+
     stage = progress or _no_progress
-    report = ImportReport(list(failures), skipped)
     report.results.extend(
         import_sources(
             library,
-            sources,
+            list(sources),
             lambda done, total: stage("Importing", done, total),
             lambda done, total: stage("Indexing", done, total),
         )
@@ -88,11 +102,11 @@ def import_paths(
         for result in report.results
         if result.status == "failed"
     ]
-    if skipped and sources:  # (with no file to import, the failure says what Folio reads)
+    if report.skipped and sources:  # (with no file to import, the failure says what Folio reads)
         notices.append(
             Notice(
                 "files-skipped",
-                f"{skipped} file(s) in folders skipped: Folio reads {SUPPORTED_LIST}",
+                f"{report.skipped} file(s) in folders skipped: Folio reads {SUPPORTED_LIST}",
                 level="note",
             )
         )
@@ -103,6 +117,7 @@ def import_paths(
     return Outcome(report, notices)
 
 
+@keeps_exports_current
 def attach_file(
     library: Library, path: str, ref: str, *, max_file_bytes: int | None = None
 ) -> Outcome[ImportResult]:

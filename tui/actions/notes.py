@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from library.errors import InvalidValue
 from library.store import Library
+from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
@@ -66,14 +67,21 @@ def list_notes(
     *,
     tag: str | None = None,
     orphans_only: bool = False,
+    collection: str | None = None,
 ) -> Outcome[list[Annotation]]:
     """Annotations in text order: all, an article's (id or citekey), those with `tag` (or a
-    tag under it), or only those whose passage was lost."""
+    tag under it), those on the articles of a collection, or only those whose passage was
+    lost (the filters given all apply)."""
     from notes.reading import read_annotations
 
-    return Outcome(read_annotations(library, article_ref, tag=tag, orphans_only=orphans_only))
+    return Outcome(
+        read_annotations(
+            library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
+        )
+    )
 
 
+@keeps_exports_current
 def annotate(
     library: Library,
     article_ref: str,
@@ -99,6 +107,7 @@ def annotate(
         return Outcome(add_annotation(conn, article, chosen, note.strip(), wanted))
 
 
+@keeps_exports_current
 def edit_note(
     library: Library,
     annotation_id: str,
@@ -139,6 +148,7 @@ def edit_note(
     return Outcome(changed)
 
 
+@keeps_exports_current
 def delete_notes(
     library: Library, annotation_ids: Sequence[str], confirm: Callable[[list[Annotation]], bool]
 ) -> Outcome[int]:
@@ -174,13 +184,16 @@ def export_notes(
     orphans_only: bool = False,
     fmt: NotesFormat = "text",
     output: Path | None = None,
+    collection: str | None = None,
 ) -> Outcome[NotesExport]:
     """The annotations `list_notes` selects as plain text, Markdown (to paste into a draft)
     or JSON (that `import_notes` reads back); written to `output` when given."""
     from notes.export import notes_json, notes_markdown, notes_text
     from notes.reading import read_annotations
 
-    found = read_annotations(library, article_ref, tag=tag, orphans_only=orphans_only)
+    found = read_annotations(
+        library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
+    )
     if fmt == "json":
         text = json.dumps(notes_json(library.conn, found), ensure_ascii=False, indent=2)
     elif fmt == "markdown":
@@ -194,6 +207,7 @@ def export_notes(
     return Outcome(NotesExport(text, len(found), output))
 
 
+@keeps_exports_current
 def import_notes(library: Library, path: Path) -> Outcome[NotesImport]:
     """Restore annotations from a notes JSON file (nothing is added twice), then re-anchor
     the restored passages on this library's texts. Annotations whose article is not here

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from library.store import Library
+from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Outcome
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class TagChange:
     tags: list[str]
 
 
+@keeps_exports_current
 def add_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagChange]:
     """Tag an article (id or citekey) or an annotation (id) with `tags`."""
     from notes.tags import link_tags
@@ -36,6 +38,7 @@ def add_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagC
     return _change(library, target, tags, link_tags)
 
 
+@keeps_exports_current
 def remove_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagChange]:
     """Take `tags` off an article (id or citekey) or an annotation (id)."""
     from notes.tags import unlink_tags
@@ -43,6 +46,7 @@ def remove_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[T
     return _change(library, target, tags, unlink_tags)
 
 
+@keeps_exports_current
 def set_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagChange]:
     """Make an article's or annotation's tags exactly `tags`."""
     from notes.tags import set_tags as set_exactly
@@ -77,6 +81,7 @@ def _target(conn: sqlite3.Connection, target: str) -> tuple[Owner, int, str]:
     return "article", article.pk, f"article {article.id} [{article.citekey}]"
 
 
+@keeps_exports_current
 def rename_tag(library: Library, old: str, new: str) -> Outcome[int]:
     """Rename tag `old` and the tags under it to `new`, merging into `new` if it exists;
     returns how many tags were renamed."""

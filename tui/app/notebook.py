@@ -79,7 +79,12 @@ class FolioApp(App[None]):
         ("Library: all articles", "The article table", "show_library"),
         ("Search the library", "Full-text search, results as you type", "open_search"),
         ("Tags", "Tag tree with counts", "open_tags"),
-        ("Import files or a folder", "Add articles (.txt .md .html .pdf)", "open_import"),
+        ("Collections and saved searches", "Named sets of articles, queries", "open_collections"),
+        (
+            "Import files, a folder, a URL or a DOI",
+            "Add articles (.txt .md .html .pdf, web pages, doi:/arxiv:/isbn:)",
+            "open_import",
+        ),
         ("Export citations or notes", "BibLaTeX, BibTeX, CSL-JSON, Markdown", "open_export"),
         ("Reload from the library", "Pick up changes made by `folio` in a shell", "refresh"),
         ("Help: keys of this screen", "Lists the keys", "help"),
@@ -234,6 +239,27 @@ class FolioApp(App[None]):
     def action_open_tags(self) -> None:
         """The tags screen."""
         self.push_screen(TagsScreen())
+
+    def action_open_collections(self) -> None:
+        """The collections and saved searches screen."""
+        from tui.screens.collections import CollectionsScreen
+
+        self.push_screen(CollectionsScreen())
+
+    @guarded_work("adding to a collection", group="collection-add")
+    async def add_to_collection(self, article_id: str) -> None:
+        """Ask which collection, and put the article in it."""
+        from tui.actions import collections as collection_actions
+        from tui.dialogs.collection_add import AddToCollectionDialog
+
+        article = (await self.call(article_actions.show_article, article_id)).value.article
+        names = [c.name for c in (await self.call(collection_actions.list_collections)).value]
+        name = await self.push_screen_wait(
+            AddToCollectionDialog(article.id, article.display_title, names)
+        )
+        if name:
+            self.notify(f"Added to {name}.", markup=False)
+            self.library_changed()
 
     def action_open_import(self) -> None:
         """The import dialog; afterwards the welcome screen gives way to the library."""

@@ -62,9 +62,23 @@ def tui(ctx: click.Context) -> None:
 
 def _register_commands() -> None:
     """Add the commands, one module per topic (`folio --help` lists them by name)."""
-    from tui.cli import articles, cite, citekeys, importing, maintenance, notes, search
+    from tui.cli import (
+        articles,
+        cite,
+        citekeys,
+        collections,
+        exports,
+        importing,
+        maintenance,
+        notes,
+        search,
+        watch,
+    )
 
-    for module in (maintenance, importing, articles, search, notes, cite, citekeys):
+    for module in (
+        maintenance, importing, articles, search, notes, cite, citekeys, collections, exports,
+        watch,
+    ):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -11,6 +11,7 @@ from tui.cli.common import (
     confirm_deletion,
     echo_lines,
     emit_json,
+    finish,
     guarded,
     open_library,
     stream_json_list,
@@ -183,6 +184,7 @@ def edit(
         return
     article = edit_done.article
     click.echo(f"Updated {article.id} [{article.citekey}]: {', '.join(edit_done.changed)}")
+    finish(outcome)
 
 
 @click.command()
@@ -205,8 +207,9 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
         return True
 
     with open_library(ctx) as library:
-        count = remove_articles(library, refs, ask).value
-    click.echo(f"Deleted {count} article(s).")
+        outcome = remove_articles(library, refs, ask)
+    click.echo(f"Deleted {outcome.value} article(s).")
+    finish(outcome)
 
 
 COMMANDS: list[click.Command] = [list_command, show, edit, rm]

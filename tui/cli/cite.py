@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 @click.option("--query", metavar="Q", help="Every article matching a search (all hits).")
 @click.option("--tag", metavar="T", help="Every article with this tag.")
 @click.option("--all", "everything", is_flag=True, help="Every article in the library.")
+@click.option("--collection", metavar="NAME", help="Every article in a collection.")
+@click.option("--saved", metavar="NAME", help="Every match of a saved search.")
 @click.option(
     "--format",
     "fmt",
@@ -55,6 +57,11 @@ if TYPE_CHECKING:
     metavar="N",
     help="Backups of FILE to keep (.bak, .bak.1…); default 3 or $FOLIO_BIB_BACKUPS.",
 )
+@click.option(
+    "--keep-updated",
+    is_flag=True,
+    help="Rewrite FILE after every change to its articles (see `folio exports`).",
+)
 @click.pass_context
 @guarded
 def export(
@@ -63,6 +70,8 @@ def export(
     query: str | None,
     tag: str | None,
     everything: bool,
+    collection: str | None,
+    saved: str | None,
     fmt: str,
     output: str | None,
     merge: bool,
@@ -71,24 +80,31 @@ def export(
     ascii_only: bool,
     force_replace: tuple[str, ...],
     backups: int | None,
+    keep_updated: bool,
 ) -> None:
-    """Export citations: REF..., --query Q, --tag T or --all.
+    """Export citations: REF..., --query Q, --tag T, --collection NAME, --saved NAME or --all.
 
     \b
     folio export --all -o refs.bib
     folio export dorsey2021afghanistan --format bibtex
     folio export --tag thesis -o paper.bib --merge
+    folio export --collection chapter1 -o paper.bib --merge --keep-updated
     """
     from tui.actions.export import OutputExists, Selection
     from tui.actions.export import export as export_articles
 
     if merge and not output:
         fail("--merge needs -o FILE (the .bib to update)", 2)
+    if keep_updated and not output:
+        fail("--keep-updated needs -o FILE (the file to keep current)", 2)
+    if keep_updated and force_replace:
+        fail("--force-replace is for one export, not one kept current (it would replace "
+             "hand edits every time)", 2)  # fmt: skip
     with open_library(ctx) as library:
         try:
             outcome = export_articles(
                 library,
-                Selection(refs, query, tag, everything),
+                Selection(refs, query, tag, everything, collection, saved),
                 cast("ExportFormat", fmt),
                 output=Path(output) if output else None,
                 merge=merge,
@@ -97,6 +113,7 @@ def export(
                 ascii_only=ascii_only,
                 force_replace=force_replace,
                 backups=backups,
+                keep_updated=keep_updated,
             )
         except OutputExists as exc:
             fail(f"{exc}; pass --force to overwrite or --merge to update it")

@@ -75,6 +75,7 @@ def config(ctx: click.Context, name: str | None, value: str | None, reset: bool)
     folio config citekey-format                    # the key formula
     folio config citekey-format 'auth.lower + year'
     folio config citekey-format --reset            # Better BibTeX's default
+    folio config crossref-url http://localhost:8080  # where `folio add doi:…` asks
     """
     from library.settings import SETTINGS
     from tui.actions.citekeys import citekey_format, set_citekey_format
@@ -85,6 +86,9 @@ def config(ctx: click.Context, name: str | None, value: str | None, reset: bool)
         fail("--reset needs the setting's name, e.g. folio config citekey-format --reset", 2)
     if reset and value is not None:
         fail("give a value or --reset, not both", 2)
+    if name is not None and name != "citekey-format":
+        _service_setting(ctx, name, value, reset)
+        return
     with open_library(ctx) as library:
         if value is not None or reset:
             outcome = set_citekey_format(library, None if reset else value)
@@ -97,6 +101,30 @@ def config(ctx: click.Context, name: str | None, value: str | None, reset: bool)
         return
     marker = "  (default)" if default else ""
     click.echo(f"citekey-format = {formula}{marker}    # {SETTINGS['citekey-format']}")
+    for setting in SETTINGS:
+        if setting != "citekey-format":
+            _service_setting(ctx, setting, None, False, described=True)
+
+
+def _service_setting(
+    ctx: click.Context, name: str, value: str | None, reset: bool, described: bool = False
+) -> None:
+    """Show or set where look-ups go (crossref-url, arxiv-url, openlibrary-url)."""
+    from library.settings import SETTINGS
+    from tui.actions.capture import service_url, set_service_url
+
+    with open_library(ctx) as library:
+        if value is not None or reset:
+            outcome = set_service_url(library, name, None if reset else value)
+            click.echo(f"{name} = {outcome.value}")
+            _notices(outcome)
+            return
+        url, default = service_url(library, name).value
+    if described:
+        marker = "  (default)" if default else ""
+        click.echo(f"{name} = {url}{marker}    # {SETTINGS[name]}")
+    else:
+        click.echo(url)
 
 
 COMMANDS: list[click.Command] = [rekey, config]

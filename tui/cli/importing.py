@@ -1,4 +1,5 @@
-"""`folio add`: import files and folders, or make a file an article's text (--to)."""
+"""`folio add`: import files, folders, web pages (URLs) and works by identifier (DOI, arXiv,
+ISBN), or make a file or page an article's text (--to)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
     metavar="MB",
     help="Refuse files larger than this (default 100, or $FOLIO_MAX_FILE_MB).",
 )
-@click.option("--to", "to_ref", metavar="REF", help="Make one file the text of article REF.")
+@click.option(
+    "--to", "to_ref", metavar="REF", help="Make one file (or URL) the text of article REF."
+)
 @click.pass_context
 @guarded
 def add(
@@ -39,13 +42,21 @@ def add(
     max_size: float | None,
     to_ref: str | None,
 ) -> None:
-    """Import files and folders (recursive); `-` reads stdin.
+    """Import files and folders (recursive), web pages and works by identifier; `-` reads
+    stdin.
 
-    Reads .txt, .md, .html/.htm and .pdf. Adding the same content again changes nothing;
-    a changed version of a file added before (same path or URL) updates its article.
-    With --to REF, one file becomes the text of an existing article (say one from a .bib).
+    \b
+    folio add ~/Downloads/articles/ notes.md
+    folio add https://example.org/2024/story.html     # fetched; the URL is the article's
+    folio add doi:10.1038/nphys1170 arxiv:2101.00001 isbn:9780262033848
+
+    Reads .txt, .md, .html/.htm and .pdf (a page by its content type). Adding the same
+    content again changes nothing; a changed version of a file or page added before (same
+    path or URL) updates its article. An identifier (also a bare DOI or a doi.org URL)
+    adds a metadata-only article from Crossref, arXiv or Open Library, or fills in the one
+    it matches. With --to REF, one file or page becomes the text of an existing article.
     """
-    from tui.actions.importing import import_paths
+    from tui.actions.capture import add_inputs
 
     max_bytes = int(max_size * 1024 * 1024) if max_size else None
     if to_ref is not None:
@@ -55,7 +66,7 @@ def add(
     progress = Progress(show_bar)
     with open_library(ctx) as library:
         try:
-            outcome = import_paths(
+            outcome = add_inputs(
                 library, paths, glob=glob, max_file_bytes=max_bytes, progress=progress.reach
             )
         finally:
@@ -75,13 +86,13 @@ def add(
 def _attach(
     ctx: click.Context, paths: tuple[str, ...], ref: str, as_json: bool, max_bytes: int | None
 ) -> None:
-    """`add FILE --to REF`: one file only, never a folder."""
-    from tui.actions.importing import attach_file
+    """`add FILE --to REF`: one file (or URL) only, never a folder."""
+    from tui.actions.capture import attach
 
     if len(paths) != 1 or os.path.isdir(paths[0]):
         fail("--to takes exactly one file (not a folder or several paths)", 2)
     with open_library(ctx) as library:
-        outcome = attach_file(library, paths[0], ref, max_file_bytes=max_bytes)
+        outcome = attach(library, paths[0], ref, max_file_bytes=max_bytes)
     result = outcome.value
     if as_json:
         click.echo(json.dumps(_result_json(result), ensure_ascii=False))

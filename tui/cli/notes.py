@@ -23,6 +23,7 @@ from tui.cli.common import (
 if TYPE_CHECKING:
     from notes.annotations import Annotation
     from tui.actions.notes import NotesFormat, PassageSpec, QuoteStyle
+    from tui.actions.results import Outcome
     from tui.actions.tags import TagChange
 
 
@@ -122,24 +123,27 @@ def note(
     text = read_text_option(note, note_file, "note")
     editor = _editor()
     with open_library(ctx) as library, _explaining_passages():
-        created = annotate(
+        outcome = annotate(
             library,
             ref,
             _passage_spec(options),
             note=text,
             tags=options["tags"],
             write_note=(lambda: editor("") or "") if editor else None,
-        ).value
+        )
+    created = outcome.value
     if options["as_json"]:
         emit_json(created.to_json())
     else:
         click.echo(f"Added {_annotation_line(created)}")
+    finish(outcome)
 
 
 @click.command(name="notes")
 @click.argument("ref", required=False)
 @click.option("--tag", "-t", help="Only annotations with this tag (or under it).")
 @click.option("--orphans", is_flag=True, help="Only annotations whose passage was lost.")
+@click.option("--collection", metavar="NAME", help="Only annotations on a collection's articles.")
 @click.option(
     "--format",
     "fmt",
@@ -156,6 +160,7 @@ def notes_command(
     ref: str | None,
     tag: str | None,
     orphans: bool,
+    collection: str | None,
     fmt: str,
     as_json: bool,
     output: str | None,
@@ -170,6 +175,7 @@ def notes_command(
             ref,
             tag=tag,
             orphans_only=orphans,
+            collection=collection,
             fmt=chosen,
             output=Path(output) if output else None,
         ).value
@@ -209,13 +215,15 @@ def note_edit(
     if text is None and not passage.given and not accept and editor is None:
         fail("nothing to change: give --note, --note-file, --quote, or --accept", 2)
     with open_library(ctx) as library, _explaining_passages():
-        changed = edit_note(
+        outcome = edit_note(
             library, annotation_id, note=text, passage=passage, accept=accept, write_note=editor
-        ).value
+        )
+    changed = outcome.value
     if as_json:
         emit_json(changed.to_json())
     else:
         click.echo(f"Updated {_annotation_line(changed)}")
+    finish(outcome)
 
 
 @click.command(name="note-rm")
@@ -234,8 +242,9 @@ def note_rm(ctx: click.Context, annotation_ids: tuple[str, ...], yes: bool) -> N
         return True
 
     with open_library(ctx) as library:
-        count = delete_notes(library, annotation_ids, ask).value
-    click.echo(f"Deleted {count} annotation(s).")
+        outcome = delete_notes(library, annotation_ids, ask)
+    click.echo(f"Deleted {outcome.value} annotation(s).")
+    finish(outcome)
 
 
 @click.group(name="tag")
@@ -243,9 +252,11 @@ def tag_group() -> None:
     """Put tags on, or take them off, an article or an annotation."""
 
 
-def _print_tag_change(change: TagChange, verb: str) -> None:
+def _print_tag_change(outcome: Outcome[TagChange], verb: str) -> None:
+    change = outcome.value
     now = ", ".join(change.tags) or "(none)"
     click.echo(f"{change.changed} tag(s) {verb} {change.target}; tags now: {now}")
+    finish(outcome)
 
 
 @tag_group.command(name="add")
@@ -258,7 +269,8 @@ def tag_add(ctx: click.Context, target: str, tags: tuple[str, ...]) -> None:
     from tui.actions.tags import add_tags
 
     with open_library(ctx) as library:
-        _print_tag_change(add_tags(library, target, tags).value, "added to")
+        outcome = add_tags(library, target, tags)
+    _print_tag_change(outcome, "added to")
 
 
 @tag_group.command(name="rm")
@@ -271,7 +283,8 @@ def tag_rm(ctx: click.Context, target: str, tags: tuple[str, ...]) -> None:
     from tui.actions.tags import remove_tags
 
     with open_library(ctx) as library:
-        _print_tag_change(remove_tags(library, target, tags).value, "removed from")
+        outcome = remove_tags(library, target, tags)
+    _print_tag_change(outcome, "removed from")
 
 
 @click.command(name="tags")
@@ -303,8 +316,9 @@ def tag_rename(ctx: click.Context, old: str, new: str) -> None:
     from tui.actions.tags import rename_tag
 
     with open_library(ctx) as library:
-        count = rename_tag(library, old, new).value
-    click.echo(f"Renamed {count} tag(s).")
+        outcome = rename_tag(library, old, new)
+    click.echo(f"Renamed {outcome.value} tag(s).")
+    finish(outcome)
 
 
 @click.command(name="import-notes")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from library.textnorm import one_line
-from tui.cli.common import emit_json, guarded, open_library
+from tui.cli.common import echo_notices, emit_json, fail, guarded, open_library
 
 if TYPE_CHECKING:
     from library.snippets import Snippet
@@ -16,15 +16,24 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
 @click.option("--notes", is_flag=True, help="Find annotations (passages and notes), not articles.")
+@click.option("--save", metavar="NAME", help="Also keep QUERY as saved search NAME.")
+@click.option("--saved", metavar="NAME", help="Run saved search NAME (instead of QUERY).")
 @click.pass_context
 @guarded
 def search(
-    ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool, notes: bool
+    ctx: click.Context,
+    query: tuple[str, ...],
+    limit: int,
+    sort: str,
+    as_json: bool,
+    notes: bool,
+    save: str | None,
+    saved: str | None,
 ) -> None:
     """Full-text search of the library.
 
@@ -36,7 +45,7 @@ def search(
     """
     from tui.actions.search import search_articles
 
-    text = " ".join(query)
+    text = _query_text(ctx, query, save, saved)
     if notes:
         _search_notes(ctx, text, limit, as_json)
         return
@@ -59,6 +68,28 @@ def search(
         )
         for snippet in hit.snippets:
             click.echo(f"    …{_highlight(snippet, color)}…")
+
+
+def _query_text(
+    ctx: click.Context, query: tuple[str, ...], save: str | None, saved: str | None
+) -> str:
+    """The query to run: QUERY (kept under `save` if asked), or saved search `saved`."""
+    from tui.actions.collections import save_search, saved_search
+
+    if saved is not None:
+        if query or save is not None:
+            fail("give QUERY or --saved NAME, not both (--save needs a QUERY)", 2)
+        with open_library(ctx) as library:
+            return saved_search(library, saved).value.query
+    if not query:
+        fail("give a QUERY to search for (or --saved NAME)", 2)
+    text = " ".join(query)
+    if save is not None:
+        with open_library(ctx) as library:
+            outcome = save_search(library, save, text)
+        click.echo(f"Saved search '{outcome.value.name}'.", err=True)
+        echo_notices(outcome.warnings)
+    return text
 
 
 def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> None:

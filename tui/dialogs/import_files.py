@@ -1,4 +1,5 @@
-"""The import dialog: a path (file or folder), imported in a worker with a progress bar."""
+"""The import dialog: a path (file or folder), a web page's URL or an identifier (doi:…,
+arxiv:…, isbn:…), imported in a worker with a progress bar."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from library.errors import FolioError
-from tui.actions import importing as import_actions
+from tui.actions import capture as capture_actions
 from tui.actions.importing import ImportReport
 from tui.actions.results import Outcome
 from tui.app.failures import guarded_work
@@ -82,7 +83,9 @@ class ImportScreen(ModalScreen[int]):
         with Vertical(classes="dialog", id="import"):
             yield Label("Import articles", classes="dialog-title")
             yield Static(
-                "A file or a folder (read recursively): .txt, .md, .html, .pdf", classes="dim"
+                "A file or a folder (read recursively): .txt, .md, .html, .pdf; a web page's "
+                "URL; or doi:…, arxiv:…, isbn:…",
+                classes="dim",
             )
             yield TextBox(
                 self.initial_path,
@@ -119,7 +122,7 @@ class ImportScreen(ModalScreen[int]):
         bar.display = True
         bar.update(total=None, progress=0)
         self.query_one("#import-summary", Static).update("")
-        self.run_import(str(Path(path).expanduser()))
+        self.run_import(os.path.expanduser(path))  # (a URL is left as it is)
 
     @guarded_work("importing", thread=True, exclusive=True, group="import")
     def run_import(self, path: str) -> None:
@@ -131,7 +134,7 @@ class ImportScreen(ModalScreen[int]):
         error: str | None = "The import stopped (see the message); what was imported is kept."
         try:
             with session.separately() as library:
-                outcome = import_actions.import_paths(library, [path], progress=self._progress)
+                outcome = capture_actions.add_inputs(library, [path], progress=self._progress)
             error = None
         except FolioError as exc:
             error = str(exc)

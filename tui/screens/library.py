@@ -53,6 +53,8 @@ class LibraryScreen(Screen[None]):
         Binding("down", "focus_table", "To the table", show=False),
         Binding("s", "app.open_search", "Search"),
         Binding("t", "app.open_tags", "Tags"),
+        Binding("c", "app.open_collections", "Collections", show=False),
+        Binding("plus", "add_to_collection", "Add to collection", show=False),
         Binding("e", "edit_metadata", "Edit"),
         Binding("o", "open_original", "Open original"),
         Binding("number_sign", "tag_article", "Tag article"),
@@ -201,6 +203,12 @@ class LibraryScreen(Screen[None]):
     def action_delete_article(self) -> None:
         """Delete the article under the cursor (asks first)."""
         self._on_current(self.app.delete_article)
+
+    def action_add_to_collection(self) -> None:
+        """Put the article under the cursor in a collection."""
+        row = self.table.current_row
+        if row is not None:
+            self.app.add_to_collection(row.id)
 
     def action_export(self) -> None:
         """Export: the article under the cursor, or the tag the filter names."""

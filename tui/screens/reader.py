@@ -127,6 +127,7 @@ class ReaderScreen(Screen[None]):
         Binding("number_sign", "tag_article", "Tag article"),
         Binding("x", "export", "Export"),
         Binding("D", "delete_article", "Delete article", show=False),
+        Binding("plus", "add_to_collection", "Add to collection", show=False),
     ]
 
     def __init__(
@@ -455,6 +456,10 @@ class ReaderScreen(Screen[None]):
     def action_export(self) -> None:
         """Export this article."""
         self.app.open_export(article_id=self.article_id)
+
+    def action_add_to_collection(self) -> None:
+        """Put this article in a collection."""
+        self.app.add_to_collection(self.article_id)
 
     def refresh_data(self) -> None:
         """Reload article and notes from the database."""
