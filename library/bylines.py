@@ -1,93 +1,245 @@
-"""Author names in bylines ("By Dr. Jane Doe and John Smith") and in front matter.
+"""Author names from bylines, page metadata and front matter: one cleaner for every importer.
 
-`parse_authors` reads the personal names in a byline's remainder. The web-capture
-importer finds that remainder with `byline_remainder`, and the authors a standfirst or
-first paragraph names in its last sentence ("… Writes Jane Doe") with
-`authors_in_sentence`.
+Whatever the source — a "By Jane Doe" line in a web capture, trafilatura's author string,
+a PDF's /Author, a printed byline on a PDF's first page, Markdown front matter — names
+go through `clean_byline`, so the same junk is handled the same way everywhere:
+
+* "By", "Par", "Von", "Por", "Di", "Door", "Written by", "Posted by" and "Author:" go;
+* dates, weekdays and month names stuck to a name go ("Carrie Arnold November");
+* credentials go ("Jane Doe, MS, RDN", or the list ["Jane Doe", "MS", "RDN"]);
+* job titles and generic labels go ("Senior Editor", "Admin", "Staff", "Web Team");
+* news agencies and sites are not people: "ERIC TUCKER Associated Press" is the person
+  Eric Tucker and the organisation Associated Press, "Cleveland com" is the site
+  Cleveland.com;
+* ALL-CAPS names are title-cased ("ERIC TUCKER" → "Eric Tucker").
+
+`parse_authors` is the strict form for text that may not be a byline at all: when any
+part does not look like a name, nothing is taken — a wrong author is worse than none.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from library.webdates import MONTH, SEPARATORS
+from library.webdates import DATE, MONTH, SEPARATORS
 
 __all__ = [
+    "Byline",
     "authors_in_sentence",
     "byline_remainder",
+    "clean_byline",
     "parse_authors",
 ]
 
 _BYLINE = re.compile(
-    r"^(?:(?:(?:written|words|posted|reported|story|text)\s+)?by\s+"
-    r"|(?:authors?|writers?|byline)\s*:\s*)(?P<rest>\S.*)$",
+    r"^(?:(?:(?:written|words|posted|reported|story|text|photos?)\s+)?by\s+"
+    r"|(?:par|von|por|di|door)\s+(?=\S)"
+    r"|(?:authors?|writers?|byline|auteure?|autor(?:in|a)?)\s*:\s*)(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 # "…and the mills stop in winter. Writes Dr. Jane Doe" ends a standfirst.
-_WRITES_SENTENCE = re.compile(
-    r"^(?:.*[,;:—–]\s+)?(?:writes|written by|reports)\s+(?P<rest>.+?)\.?$", re.IGNORECASE
-)
+_WRITES_SENTENCE = re.compile(r"(?:^|[,;:—–]\s)(?:writes|written by|reports)\s", re.IGNORECASE)
 _BY_SENTENCE = re.compile(r"^by\s+(?P<rest>.+?)\.?$", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r"\s*[,;]\s*|\s+and\s+|\s*&\s*", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|et|und)\s+|\s*&\s*", re.IGNORECASE)
 _NAME_SEGMENT_SPLIT = re.compile(r"\s*[|•·]\s*|\s+[–—-]\s+")
-_NAME_TAIL = re.compile(rf"\s+(?:on|at)\s+(?=\d|{MONTH}\b|[A-Z][a-z]+day\b).*$", re.IGNORECASE)
-_HONORIFIC = re.compile(
-    r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|fr|hon)\.?\s+)+", re.IGNORECASE
+_NAME_TAIL = re.compile(
+    rf"\s+(?:on|at|le|am|el|em)\s+(?=\d|{MONTH}\b|[A-Z][a-z]+day\b).*$", re.IGNORECASE
 )
-_CREDENTIALS = re.compile(r",?\s+(?:ph\.?\s?d|m\.?d|mba|esq)\.?$", re.IGNORECASE)
+_HONORIFIC = re.compile(
+    r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|fr|hon|mme|mlle|herr|frau"
+    r"|sr|sra)\.?\s+)+(?=\S)",
+    re.IGNORECASE,
+)
+# Credentials after a name: written in capitals ("MS", "RDN", "M.D.") or as below.
+_CREDENTIALS = frozenset(
+    "phd md ms msc ma mba mph mpa rd rdn ld ldn rn np pa-c cde cscs dds dmd dvm jd llm cpa cfa"
+    " esq lcsw psyd edd bsc ba bs frcp mrcp facp faan obe mbe cbe ccc-slp otr cnm ibclc acsm"
+    " cissp pmp drph mphil".split()
+)
+_MIXED_CASE_CREDENTIALS = frozenset("PhD Esq MSc BSc PsyD EdD DrPH MPhil".split())
+# Longer than this, a string is not a byline (and is not worth the patterns' time).
+_MAX_BYLINE_CHARS = 300
+_WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri"
+    " sat sun lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch"
+    " donnerstag freitag samstag sonntag lunes martes miércoles jueves viernes sábado domingo"
+    " segunda-feira terça-feira quarta-feira quinta-feira sexta-feira".split()
+)
+_DATE_WORDS = frozenset(
+    "today yesterday updated published posted am pm a.m p.m utc gmt est edt pst pdt cet cest"
+    " bst ist".split()
+)
+_MONTH_WORD = re.compile(rf"{MONTH}\.?", re.IGNORECASE)
 _NAME_PARTICLES = frozenset(
     "de da di do dos das du del della der den van von ter le la bin ibn bint al el y".split()
 )
-_NOT_NAME_WORDS = frozenset(
-    "the this that these our your staff team editors editorial board news agency agencies"
-    " press reuters ap afp admin administrator guest contributor".split()
+# Labels that stand where a byline's name would: nobody's name.
+_GENERIC = frozenset(
+    "admin administrator staff editor editors editorial board team desk newsroom webmaster"
+    " guest contributor contributors correspondent reporter writer author anonymous web"
+    " online digital wire the this that these our your news".split()
 )
 _ROLE_WORDS = frozenset(
     "editor editors correspondent reporter writer contributor columnist analyst fellow"
     " professor director author journalist chief senior staff associate bureau producer"
-    " desk special contributing".split()
+    " desk special contributing deputy managing executive photographer".split()
 )
+# News agencies and wire services: an organisation, never a person.
+_AGENCIES = (
+    "Associated Press", "AP", "Reuters", "Thomson Reuters", "AFP", "Agence France-Presse",
+    "Agence France Presse", "Bloomberg", "Bloomberg News", "UPI", "United Press International",
+    "Press Association", "PA Media", "PA", "dpa", "Deutsche Presse-Agentur", "EFE", "ANSA",
+    "Kyodo", "Kyodo News", "Xinhua", "TASS", "Interfax", "RIA Novosti", "CNN", "BBC",
+    "BBC News", "NPR", "AAP", "Canadian Press", "The Canadian Press", "CP", "PTI", "IANS",
+    "ANI", "Anadolu", "Anadolu Agency", "Yonhap", "Jiji Press", "Europa Press", "Lusa",
+    "Belga", "ANP", "APA", "Keystone-SDA", "CTK", "ČTK", "Agencia EFE", "Agencias",
+    "Agencies", "Wire Services", "News Agencies",
+)  # fmt: skip
+_AGENCY_BY_KEY = {name.casefold(): name for name in _AGENCIES}
+_AGENCY_TAIL = re.compile(
+    r"\s+(?P<agency>" + "|".join(sorted(map(re.escape, _AGENCIES), key=len, reverse=True)) + r")$",
+    re.IGNORECASE,
+)
+# A site name whose dot was lost in the byline ("Cleveland com") or kept ("cleveland.com").
+_SITE_NAME = re.compile(r"(?P<name>[\w-]+)[ .](?P<tld>com|org|net|co\.uk)", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
+
+
+@dataclass
+class Byline:
+    """What a byline names: people (in order) and an organisation (agency or site), if any."""
+
+    people: list[str] = field(default_factory=list)
+    organisation: str | None = None
+
+    def authors(self) -> list[str]:
+        """The people; an organisation stands as the author only when no person is named."""
+        if self.people:
+            return list(self.people)
+        return [self.organisation] if self.organisation else []
+
+
+def clean_byline(raw: str | Sequence[str], *, strict: bool = False) -> Byline:
+    """The people and organisation a byline or author field names (see the module docstring).
+
+    `raw` is one string ("By Jane Doe and John Smith, Reuters", "A; B") or a list of
+    strings, each one name or part of one (["Ilana Muhlstein", "MS", "RDN"]). With
+    `strict`, any part that is neither a name nor a known label makes the result empty.
+    """
+    items = [raw] if isinstance(raw, str) else list(raw)
+    byline = Byline()
+    for item in items:
+        for part in _parts(item):
+            if not _add_part(byline, part) and strict:
+                return Byline()
+    return byline
 
 
 def parse_authors(text: str) -> list[str]:
     """Personal names in a byline's remainder ("Dr. Jane Doe and John Smith"), or [].
 
-    Honorifics (Dr., Prof.) and credentials (PhD) are dropped; job titles ("Senior
-    Editor") are skipped. When any other part does not look like a name, the whole
-    text is not taken as a byline and [] is returned — a wrong author is worse than none.
+    Strict: when any part does not look like a name (or a job title, credential, agency
+    or generic label), the text is not taken as a byline and [] is returned.
     """
-    segment = _NAME_SEGMENT_SPLIT.split(text.strip(), maxsplit=1)[0]
-    segment = _NAME_TAIL.sub("", segment).strip(SEPARATORS + ".")
-    names: list[str] = []
-    for part in _NAME_SPLIT.split(segment):
-        name = _CREDENTIALS.sub("", _HONORIFIC.sub("", part.strip())).strip(" ,")
-        if not name:
-            continue
-        if _is_role(name):
-            continue
-        name = name.rstrip(".")
-        if not _is_person_name(name):
-            return []
-        names.append(name.title() if name.isupper() else name)
-    return names
+    return clean_byline(text, strict=True).people
 
 
 def byline_remainder(line: str) -> str | None:
-    """What follows "By" or "Author:" on a byline (names, perhaps a date), or None."""
+    """What follows "By", "Par", "Von", "Por" or "Author:" on a byline, or None."""
     match = _BYLINE.match(line)
     return match.group("rest") if match else None
 
 
 def authors_in_sentence(sentence: str) -> list[str]:
     """The authors a sentence names ("… Writes Jane Doe", "By Jane Doe."), or []."""
-    match = _WRITES_SENTENCE.match(sentence) or _BY_SENTENCE.match(sentence)
+    writes = None
+    for writes in _WRITES_SENTENCE.finditer(sentence):  # noqa: B007 - the last one counts
+        pass
+    if writes is not None:
+        return parse_authors(sentence[writes.end() :].strip().rstrip("."))
+    match = _BY_SENTENCE.match(sentence)
     return parse_authors(match.group("rest")) if match else []
 
 
-def _is_role(part: str) -> bool:
-    """Whether a byline part is a job title ("Senior Editor") rather than a name."""
-    return any(word.strip(".,").lower() in _ROLE_WORDS for word in part.split())
+def _parts(item: str) -> list[str]:
+    """One author string cut into candidate names, without "By" and date tails."""
+    if len(item) > _MAX_BYLINE_CHARS:
+        return [item]  # not a byline: no part of it will read as a name
+    text = " ".join(item.split())
+    if (rest := byline_remainder(text)) is not None:
+        text = rest
+    if (date := DATE.search(text)) is not None:
+        text = text[: date.start()]
+    text = _NAME_SEGMENT_SPLIT.split(text.strip(), maxsplit=1)[0]
+    text = _NAME_TAIL.sub("", text).strip(SEPARATORS + ".")
+    return [part for part in (p.strip(" .,") for p in _NAME_SPLIT.split(text)) if part]
+
+
+def _add_part(byline: Byline, part: str) -> bool:
+    """Add what one part names to `byline`; False when the part is not recognisable."""
+    if len(part) > _MAX_BYLINE_CHARS:
+        return False
+    part = _HONORIFIC.sub("", part).strip()
+    if _is_label(part):
+        return True
+    if (agency := _agency(part)) is not None:
+        byline.organisation = byline.organisation or agency
+        return True
+    if (site := _SITE_NAME.fullmatch(part)) is not None:
+        byline.organisation = byline.organisation or f"{site['name']}.{site['tld'].lower()}"
+        return True
+    if (tail := _AGENCY_TAIL.search(part)) is not None:
+        byline.organisation = byline.organisation or _AGENCY_BY_KEY[tail["agency"].casefold()]
+        part = part[: tail.start()].strip()
+    name = _without_date_words(part)
+    if not _is_person_name(name):
+        return False
+    name = name.title() if name.isupper() else name
+    if name not in byline.people:
+        byline.people.append(name)
+    return True
+
+
+def _is_label(part: str) -> bool:
+    """A credential, job title or generic label: not a name, but expected in a byline."""
+    if all(_is_credential(token) for token in part.split()):
+        return True
+    words = [word.strip(".,()").lower() for word in part.split()]
+    if all(word in _GENERIC or word in _ROLE_WORDS for word in words):
+        return True
+    return any(word in _ROLE_WORDS for word in words) and not _is_person_name(part)
+
+
+def _agency(part: str) -> str | None:
+    """The canonical name of a news agency, when the part is one ("The Associated Press")."""
+    key = part.casefold()
+    return _AGENCY_BY_KEY.get(key) or _AGENCY_BY_KEY.get(key.removeprefix("the "))
+
+
+def _without_date_words(name: str) -> str:
+    """A name without trailing weekday, month and date words, if a full name remains."""
+    tokens = name.split()
+    while len(tokens) > 2 and (_is_date_word(tokens[-1]) or _is_credential(tokens[-1])):
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _is_credential(token: str) -> bool:
+    """A degree or title written after a name: "MS", "RDN", "Ph.D.", "PhD"."""
+    bare = token.strip(".,()").replace(".", "")
+    return bare.lower() in _CREDENTIALS and (bare.isupper() or bare in _MIXED_CASE_CREDENTIALS)
+
+
+def _is_date_word(token: str) -> bool:
+    word = token.lower().strip(".,")
+    return (
+        word in _WEEKDAYS
+        or word in _DATE_WORDS
+        or _MONTH_WORD.fullmatch(word) is not None
+        or any(ch.isdigit() for ch in word)
+    )
 
 
 def _is_person_name(name: str) -> bool:
@@ -102,7 +254,7 @@ def _is_person_name(name: str) -> bool:
     for token in tokens:
         if token.lower() in _NAME_PARTICLES:
             continue
-        if token.lower().strip(".") in _NOT_NAME_WORDS:
+        if token.lower().strip(".") in _GENERIC:
             return False
         core = token.replace("-", "").replace("'", "").replace("’", "").replace(".", "")
         if not (token[:1].isupper() and core.isalpha()):

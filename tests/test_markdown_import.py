@@ -125,7 +125,9 @@ def test_unclosed_front_matter_is_text() -> None:
     text = "---\ntitle: Rivers\n\nThe mills stop in winter, as they always have.\n"
     front, body = split_front_matter(text)
     assert front is None and body == text
-    assert extract_markdown(text).text == text
+    extracted = extract_markdown(text)
+    assert extracted.fields["title"].origin == "guessed"
+    assert extracted.text.endswith("The mills stop in winter, as they always have.\n")
 
 
 def test_front_matter_only_gives_empty_text() -> None:
