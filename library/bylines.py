@@ -27,9 +27,11 @@ from library.webdates import DATE, MONTH, SEPARATORS
 
 __all__ = [
     "Byline",
+    "agency_name",
     "authors_in_sentence",
     "byline_remainder",
     "clean_byline",
+    "is_role_line",
     "parse_authors",
 ]
 
@@ -59,6 +61,7 @@ _CREDENTIALS = frozenset(
     " cissp pmp drph mphil".split()
 )
 _MIXED_CASE_CREDENTIALS = frozenset("PhD Esq MSc BSc PsyD EdD DrPH MPhil".split())
+_ROLE_LINE_WORDS = 6
 # Longer than this, a string is not a byline (and is not worth the patterns' time).
 _MAX_BYLINE_CHARS = 300
 _WEEKDAYS = frozenset(
@@ -84,7 +87,9 @@ _GENERIC = frozenset(
 _ROLE_WORDS = frozenset(
     "editor editors correspondent reporter writer contributor columnist analyst fellow"
     " professor director author journalist chief senior staff associate bureau producer"
-    " desk special contributing deputy managing executive photographer".split()
+    " desk special contributing deputy managing executive photographer engineer manager"
+    " scientist researcher designer developer officer consultant president founder ceo cto"
+    " head member student intern spokesperson".split()
 )
 # News agencies and wire services: an organisation, never a person.
 _AGENCIES = (
@@ -121,19 +126,27 @@ class Byline:
         return [self.organisation] if self.organisation else []
 
 
-def clean_byline(raw: str | Sequence[str], *, strict: bool = False) -> Byline:
+def clean_byline(
+    raw: str | Sequence[str], *, strict: bool = False, leading: bool = False
+) -> Byline:
     """The people and organisation a byline or author field names (see the module docstring).
 
     `raw` is one string ("By Jane Doe and John Smith, Reuters", "A; B") or a list of
     strings, each one name or part of one (["Ilana Muhlstein", "MS", "RDN"]). With
-    `strict`, any part that is neither a name nor a known label makes the result empty.
+    `strict`, any part that is neither a name nor a known label makes the result empty;
+    with `leading`, reading stops at the first such part ("Jane Doe, Engineer on Maps
+    and Search" names Jane Doe), and the first part must be recognised.
     """
     items = [raw] if isinstance(raw, str) else list(raw)
     byline = Byline()
     for item in items:
-        for part in _parts(item):
-            if not _add_part(byline, part) and strict:
+        for number, part in enumerate(_parts(item)):
+            if _add_part(byline, part):
+                continue
+            if strict or (leading and number == 0):
                 return Byline()
+            if leading:
+                return byline
     return byline
 
 
@@ -184,7 +197,7 @@ def _add_part(byline: Byline, part: str) -> bool:
     part = _HONORIFIC.sub("", part).strip()
     if _is_label(part):
         return True
-    if (agency := _agency(part)) is not None:
+    if (agency := agency_name(part)) is not None:
         byline.organisation = byline.organisation or agency
         return True
     if (site := _SITE_NAME.fullmatch(part)) is not None:
@@ -202,6 +215,12 @@ def _add_part(byline: Byline, part: str) -> bool:
     return True
 
 
+def is_role_line(line: str) -> bool:
+    """A short line naming a job ("Senior Editor", "Seattle Times business reporter")."""
+    words = line.split()
+    return 1 <= len(words) <= _ROLE_LINE_WORDS and words[-1].lower().strip(".,") in _ROLE_WORDS
+
+
 def _is_label(part: str) -> bool:
     """A credential, job title or generic label: not a name, but expected in a byline."""
     if all(_is_credential(token) for token in part.split()):
@@ -212,8 +231,8 @@ def _is_label(part: str) -> bool:
     return any(word in _ROLE_WORDS for word in words) and not _is_person_name(part)
 
 
-def _agency(part: str) -> str | None:
-    """The canonical name of a news agency, when the part is one ("The Associated Press")."""
+def agency_name(part: str) -> str | None:
+    """The canonical name of a news agency, when the text is one ("The Associated Press")."""
     key = part.casefold()
     return _AGENCY_BY_KEY.get(key) or _AGENCY_BY_KEY.get(key.removeprefix("the "))
 

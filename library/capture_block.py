@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 __all__ = ["Block", "LineSignal", "find_block"]
 
@@ -152,29 +151,36 @@ def _teaser_lines(signals: Sequence[LineSignal]) -> list[int]:
 def _thread_lines(signals: Sequence[LineSignal], scores: list[float]) -> list[int]:
     """Lines inside comment threads: chains of signature lines with short prose between.
 
-    A comment is a paragraph or three between two signature lines; a blog's front page,
-    whose posts are also separated by dated lines, has longer stretches of prose.
+    A comment is a paragraph or three between two signature lines; a stretch with more
+    prose than that (an article between two dated lines, a post on a blog's front page)
+    breaks the chain.
     """
     cues = [k for k, signal in enumerate(signals) if signal.cue]
     inside: list[int] = []
     first = 0
     while first < len(cues):
-        last = first
+        last, talk = first, 0
         while last + 1 < len(cues) and cues[last + 1] - cues[last] <= _THREAD_GAP:
+            between = _prose_lines(scores, cues[last], cues[last + 1])
+            if between > _COMMENT_PARAGRAPHS:
+                break
+            talk += between > 0
             last += 1
-        chain = cues[first : last + 1]
-        # An article's own dateline can start a chain; the thread starts after its body.
-        while len(chain) > 1 and _prose_lines(scores, chain[0], chain[1]) > _COMMENT_PARAGRAPHS:
-            chain = chain[1:]
-        talk = sorted(count for a, b in pairwise(chain) if (count := _prose_lines(scores, a, b)))
-        if (
-            len(chain) >= _THREAD_CUES
-            and len(talk) >= _THREAD_CUES - 1
-            and talk[len(talk) // 2] <= _COMMENT_PARAGRAPHS
-        ):
-            inside.extend(range(chain[0], min(len(signals), chain[-1] + _THREAD_GAP)))
+        if last - first + 1 >= _THREAD_CUES and talk >= _THREAD_CUES - 1:
+            inside.extend(range(cues[first], _end_of_comment(scores, cues[last])))
         first = last + 1
     return inside
+
+
+def _end_of_comment(scores: list[float], cue: int) -> int:
+    """Where the comment after a thread's last signature line ends (exclusive)."""
+    paragraphs = 0
+    for k in range(cue + 1, min(len(scores), cue + 1 + _THREAD_GAP)):
+        if scores[k] > 0:
+            paragraphs += 1
+            if paragraphs > _COMMENT_PARAGRAPHS:
+                return k
+    return min(len(scores), cue + 1 + _THREAD_GAP)
 
 
 def _prose_lines(scores: list[float], after: int, before: int) -> int:

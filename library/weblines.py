@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from library.bylines import byline_remainder, clean_byline
+from library.bylines import agency_name, byline_remainder, clean_byline, is_role_line
 from library.capture_block import LineSignal
 from library.furniture import (
     is_comment_heading,
@@ -261,13 +261,17 @@ def _parse_meta(plain: str) -> Meta | None:
         date = iso_from_match(date_match) if date_match else None
         if date_match:
             rest = rest[: date_match.start()]
-        byline = clean_byline(rest, strict=True)
+        byline = clean_byline(rest, leading=True)
         if byline.people or byline.organisation or (rest[:1].isupper() and len(rest.split()) <= 6):
             # An agency byline ("By Reuters") is still a byline: not a headline.
             return Meta(authors=byline.people, organisation=byline.organisation, date=date)
         return None
     if is_reading_time(plain):
         return Meta()
+    if (agency := agency_name(plain)) is not None:
+        return Meta(organisation=agency)  # "THE CANADIAN PRESS" on a line of its own
+    if is_role_line(plain):
+        return Meta()  # "Seattle Times business reporter", under or over a byline
     if match := _URL_LINE.match(plain):
         return Meta(url=match.group("url"))
     if match := _PAGE_SITE.match(plain):

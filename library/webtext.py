@@ -27,8 +27,8 @@ from library.bylines import authors_in_sentence
 from library.capture_block import find_block
 from library.extracted import Extracted, FieldValue
 from library.furniture import is_end_heading
-from library.sentences import SENTENCE_BREAK, last_sentence
-from library.stopwords import function_words
+from library.sentences import SENTENCE_BREAK, cjk_characters, last_sentence
+from library.stopwords import TOKEN, function_words
 from library.weblines import (
     BODY,
     FURNITURE,
@@ -66,6 +66,12 @@ _MAX_SUBTITLE_WORDS = 35
 _FRAGMENT_WORDS = 12
 _FRAGMENT_FUNCTION = 0.25
 _LIST_INTRO_WORDS = 4
+# A headline is confirmed when the first lines of the body share this much of its words.
+_LEAD_LINES = 4
+_ECHO_SHARE = 0.2
+_ECHO_CHARS = 3000
+_ECHO_MIN_LETTERS = 3
+_ECHO_STEM = 5
 
 _MAGAZINE = re.compile(
     r"\b(?:magazine|review|affairs|policy|weekly|monthly|quarterly|digest|diplomat"
@@ -282,7 +288,8 @@ def _headline_before(doc: _Document, start: int) -> int | None:
 
     Bylines, datelines and reading times may sit between the headline and the body,
     and so may share buttons; the first other line up is the only candidate, since site
-    navigation and teasers sit above a headline, not between it and the article.
+    navigation and teasers sit above a headline, not between it and the article. Unless
+    the capture starts with it, the body must also repeat some of its words.
     """
     for k in range(start - 1, max(-1, start - 1 - _HEADER_WINDOW), -1):
         line = doc.line(k)
@@ -293,10 +300,41 @@ def _headline_before(doc: _Document, start: int) -> int | None:
             and not line.list_item
             and has_headline_shape(line.plain, line.words)
             and not _is_end_heading(line)
+            and (k == 0 or _echoed_below(doc, line, start))
         ):
             return k
         return None
     return None
+
+
+def _echoed_below(doc: _Document, line: Line, start: int) -> bool:
+    """Whether the article's first paragraphs repeat some of a headline's words.
+
+    A headline announces what the lead tells; a section name, a button or a teaser
+    title above the article shares none of its words with it.
+    """
+    wanted = _content_words(line.plain, doc.function_words)
+    if not wanted:
+        return False
+    lead: set[str] = set()
+    for k in range(start, min(doc.count, start + _LEAD_LINES)):
+        lead |= _content_words(doc.line(k).plain, doc.function_words)
+    return len(wanted & lead) >= max(1, _ECHO_SHARE * len(wanted))
+
+
+def _is_content_word(token: str, function_words: frozenset[str]) -> bool:
+    return len(token) >= _ECHO_MIN_LETTERS and not token.isdigit() and token not in function_words
+
+
+def _content_words(text: str, function_words: frozenset[str]) -> set[str]:
+    """A text's words that carry meaning, cut to a common stem (CJK: character pairs)."""
+    words: set[str] = set()
+    for token in TOKEN.findall(text[:_ECHO_CHARS].lower()):
+        if cjk_characters(token):
+            words.update(token[i : i + 2] for i in range(len(token) - 1))
+        elif _is_content_word(token, function_words):
+            words.add(token[:_ECHO_STEM])
+    return words
 
 
 def _is_question_headline(line: Line) -> bool:
@@ -312,8 +350,10 @@ def _has_words(line: Line) -> bool:
 def _looks_like_headline(doc: _Document, k: int, end: int) -> bool:
     """Whether the block's first line is in fact a one-sentence headline over the body.
 
-    A question or exclamation qualifies; a line ending in a full stop only when the next
-    paragraph is at least twice as long, since a short first paragraph is just as common.
+    A Markdown heading, a question or an exclamation qualifies; a line ending in a full
+    stop only when it opens the whole capture and the next paragraph is at least twice
+    as long, since a short first paragraph is just as common. Unless the capture starts
+    with it, the body must repeat some of its words, as it does a headline's.
     """
     if k + 1 > end:
         return False
@@ -323,9 +363,13 @@ def _looks_like_headline(doc: _Document, k: int, end: int) -> bool:
     if SENTENCE_BREAK.search(line.plain) or not (line.plain[:1].isupper() or line.heading):
         return False
     end_mark = line.plain.rstrip("\"'”’»)]*_ ")[-1:]
-    if end_mark in "?!" or line.heading:
-        return True
-    return end_mark in ".…" and doc.line(k + 1).words >= 2 * line.words
+    if not (
+        end_mark in "?!"
+        or line.heading
+        or (k == 0 and end_mark in ".…" and doc.line(k + 1).words >= 2 * line.words)
+    ):
+        return False
+    return k == 0 or _echoed_below(doc, line, k + 1)
 
 
 def _may_be_subtitle(doc: _Document, title: int, k: int, end: int) -> bool:

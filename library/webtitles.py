@@ -17,8 +17,13 @@ __all__ = ["clean_title", "guess_title", "has_headline_shape", "title_key"]
 _MIN_HEADLINE_WORDS = 3
 _MIN_CJK_HEADLINE_CHARACTERS = 5
 MAX_HEADLINE_WORDS = 25
-# Breadcrumbs and navigation rows: "Home » World » Asia", "News | Sport | Weather".
-_NAVIGATION = re.compile(r"\s[|»›>/]\s|^you are here\b", re.IGNORECASE)
+# Breadcrumbs, navigation rows, pagers and field labels: "Home » World » Asia",
+# "News | Sport | Weather", "« Previous Story", "Location: New York", "Courtesy of …".
+_NOT_A_HEADLINE = re.compile(
+    r"\s[|»›>/]\s|^you are here\b|^[«»←→‹›]|[«»←→‹›]$|^[\w-]+:\s"
+    r"|^(?:courtesy|photo|image|credit|source|member since|posted|updated|filed)\b",
+    re.IGNORECASE,
+)
 # A guessed title: the first sentence if it is short, else this many words.
 _GUESS_WORDS = 10
 _GUESS_WHOLE_SENTENCE_WORDS = 12
@@ -38,7 +43,7 @@ def has_headline_shape(plain: str, words: int) -> bool:
         return words <= MAX_HEADLINE_WORDS
     if not _MIN_HEADLINE_WORDS <= words <= MAX_HEADLINE_WORDS:
         return False
-    if plain.rstrip().endswith(":") or _NAVIGATION.search(plain):
+    if plain.rstrip().endswith(":") or _NOT_A_HEADLINE.search(plain):
         return False
     return any(char.isalpha() for char in plain[:3])
 
