@@ -256,6 +256,7 @@ def _article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
     )
     if with_text:
         data["pages"] = article.pages
+        data["page_labels"] = article.page_labels
         data["characters"] = len(article.text)
         data["text"] = article.text
     return data
@@ -457,9 +458,8 @@ def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> N
     color = sys.stdout.isatty()
     for hit in hits:
         found = hit.annotation
-        where = found.locator or ("whole article" if found.exact is None else "orphan")
         click.echo(
-            f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {where}  "
+            f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {found.where}  "
             f"{click.style(one_line(found.article_title or '(untitled)', 70), bold=True)}"
         )
         if found.exact is not None:

@@ -94,8 +94,7 @@ _STATE_MARKS = {"anchored": "", "moved": "", "fuzzy": " (moved: check)", "orphan
 
 
 def _annotation_line(note: Annotation) -> str:
-    where = note.locator or ("whole article" if note.exact is None else "?")
-    head = f"{note.id}  [{note.citekey}] {where}{_STATE_MARKS.get(note.state, '')}"
+    head = f"{note.id}  [{note.citekey}] {note.where}{_STATE_MARKS.get(note.state, '')}"
     parts = [head]
     if note.exact is not None:
         parts.append(f"  “{one_line(note.exact, 100)}”")
