@@ -110,6 +110,7 @@ _AGENCY_TAIL = re.compile(
 # A site name whose dot was lost in the byline ("Cleveland com") or kept ("cleveland.com").
 _SITE_NAME = re.compile(r"(?P<name>[\w-]+)[ .](?P<tld>com|org|net|co\.uk)", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
+_CJK_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af·・]{2,8}")
 
 
 @dataclass
@@ -262,7 +263,10 @@ def _is_date_word(token: str) -> bool:
 
 
 def _is_person_name(name: str) -> bool:
-    """Whether `name` looks like a personal name: 2–5 capitalised words or initials."""
+    """Whether `name` looks like a personal name: 2–5 capitalised words or initials, or a
+    Chinese, Japanese or Korean name written without spaces."""
+    if _CJK_NAME.fullmatch(name):
+        return True
     tokens = name.split()
     if not 2 <= len(tokens) <= 5:
         return False
