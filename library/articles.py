@@ -153,13 +153,18 @@ def citekey_taken(conn: sqlite3.Connection, key: str) -> bool:
 
 
 def assign_citekey(conn: sqlite3.Connection, fields: dict[str, FieldValue]) -> str:
-    """A fresh unique key for an article with these fields."""
+    """A fresh unique key for an article with these fields.
+
+    A guessed date (a PDF's CreationDate, say) stays out of the key: a key is pinned
+    once assigned, and a year in it must be one the source states or the user typed.
+    """
     authors = fields["authors"].value if "authors" in fields else []
+    date = fields.get("date")
     base = base_citekey(
         list(authors),
         _text(fields.get("site")),
         _text(fields.get("title")),
-        _text(fields.get("date")),
+        _text(date) if date is not None and date.origin != "guessed" else None,
     )
     return unique_citekey(base, lambda key: citekey_taken(conn, key))
 

@@ -69,6 +69,7 @@ def export(
     """
     from library.bibentries import missing_for_biblatex
     from library.export import export_articles, select_articles
+    from library.provenance import guesses_note
 
     if merge and not output:
         fail("--merge needs -o FILE (the .bib to update)", 2)
@@ -90,6 +91,8 @@ def export(
         _write_output(Path(output), exported, merge)
     if fmt == "biblatex":
         _note_missing({e.key: missing_for_biblatex(e) for e in exported.entries})
+    if note := guesses_note(chosen):
+        click.echo(f"folio: note: {note}", err=True)
 
 
 def _note_missing(missing: dict[str, list[str]]) -> None:
