@@ -363,3 +363,21 @@ def test_importing_the_module_does_not_import_trafilatura() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_plain_pip_install_has_what_the_html_path_imports() -> None:
+    """justext (through trafilatura) imports lxml.html.clean, which lives in the separate
+    lxml_html_clean package since lxml 5.2; justext asks for it only through lxml's
+    `html_clean` extra, which some resolvers skip. Folio declares it itself."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    declared = {
+        re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        for requirement in project["project"]["dependencies"]
+    }
+    assert {"lxml", "lxml-html-clean", "trafilatura"} <= declared
+    import justext  # noqa: F401  (fails with ImportError when lxml_html_clean is missing)
+    import lxml.html.clean  # noqa: F401
