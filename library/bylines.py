@@ -9,8 +9,8 @@ go through `clean_byline`, so the same junk is handled the same way everywhere:
 * credentials go ("Jane Doe, MS, RDN", or the list ["Jane Doe", "MS", "RDN"]);
 * job titles and generic labels go ("Senior Editor", "Admin", "Staff", "Web Team");
 * news agencies and sites are not people: "ERIC TUCKER Associated Press" is the person
-  Eric Tucker and the organisation Associated Press, "Cleveland com" is the site
-  Cleveland.com;
+  Eric Tucker and the organisation Associated Press (the author when no person is
+  named), "Cleveland com" is the site Cleveland.com (never an author);
 * ALL-CAPS names are title-cased ("ERIC TUCKER" → "Eric Tucker").
 
 `parse_authors` is the strict form for text that may not be a byline at all: when any
@@ -82,7 +82,8 @@ _NAME_PARTICLES = frozenset(
 _GENERIC = frozenset(
     "admin administrator staff editor editors editorial board team desk newsroom webmaster"
     " guest contributor contributors correspondent reporter writer author anonymous web"
-    " online digital wire the this that these our your news".split()
+    " online digital wire the this that these our your news press view profile follow"
+    " contact more posts articles email agencies agencias wires".split()
 )
 _ROLE_WORDS = frozenset(
     "editor editors correspondent reporter writer contributor columnist analyst fellow"
@@ -90,6 +91,13 @@ _ROLE_WORDS = frozenset(
     " desk special contributing deputy managing executive photographer engineer manager"
     " scientist researcher designer developer officer consultant president founder ceo cto"
     " head member student intern spokesperson".split()
+)
+# Words only organisations' names have.
+_ORGANISATION_WORDS = frozenset(
+    "photography media group inc ltd llc gmbh studio studios network agency services company"
+    " corp corporation association institute foundation society university department"
+    " ministry council committee newspaper magazine gazette radio television tv"
+    " broadcasting".split()
 )
 # News agencies and wire services: an organisation, never a person.
 _AGENCIES = (
@@ -99,8 +107,7 @@ _AGENCIES = (
     "Kyodo", "Kyodo News", "Xinhua", "TASS", "Interfax", "RIA Novosti", "CNN", "BBC",
     "BBC News", "NPR", "AAP", "Canadian Press", "The Canadian Press", "CP", "PTI", "IANS",
     "ANI", "Anadolu", "Anadolu Agency", "Yonhap", "Jiji Press", "Europa Press", "Lusa",
-    "Belga", "ANP", "APA", "Keystone-SDA", "CTK", "ČTK", "Agencia EFE", "Agencias",
-    "Agencies", "Wire Services", "News Agencies",
+    "Belga", "ANP", "APA", "Keystone-SDA", "CTK", "ČTK", "Agencia EFE", "Press Trust of India",
 )  # fmt: skip
 _AGENCY_BY_KEY = {name.casefold(): name for name in _AGENCIES}
 _AGENCY_TAIL = re.compile(
@@ -110,6 +117,8 @@ _AGENCY_TAIL = re.compile(
 # A site name whose dot was lost in the byline ("Cleveland com") or kept ("cleveland.com").
 _SITE_NAME = re.compile(r"(?P<name>[\w-]+)[ .](?P<tld>com|org|net|co\.uk)", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
+# Two words glued by a lost space: "ALEXANDERThe".
+_GLUED = re.compile(r"[A-Z]{2}[A-Z][a-z]")
 _CJK_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af·・]{2,8}")
 
 
@@ -118,10 +127,12 @@ class Byline:
     """What a byline names: people (in order) and an organisation (agency or site), if any."""
 
     people: list[str] = field(default_factory=list)
-    organisation: str | None = None
+    organisation: str | None = None  # a news agency or another organisation
+    site: str | None = None  # a website named where a person's name would be
 
     def authors(self) -> list[str]:
-        """The people; an organisation stands as the author only when no person is named."""
+        """The people; an organisation stands as the author only when no person is named
+        (a corporate author), a website never does."""
         if self.people:
             return list(self.people)
         return [self.organisation] if self.organisation else []
@@ -202,18 +213,35 @@ def _add_part(byline: Byline, part: str) -> bool:
         byline.organisation = byline.organisation or agency
         return True
     if (site := _SITE_NAME.fullmatch(part)) is not None:
-        byline.organisation = byline.organisation or f"{site['name']}.{site['tld'].lower()}"
+        byline.site = byline.site or f"{site['name']}.{site['tld'].lower()}"
         return True
     if (tail := _AGENCY_TAIL.search(part)) is not None:
         byline.organisation = byline.organisation or _AGENCY_BY_KEY[tail["agency"].casefold()]
         part = part[: tail.start()].strip()
     name = _without_date_words(part)
+    if _is_organisation(name):
+        byline.organisation = byline.organisation or name
+        return True
     if not _is_person_name(name):
         return False
-    name = name.title() if name.isupper() else name
+    name = _title_case(name)
     if name not in byline.people:
         byline.people.append(name)
     return True
+
+
+def _is_organisation(name: str) -> bool:
+    """A name with a word only organisations have ("Blue Lily Photography", "Acme Media")."""
+    words = [word.strip(".,").lower() for word in name.split()]
+    return len(words) >= 2 and any(word in _ORGANISATION_WORDS for word in words)
+
+
+def _title_case(name: str) -> str:
+    """ALL-CAPS words of a name title-cased ("ERIC TUCKER", "Ian LYNAM"); initials kept."""
+    return " ".join(
+        word.title() if word.isupper() and len(word) > 2 and "." not in word else word
+        for word in name.split()
+    )
 
 
 def is_role_line(line: str) -> bool:
@@ -239,9 +267,14 @@ def agency_name(part: str) -> str | None:
 
 
 def _without_date_words(name: str) -> str:
-    """A name without trailing weekday, month and date words, if a full name remains."""
+    """A name without trailing weekday, month, date and credential words, nor a trailing
+    lowercase word ("před", "ago") — when a full name remains."""
     tokens = name.split()
-    while len(tokens) > 2 and (_is_date_word(tokens[-1]) or _is_credential(tokens[-1])):
+    while len(tokens) > 2 and (
+        _is_date_word(tokens[-1])
+        or _is_credential(tokens[-1])
+        or (tokens[-1].islower() and tokens[-1] not in _NAME_PARTICLES)
+    ):
         tokens.pop()
     return " ".join(tokens)
 
@@ -280,6 +313,6 @@ def _is_person_name(name: str) -> bool:
         if token.lower().strip(".") in _GENERIC:
             return False
         core = token.replace("-", "").replace("'", "").replace("’", "").replace(".", "")
-        if not (token[:1].isupper() and core.isalpha()):
+        if not (token[:1].isupper() and core.isalpha()) or _GLUED.search(token):
             return False
     return True
