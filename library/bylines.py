@@ -129,6 +129,12 @@ class Byline:
     people: list[str] = field(default_factory=list)
     organisation: str | None = None  # a news agency or another organisation
     site: str | None = None  # a website named where a person's name would be
+    labels: list[str] = field(default_factory=list)  # "Admin", "Staff", "Senior Editor", "MS"
+
+    @property
+    def named_anything(self) -> bool:
+        """Whether any part was recognised: a name, an organisation, a site or a label."""
+        return bool(self.people or self.organisation or self.site or self.labels)
 
     def authors(self) -> list[str]:
         """The people; an organisation stands as the author only when no person is named
@@ -208,6 +214,7 @@ def _add_part(byline: Byline, part: str) -> bool:
         return False
     part = _HONORIFIC.sub("", part).strip()
     if _is_label(part):
+        byline.labels.append(part)
         return True
     if (agency := agency_name(part)) is not None:
         byline.organisation = byline.organisation or agency

@@ -262,7 +262,7 @@ def _parse_meta(plain: str) -> Meta | None:
         if date_match:
             rest = rest[: date_match.start()]
         byline = clean_byline(rest, leading=True)
-        if byline.people or byline.organisation or (rest[:1].isupper() and len(rest.split()) <= 6):
+        if byline.named_anything or (rest[:1].isupper() and len(rest.split()) <= 6):
             # An agency byline ("By Reuters") is still a byline: not a headline.
             return Meta(authors=byline.people, organisation=byline.organisation, date=date)
         return None

@@ -26,7 +26,7 @@ from functools import cached_property
 from library.bylines import authors_in_sentence
 from library.capture_block import find_block
 from library.extracted import Extracted, FieldValue
-from library.furniture import is_end_heading
+from library.furniture import is_comment_heading, is_end_heading
 from library.sentences import SENTENCE_BREAK, cjk_characters, last_sentence
 from library.stopwords import TOKEN, function_words
 from library.weblines import (
@@ -57,6 +57,8 @@ __all__ = [
 
 # A capture without any prose keeps its text; its metadata is read from this many lines.
 _NO_PROSE_META_LINES = 12
+# Blog furniture ("Older posts", "bloggers like this") is looked for this far below the body.
+_TYPE_CUE_LINES = 200
 # Metadata is read from this many lines at the top and just above the body: bylines and
 # datelines sit there, and a long navigation header in between is not worth reading.
 _HEADER_WINDOW = 12
@@ -220,8 +222,20 @@ def _find_layout(doc: _Document, known_title: FieldValue | None) -> _Layout | No
         subtitle = body_start
         body_start = _next_text(doc, subtitle + 1, end) or subtitle + 1
     body_start = min(body_start, end)
-    footer = [k for k in range(end + 1, min(doc.count, end + 1 + _HEADER_WINDOW))]
-    return _Layout(title, subtitle, body_start, end, start, footer)
+    return _Layout(title, subtitle, body_start, end, start, _footer(doc, end))
+
+
+def _footer(doc: _Document, end: int) -> list[int]:
+    """The lines just below the article that may state its metadata ("Posted by … on …",
+    "Source: <url>"): up to the first paragraph or comment heading, since a comment's
+    date is not the article's."""
+    footer = []
+    for k in range(end + 1, min(doc.count, end + 1 + _HEADER_WINDOW)):
+        line = doc.line(k)
+        if line.kind == PROSE or is_comment_heading(line.plain, line.words):
+            break
+        footer.append(k)
+    return footer
 
 
 def _extend_end(doc: _Document, end: int) -> int:
@@ -466,7 +480,9 @@ def _collect_fields(
             found["republished_by"] = FieldValue(page_site)
     elif page_site:
         found["site"] = FieldValue(page_site)
-    found["type"] = FieldValue(_guess_type(site, page_site, header + footer), "guessed")
+    after = range(layout.body_end + 1, min(doc.count, layout.body_end + 1 + _TYPE_CUE_LINES))
+    around = header + [doc.line(k) for k in after]
+    found["type"] = FieldValue(_guess_type(site, page_site, around), "guessed")
     return {**found, **known}
 
 
