@@ -45,6 +45,8 @@ _THREAD_GAP = 12
 _THREAD_CUES = 3
 _THREAD_PROSE_FACTOR = 0.05
 _COMMENT_PARAGRAPHS = 3
+# A long comment between two stretches of thread is at most this many lines.
+_LONG_COMMENT_LINES = 20
 # An article has at least this much prose before its comments start.
 _MIN_ARTICLE_WORDS = 40.0
 # What may follow a "Related posts"-style heading at the end and still count as teasers.
@@ -52,6 +54,7 @@ _TEASER_MAX_PARAGRAPHS = 2
 _TEASER_MAX_WORDS = 60
 # A teaser list has at least this many title + summary pairs in a row.
 _TEASER_RUN = 3
+_TEASER_GAP = 3
 # Below this much prose the page has no article in prose: list-shaped lines count.
 _LIST_PAGE_WORDS = 50.0
 
@@ -128,16 +131,25 @@ def _teaser_lines(signals: Sequence[LineSignal]) -> list[int]:
     """The summaries of teaser lists: title, one short paragraph, title, one paragraph…
 
     An article's subheadings are followed by several paragraphs or long ones; a list of
-    other stories alternates a headline and a one-paragraph summary, again and again.
+    other stories alternates a headline and a one-paragraph summary, again and again
+    (a date or a section label may follow each summary).
     """
     summaries: list[int] = []
     run: list[int] = []
     k = 0
     while k + 1 < len(signals):
-        title, summary = signals[k], signals[k + 1]
-        if title.title_like and summary.prose and summary.weight <= _TEASER_MAX_WORDS:
+        if _is_teaser(signals, k):
             run.append(k + 1)
             k += 2
+            # The next teaser may come after a date or a label line or two.
+            k = next(
+                (
+                    j
+                    for j in range(k, min(len(signals) - 1, k + _TEASER_GAP))
+                    if _is_teaser(signals, j)
+                ),
+                k,
+            )
             continue
         if len(run) >= _TEASER_RUN:
             summaries.extend(run)
@@ -148,15 +160,22 @@ def _teaser_lines(signals: Sequence[LineSignal]) -> list[int]:
     return summaries
 
 
+def _is_teaser(signals: Sequence[LineSignal], k: int) -> bool:
+    """Whether line k is a teaser's title with its one-paragraph summary under it."""
+    title, summary = signals[k], signals[k + 1]
+    return title.title_like and summary.prose and summary.weight <= _TEASER_MAX_WORDS
+
+
 def _thread_lines(signals: Sequence[LineSignal], scores: list[float]) -> list[int]:
     """Lines inside comment threads: chains of signature lines with short prose between.
 
     A comment is a paragraph or three between two signature lines; a stretch with more
     prose than that (an article between two dated lines, a post on a blog's front page)
-    breaks the chain.
+    breaks the chain — unless threads go on at both ends of it: then it is one long
+    comment among the others.
     """
     cues = [k for k, signal in enumerate(signals) if signal.cue]
-    inside: list[int] = []
+    threads: list[tuple[int, int]] = []  # (first cue, last cue) of each thread
     first = 0
     while first < len(cues):
         last, talk = first, 0
@@ -167,9 +186,12 @@ def _thread_lines(signals: Sequence[LineSignal], scores: list[float]) -> list[in
             talk += between > 0
             last += 1
         if last - first + 1 >= _THREAD_CUES and talk >= _THREAD_CUES - 1:
-            inside.extend(range(cues[first], _end_of_comment(scores, cues[last])))
+            if threads and cues[first] - threads[-1][1] <= _LONG_COMMENT_LINES:
+                threads[-1] = (threads[-1][0], cues[last])
+            else:
+                threads.append((cues[first], cues[last]))
         first = last + 1
-    return inside
+    return [k for start, last in threads for k in range(start, _end_of_comment(scores, last))]
 
 
 def _end_of_comment(scores: list[float], cue: int) -> int:

@@ -126,8 +126,9 @@ _CONSENT_WORDS = 150
 # "3 thoughts on “…”", "Jane on March 3, 2021 said:" and their French, German, Spanish and
 # Portuguese forms.
 _COMMENT_HEADING = re.compile(
-    r"^(?:\{\s*)?(?:\d+|no|one)\s+(?:comments?|responses?|replies|thoughts|reactions?"
-    r"|commentaires?|kommentare?|comentarios?|coment[áa]rios?)\b"
+    r"^(?:\{\s*)?(?:there (?:are|is)\s+)?(?:\d+|no|one)\s+(?:comments?|responses?|replies"
+    r"|thoughts|reactions?|commentaires?|kommentare?|comentarios?|coment[áa]rios?)\b"
+    r"|^(?:comments|responses|replies)\s*\(\d+\)\s*$"
     r"|^(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)\b"
     r"|^comments?\s+(?:are\s+)?(?:now\s+)?closed\b|^commenting (?:is )?closed\b"
     r"|^(?:reader|readers'?|your)\s+comments\b|^join the (?:conversation|discussion)\b"
