@@ -98,33 +98,40 @@ def find_block(signals: Sequence[LineSignal]) -> Block | None:
 
 
 def _scores(signals: Sequence[LineSignal]) -> list[float]:
-    """Each line's score: positive for prose, negative for what surrounds an article."""
-    total_prose = sum(signal.weight for signal in signals if signal.prose)
-    list_page = total_prose < _LIST_PAGE_WORDS
+    """Each line's score: positive for prose, negative for what surrounds an article.
+
+    Prose inside a comment thread or a teaser list counts for little.
+    """
+    list_page = sum(signal.weight for signal in signals if signal.prose) < _LIST_PAGE_WORDS
+    weights = [_prose_weight(signal, list_page) for signal in signals]
+    elsewhere = {*_thread_lines(signals, weights), *_teaser_lines(signals)}
     scores: list[float] = []
     run = 0  # labels in a row
-    for signal in signals:
-        if signal.prose and not signal.furniture:
+    for k, (signal, weight) in enumerate(zip(signals, weights, strict=True)):
+        if weight > 0:
             run = 0
-            scores.append(signal.weight)
-        elif signal.sentence and not signal.furniture:
-            run = 0
-            scores.append(signal.weight * _SHORT_SENTENCE_FACTOR)
-        elif list_page and signal.content and not signal.furniture:
-            run = 0
-            scores.append(signal.weight / 2)
+            scores.append(weight * _THREAD_PROSE_FACTOR if k in elsewhere else weight)
         elif signal.data and not signal.furniture:
             scores.append(-_DATA_PENALTY)
         elif signal.furniture:
             scores.append(-_FURNITURE_PENALTY)
-
         else:
             run += 1
             scores.append(-min(_LABEL_CAP, _LABEL_PENALTY + _LABEL_STEP * (run - 1)))
-    for k in (*_thread_lines(signals, scores), *_teaser_lines(signals)):
-        if scores[k] > 0:
-            scores[k] *= _THREAD_PROSE_FACTOR
     return scores
+
+
+def _prose_weight(signal: LineSignal, list_page: bool) -> float:
+    """What a line adds as article text (0 for anything that is not text)."""
+    if signal.furniture:
+        return 0.0
+    if signal.prose:
+        return signal.weight
+    if signal.sentence:
+        return signal.weight * _SHORT_SENTENCE_FACTOR
+    if list_page and signal.content:
+        return signal.weight / 2
+    return 0.0
 
 
 def _teaser_lines(signals: Sequence[LineSignal]) -> list[int]:
