@@ -96,19 +96,29 @@ _SOCIAL_SUFFIX = re.compile(
 # Phrases distinctive enough to mark a line of up to _PHRASE_WORDS words as furniture:
 # comment forms, subscription prompts, tag and category lines, copyright, cookie and
 # consent banners — in the languages Folio meets most.
-_FURNITURE_PHRASE = re.compile(
-    r"^(?:skip to\b|post a comment\b|leave a (?:comment|reply)\b|enter your e-?mail\b"
+_FURNITURE_START = re.compile(
+    r"(?:skip to\b|post a comment\b|leave a (?:comment|reply)\b|enter your e-?mail\b"
     r"|subscribe (?:to|via|by|for|now|and)\b|sign up (?:for|to)\b"
     r"|get (?:our|the) (?:newsletter|latest)\b|share this\b"
     r"|(?:categor(?:y|ies)|tags?|filed under|topics?|labels|keywords|schlagw[öo]rter"
-    r"|mots-cl[ée]s|etiquetas)\s*:|©|\(c\)\s|copyright\b)"
-    r"|bloggers like this|\bviews?\s*:\s*[\d,]+\s*$|all rights reserved"
+    r"|mots-cl[ée]s|etiquetas)\s*:|©|\(c\)\s|copyright\b)",
+    re.IGNORECASE,
+)
+_FURNITURE_ANYWHERE = re.compile(
+    r"bloggers like this|\bviews?\s*:\s*[\d,]+\s*$|all rights reserved"
     r"|your e-?mail address will not be published|required fields are marked"
     r"|tous droits r[ée]serv[ée]s|alle rechte vorbehalten|todos los derechos reservados"
     r"|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden"
     r"|v[šs]echna pr[áa]va vyhrazena|版权所有|版權所有|無断転載|著作権",
     re.IGNORECASE,
 )
+# Words one of the phrases above or a consent banner must contain: a plain substring test
+# spares most lines the patterns' cost.
+_ANYWHERE_TRIGGERS = (
+    "blogger", "view", "reserv", "e-mail", "email", "required", "vorbehalten",
+    "voorbehouden", "vyhrazena", "版", "無断", "著作",
+)  # fmt: skip
+_CONSENT_TRIGGERS = ("cookie", "continuing to", "poursuivant")
 _PHRASE_WORDS = 30
 # Cookie and consent banners are long sentences, but say what they are.
 _CONSENT = re.compile(
@@ -122,6 +132,7 @@ _CONSENT = re.compile(
     re.IGNORECASE,
 )
 _CONSENT_WORDS = 150
+_CONSENT_CHARS = 300  # a banner says what it is in its first sentence
 # A comment section starts here: "12 Comments", "Leave a Reply", "Comments are closed",
 # "3 thoughts on “…”", "Jane on March 3, 2021 said:" and their French, German, Spanish and
 # Portuguese forms.
@@ -167,13 +178,27 @@ def is_furniture(plain: str, words: int) -> bool:
     """Whether a line is a known piece of page furniture (a button, banner or prompt)."""
     if words > _CONSENT_WORDS:
         return False
+    lowered = plain[:_CONSENT_CHARS].lower()
     if words > _PHRASE_WORDS:
-        return _CONSENT.search(plain) is not None
+        return _is_consent(plain, lowered)
     if _FURNITURE_LABEL.fullmatch(label_text(plain)):
         return True
     if words <= 8 and (_FURNITURE_SHORT_PREFIX.match(plain) or _SOCIAL_SUFFIX.search(plain)):
         return True
-    return _FURNITURE_PHRASE.search(plain) is not None or _CONSENT.search(plain) is not None
+    if _FURNITURE_START.match(plain):
+        return True
+    if any(trigger in lowered for trigger in _ANYWHERE_TRIGGERS) and _FURNITURE_ANYWHERE.search(
+        plain
+    ):
+        return True
+    return _is_consent(plain, lowered)
+
+
+def _is_consent(plain: str, lowered: str) -> bool:
+    """A cookie or consent banner (judged on its first sentence)."""
+    return any(trigger in lowered for trigger in _CONSENT_TRIGGERS) and (
+        _CONSENT.search(plain, 0, _CONSENT_CHARS) is not None
+    )
 
 
 def is_end_heading(plain: str, words: int) -> bool:

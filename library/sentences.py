@@ -71,8 +71,7 @@ def cjk_characters(text: str) -> int:
 
 
 def word_weight(text: str) -> float:
-    """How long `text` is in words: tokens outside CJK runs, plus half a word per CJK character."""
-    cjk = cjk_characters(text)
-    if not cjk:
-        return float(len(_WORD.findall(text)))
-    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk / 2
+    """How long `text` is in words: words outside CJK runs, plus half a word per CJK character."""
+    if _CJK.search(text) is None:
+        return float(len(text.split()))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk_characters(text) / 2

@@ -49,7 +49,7 @@ _SETS: dict[str, frozenset[str]] = {
     language: frozenset(words.split()) for language, words in _WORDS.items()
 }
 # How many words of a text are enough to tell its language by function words.
-_SAMPLE_WORDS = 3000
+_SAMPLE_WORDS = 1000
 _SAMPLE_CHARS = 20_000
 
 

@@ -50,6 +50,8 @@ _PROSE_LINE_WORDS = 20
 _PROSE_LINE_FUNCTION = 0.2
 _CJK_SENTENCE_WEIGHT = 5
 _CJK_LINE_WEIGHT = 15
+# Long lines are judged on their start: this many characters say enough.
+_SAMPLE_CHARS = 400
 # A comment's signature line is at most this long ("Jane on March 3, 2021 at 10:15 pm").
 _CUE_WORDS = 15
 # Letters below this share of a line's characters make it data (numbers, code, symbols).
@@ -84,6 +86,9 @@ _TIME_OR_AGO = re.compile(
     r"|years?)\s+ago\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b",
     re.IGNORECASE,
 )
+# Every date DATE reads has digits: lines without any are spared its cost.
+_DIGIT = re.compile(r"\d")
+_AGO_WORDS = re.compile(r"\b(?:an?|one)\s+(?:minute|hour|day|week|month|year)\s+ago\b", re.I)
 _PAGE_SITE = re.compile(
     r"^(?:(?:latest\s+)?(?:news|articles|stories|updates|posts)\s+from|welcome\s+to)"
     r"\s+(?:the\s+)?(?P<site>\S.{1,100}?)[\s.!:]*$",
@@ -163,7 +168,7 @@ def signal(line: Line, function_words: frozenset[str], markdown: bool) -> LineSi
     weight = word_weight(line.plain)
     if line.kind == BODY:
         return LineSignal(weight, prose=False, data=True, content=True)
-    data = _is_data(line.plain)
+    data = line.kind != PROSE and _is_data(line.plain)  # a sentence is never data
     return LineSignal(
         weight,
         prose=line.kind in (PROSE, SHORT) and _reads_as_prose(line.plain, weight, function_words),
@@ -188,9 +193,10 @@ def is_text(line: Line) -> bool:
 
 
 def function_share(plain: str, function_words: frozenset[str]) -> float:
-    """The share of a line's words that are function words ("the", "of", "que", "und")."""
-    tokens = TOKEN.findall(plain.lower())
-    return sum(token in function_words for token in tokens) / len(tokens) if tokens else 0.0
+    """The share of a line's words that are function words ("the", "of", "que", "und"),
+    judged on its first few dozen words (enough to tell, and bounded on long lines)."""
+    tokens = TOKEN.findall(plain[:_SAMPLE_CHARS].lower())
+    return sum(map(function_words.__contains__, tokens)) / len(tokens) if tokens else 0.0
 
 
 def _reads_as_prose(plain: str, weight: float, function_words: frozenset[str]) -> bool:
@@ -214,12 +220,14 @@ def _is_cue(line: Line, weight: float, data: bool) -> bool:
         return True
     if ends_sentence(line.plain) and weight >= _PROSE_SENTENCE_WORDS:
         return False
+    if _DIGIT.search(line.plain) is None:
+        return _AGO_WORDS.search(line.plain) is not None  # "an hour ago"
     return _TIME_OR_AGO.search(line.plain) is not None or DATE.search(line.plain) is not None
 
 
 def _is_data(plain: str) -> bool:
     """Numbers, symbols or code rather than words (chart labels, table cells, listings)."""
-    compact = "".join(plain.split())
+    compact = "".join(plain[:_SAMPLE_CHARS].split())
     return not compact or len(_LETTER.findall(compact)) < _DATA_LETTERS * len(compact)
 
 
@@ -257,7 +265,7 @@ def _is_prose(plain: str, words: int) -> bool:
 def _parse_meta(plain: str) -> Meta | None:
     """A byline, date line, dateline, reading time, source URL or site line, or None."""
     if (rest := byline_remainder(plain)) is not None:
-        date_match = DATE.search(rest)
+        date_match = DATE.search(rest) if _DIGIT.search(rest) else None
         date = iso_from_match(date_match) if date_match else None
         if date_match:
             rest = rest[: date_match.start()]
@@ -276,7 +284,7 @@ def _parse_meta(plain: str) -> Meta | None:
         return Meta(url=match.group("url"))
     if match := _PAGE_SITE.match(plain):
         return Meta(page_site=match.group("site"))
-    if (date_match := DATE.search(plain)) is not None:
+    if _DIGIT.search(plain) and (date_match := DATE.search(plain)) is not None:
         return _date_line(plain, date_match)
     return None
 
