@@ -35,6 +35,7 @@ _PAGE_NUMBER = re.compile(
     r"(?i)^(?:page|p\.|seite|pág\.?|página)?\s*[-–—]?\s*(?P<n>\d{1,5}|[ivxlcdm]{1,8})\s*[-–—]?"
     r"\s*(?:(?:of|/|von|de)\s*\d{1,5})?$"
 )
+_PAGE_NUMBER_CHARS = 40
 # Page 1 is read for its facts only in its first lines (title block) and its last ones.
 _FRONT_LINES = 20
 _NOT_PUBLICATION = re.compile(
@@ -135,6 +136,8 @@ def _without_edges(page_lines: list[str], repeated: set[str], numbers: set[str])
 
 def _is_page_number(line: str, numbers: set[str]) -> bool:
     """A line that is only this page's number ("12", "- 12 -", "Page 12 of 30", "xii")."""
+    if len(line) > _PAGE_NUMBER_CHARS:
+        return False
     match = _PAGE_NUMBER.match(line)
     if match is None:
         return False

@@ -493,3 +493,15 @@ def test_a_page_declaring_a_longer_body_gets_a_recall_retry(
     extracted = extract_html(metadata_page(head), "split.html")
     assert calls == [False, True]
     assert all(paragraph in extracted.text for paragraph in PARAGRAPHS)
+
+
+@pytest.mark.parametrize("inline", ['<a href="/x">link</a>', "<b>bold</b>", "<span>s</span>"])
+def test_a_block_of_twenty_thousand_inline_elements_imports_in_seconds(inline: str) -> None:
+    """Trafilatura is quadratic in a block's inline children (8,000 took minutes)."""
+    import time
+
+    body = f"<article><p>{f'{inline} word ' * 20_000}</p></article>"
+    started = time.perf_counter()
+    text = extract_html(page(body).encode(), "crowded.html").text
+    assert time.perf_counter() - started < 5.0
+    assert text.count("word") == 20_000

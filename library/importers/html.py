@@ -60,6 +60,13 @@ _HIDDEN_XPATH = (
     " 'abcdefghijklmnopqrstuvwxyz'), 'display:none') or contains(translate(@style,"
     " ' ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'visibility:hidden')]"
 )
+# A block with more children than this has its inline elements unwrapped (see
+# _flatten_crowded).
+_MAX_INLINE_CHILDREN = 1000
+_INLINE_TAGS = (
+    *("a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s"),
+    *("samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var"),
+)
 # A retry favouring recall when the text found is below this share of the declared body.
 _RECALL_SHARE = 0.6
 _NOISY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
@@ -76,6 +83,7 @@ def extract_html(data: bytes, name: str) -> Extracted:
     if tree is None:
         raise ImportRefused(f"{name}: no article text found")
     _drop_hidden(tree)
+    _flatten_crowded(tree)
     trafilatura = _trafilatura()
     document = _run_quietly(
         lambda: trafilatura.bare_extraction(
@@ -195,6 +203,25 @@ def _declared_body(tree: HtmlElement) -> tuple[int, str]:
         words = element.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
         lengths.append(len(" ".join(" ".join(words).split())))
     return max(lengths, default=0), max(bodies, key=len, default="")
+
+
+def _flatten_crowded(tree: HtmlElement) -> None:
+    """Unwrap the inline elements of a block with thousands of them (their text stays).
+
+    Trafilatura's main pass takes time quadratic in the inline children of one block: a
+    paragraph of 8,000 <b> or <a> elements took minutes. Real pages stay far below the
+    limit; an odd or hostile file no longer stalls the import.
+    """
+    from lxml import etree
+
+    crowded = [element for element in tree.iter() if len(element) > _MAX_INLINE_CHILDREN]
+    for element in crowded:
+        etree.strip_tags(element, *_INLINE_TAGS)
+        # strip_tags leaves the text in many adjacent text nodes, which reading `.text`
+        # joins again every time: set it once to make it one node.
+        element.text = element.text
+        for child in element:
+            child.tail = child.tail
 
 
 def _drop_hidden(tree: HtmlElement) -> None:
