@@ -570,10 +570,11 @@ def test_a_one_megabyte_line_imports_in_well_under_a_few_seconds(unit: str) -> N
     from library.importers import extract
 
     line = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
-    for fmt in ("txt", "md"):
+    page = f"<html><body><p>{line}</p></body></html>"
+    for data, fmt in ((line, "txt"), (line, "md"), (page, "html")):
         started = time.perf_counter()
         with contextlib.suppress(ImportRefused):
-            extract(line.encode(), fmt, "one-line")
+            extract(data.encode(), fmt, "one-line")
         assert time.perf_counter() - started < 3.0, fmt
 
 
