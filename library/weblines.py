@@ -294,8 +294,9 @@ def _date_line(plain: str, match: re.Match[str]) -> Meta | None:
     date = iso_from_match(match)
     if date is None:
         return None
-    before = _DATE_NOISE.sub("", plain[: match.start()]).strip()
-    after = _DATE_NOISE.sub("", plain[match.end() :]).strip()
+    # Other dates on the line ("Published 27 July 2017, updated 28 July 2017") are noise too.
+    before = _DATE_NOISE.sub("", DATE.sub("", plain[: match.start()])).strip()
+    after = _DATE_NOISE.sub("", DATE.sub("", plain[match.end() :])).strip()
     before_name, after_name = before.strip(SEPARATORS), after.strip(SEPARATORS)
     if not before_name and not after_name:
         return Meta(date=date)

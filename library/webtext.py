@@ -68,6 +68,10 @@ _MAX_SUBTITLE_WORDS = 35
 _FRAGMENT_WORDS = 12
 _FRAGMENT_FUNCTION = 0.25
 _LIST_INTRO_WORDS = 4
+# A header inside the block is taken when the prose above it is at most this share of
+# the prose from it on; header lines are at most this far apart.
+_HEADER_PROSE_SHARE = 0.3
+_HEADER_GAP = 4
 # A headline is confirmed when the first lines of the body share this much of its words.
 _LEAD_LINES = 4
 _ECHO_SHARE = 0.2
@@ -208,10 +212,12 @@ def _find_layout(doc: _Document, known_title: FieldValue | None) -> _Layout | No
     block = find_block(signals)
     if block is None:
         return None
-    start, end = block.start, _extend_end(doc, block.end)
-    title = _known_title_line(doc, known_title, start)
+    end = _extend_end(doc, block.end)
+    start, title = block.start, _known_title_line(doc, known_title, block.start)
     if title is None:
         title = _headline_before(doc, start)
+    if title is None:
+        start, title = _article_header(doc, start, end)
     if title is None and _looks_like_headline(doc, start, end):
         title = start
     body_start = start
@@ -223,6 +229,64 @@ def _find_layout(doc: _Document, known_title: FieldValue | None) -> _Layout | No
         body_start = _next_text(doc, subtitle + 1, end) or subtitle + 1
     body_start = min(body_start, end)
     return _Layout(title, subtitle, body_start, end, start, _footer(doc, end))
+
+
+def _article_header(doc: _Document, start: int, end: int) -> tuple[int, int | None]:
+    """The block's start moved down to the article's own header when no headline sits
+    above the block and it begins with other text (a sign-in prompt, a site's tagline)
+    above a headline and its byline or dateline; and the headline, if inside the block.
+
+    The header is a line that states who or when (a byline, a dateline) with the body right
+    under it, and the headline just above it — or just below it, on pages that put the
+    date first. It is taken only when what lies above it is a small part of the block.
+    """
+    for meta in range(start, min(end, start + _HEADER_WINDOW)):
+        if not _states_who_or_when(doc.line(meta)):
+            continue
+        below = _next_filled(doc, meta + 1, end)
+        if below is not None and _headline_below(doc, below, end):
+            headline: int | None = below  # the date first, then the headline
+        else:
+            headline = _headline_before(doc, meta, lowest=start, echo=True)
+        first = meta if headline is None else min(meta, headline)
+        above = _prose_words(doc, start, first)
+        if first == start or above <= _HEADER_PROSE_SHARE * _prose_words(doc, first, end + 1):
+            return first, headline
+        return start, None
+    return start, None
+
+
+def _states_who_or_when(line: Line) -> bool:
+    """A byline or dateline: a metadata line naming people, an agency or a date."""
+    meta = line.meta
+    return (
+        line.kind == META
+        and meta is not None
+        and bool(meta.date or meta.authors or meta.organisation)
+    )
+
+
+def _next_filled(doc: _Document, k: int, end: int) -> int | None:
+    """The first line from k (up to `end`) that is not metadata, furniture or a rule."""
+    for j in range(k, min(end + 1, k + _HEADER_GAP)):
+        line = doc.line(j)
+        if line.kind not in (META, FURNITURE) and _has_words(line):
+            return j
+    return None
+
+
+def _headline_below(doc: _Document, k: int, end: int) -> bool:
+    """Whether line k, right under a dateline, is a headline over the body that follows."""
+    line = doc.line(k)
+    if not _is_headline_candidate(line):
+        return False
+    body = _next_text(doc, k + 1, min(end, k + _HEADER_GAP))
+    return body is not None and _echoed_below(doc, line, body)
+
+
+def _prose_words(doc: _Document, start: int, stop: int) -> int:
+    """How many words of prose lines [start, stop) hold."""
+    return sum(doc.line(k).words for k in range(start, stop) if doc.line(k).kind == PROSE)
 
 
 def _footer(doc: _Document, end: int) -> list[int]:
@@ -297,28 +361,36 @@ def _known_title_line(doc: _Document, known: FieldValue | None, limit: int) -> i
     return next((k for k in candidates if title_key(doc.line(k).plain) == wanted), None)
 
 
-def _headline_before(doc: _Document, start: int) -> int | None:
-    """The headline right above the article block, when a line there has a headline's shape.
+def _headline_before(
+    doc: _Document, start: int, *, lowest: int = 0, echo: bool = False
+) -> int | None:
+    """The headline right above line `start`, when a line there has a headline's shape.
 
     Bylines, datelines and reading times may sit between the headline and the body,
     and so may share buttons; the first other line up is the only candidate, since site
-    navigation and teasers sit above a headline, not between it and the article. Unless
-    the capture starts with it, the body must also repeat some of its words.
+    navigation and teasers sit above a headline, not between it and the article. The
+    body must also repeat some of its words, unless the capture starts with it (a short
+    line, not a sentence) and `echo` is not asked for.
     """
-    for k in range(start - 1, max(-1, start - 1 - _HEADER_WINDOW), -1):
+    for k in range(start - 1, max(lowest - 1, start - 1 - _HEADER_WINDOW), -1):
         line = doc.line(k)
         if line.kind in (META, FURNITURE) or (line.kind == SHORT and not _has_words(line)):
             continue
-        if (
-            (line.kind == SHORT or (line.kind == PROSE and _is_question_headline(line)))
-            and not line.list_item
-            and has_headline_shape(line.plain, line.words)
-            and not _is_end_heading(line)
-            and (k == 0 or _echoed_below(doc, line, start))
-        ):
-            return k
-        return None
+        if not _is_headline_candidate(line):
+            return None
+        first_line = k == 0 and line.kind == SHORT and not echo
+        return k if first_line or _echoed_below(doc, line, start) else None
     return None
+
+
+def _is_headline_candidate(line: Line) -> bool:
+    """A short line, or a one-sentence question or exclamation, shaped like a headline."""
+    return (
+        (line.kind == SHORT or (line.kind == PROSE and _is_question_headline(line)))
+        and not line.list_item
+        and has_headline_shape(line.plain, line.words)
+        and not _is_end_heading(line)
+    )
 
 
 def _echoed_below(doc: _Document, line: Line, start: int) -> bool:
@@ -422,7 +494,9 @@ def _kept_positions(doc: _Document, layout: _Layout) -> list[int]:
         kept = list(range(first, layout.body_start))
     else:
         title_text = title_key(doc.line(layout.title).plain)
-        kept = [layout.title]
+        # A dateline above the headline (date-first layouts) stays with it.
+        kept = [k for k in range(layout.first_text, layout.title) if doc.line(k).kind == META]
+        kept.append(layout.title)
         for k in range(layout.title + 1, layout.body_start):
             if k == layout.subtitle or _keep_header_line(doc.line(k), title_text):
                 kept.append(k)

@@ -21,7 +21,7 @@ MAX_HEADLINE_WORDS = 25
 # "News | Sport | Weather", "« Previous Story", "Location: New York", "Courtesy of …".
 _NOT_A_HEADLINE = re.compile(
     r"\s[|»›>/]\s|^you are here\b|^[«»←→‹›]|[«»←→‹›]$|^[\w-]+:\s"
-    r"|^(?:courtesy|photo|image|credit|source|member since|posted|updated|filed)\b",
+    r"|^(?:courtesy|photo|image|credit|source|member since|posted|published|updated|filed)\b",
     re.IGNORECASE,
 )
 # A guessed title: the first sentence if it is short, else this many words.

@@ -160,3 +160,33 @@ def test_a_japanese_capture_keeps_its_article_and_loses_its_menus() -> None:
     assert "プライバシーポリシー" not in extracted.text
     assert "ホーム" not in extracted.text
     assert extracted.fields["title"].value == "古い水車小屋が再び動き出す"
+
+
+def test_prose_above_the_headline_and_byline_is_not_the_article() -> None:
+    text = (
+        f"{MENU}\nSign in\n"
+        "Log in with your reader account to save articles, follow topics and get the morning"
+        " newsletter delivered to your inbox every day.\n"
+        "Register\nTake the tour\n"
+        "Volunteers Bring the Marrow Mill Back to Life\nPublished 12 March 2024\n"
+        f"By Ruth Mason\n{BODY}"
+    )
+    extracted = extract_text(text)
+    assert extracted.text.startswith("Volunteers Bring the Marrow Mill Back to Life\n")
+    assert extracted.fields["title"].origin == "found"
+    assert extracted.fields["authors"].value == ["Ruth Mason"]
+    assert extracted.fields["date"].value == "2024-03-12"
+
+
+def test_a_date_above_the_headline_stays_with_it() -> None:
+    text = (
+        "The Marrow Valley Gazette: news from the towns along the river since 1898!\n"
+        "Tuesday, March 12, 2024\nVolunteers Bring the Marrow Mill Back to Life\n"
+        f"{BODY}"
+    )
+    extracted = extract_text(text)
+    assert extracted.fields["title"].value == "Volunteers Bring the Marrow Mill Back to Life"
+    assert extracted.fields["date"].value == "2024-03-12"
+    assert extracted.text.startswith(
+        "Tuesday, March 12, 2024\nVolunteers Bring the Marrow Mill Back to Life\n"
+    )
