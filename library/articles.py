@@ -49,6 +49,7 @@ class Article:
     type: str | None = None
     origins: dict[str, Origin] = field(default_factory=dict)
     pages: list[int] | None = None
+    page_labels: list[str] | None = None
     source_path: str | None = None
     file_sha256: str | None = None
 
@@ -64,8 +65,8 @@ class Article:
 
 _COLUMNS = (
     "pk, id, citekey, text, format, added_at, modified_at, rev, text_sha256, title, subtitle,"
-    " authors, date, site, republished_by, url, language, type, origins, pages, source_path,"
-    " file_sha256"
+    " authors, date, site, republished_by, url, language, type, origins, pages, page_labels,"
+    " source_path, file_sha256"
 )
 # Listing never needs the text: leaving it out keeps `folio list` fast on big libraries.
 _LIST_COLUMNS = _COLUMNS.replace(" text,", " '' AS text,")
@@ -76,6 +77,7 @@ def _from_row(row: sqlite3.Row) -> Article:
     values["authors"] = json.loads(values["authors"])
     values["origins"] = json.loads(values["origins"])
     values["pages"] = json.loads(values["pages"]) if values["pages"] else None
+    values["page_labels"] = json.loads(values["page_labels"]) if values["page_labels"] else None
     return Article(**values)
 
 
@@ -287,6 +289,7 @@ def _content_columns(
         text=extracted.text,
         text_sha256=version.text_sha256,
         pages=json.dumps(extracted.pages) if extracted.pages is not None else None,
+        page_labels=json.dumps(extracted.page_labels) if extracted.page_labels else None,
         format=version.format,
         source_path=version.source_path,
         file_sha256=version.file_sha256,

@@ -211,6 +211,17 @@ MIGRATIONS: list[str] = [
         INSERT INTO export_queue(article_id) SELECT id FROM articles WHERE pk = OLD.article_pk;
     END;
     """,
+    # What Folio extracts is right (issue 11): the labels printed on PDF pages, and
+    # locators recomputed under the new rules (body paragraphs only, page labels):
+    # every existing note gets locator_version 0, so notes.reanchoring.relocate_stale
+    # recomputes its locator on the next notes command without moving it. Dates of PDFs
+    # imported so far all came from the file's CreationDate: a guess, not a found fact.
+    """
+    ALTER TABLE articles ADD COLUMN page_labels TEXT;
+    ALTER TABLE annotations ADD COLUMN locator_version INTEGER NOT NULL DEFAULT 0;
+    UPDATE articles SET origins = json_set(origins, '$.date', 'guessed')
+     WHERE format = 'pdf' AND json_extract(origins, '$.date') = 'found';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

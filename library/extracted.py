@@ -55,9 +55,11 @@ class Extracted:
     `text` is the article's clean text, already passed through
     `library.textnorm.normalize_text`. `fields` maps names from METADATA_FIELDS to
     values (`authors` is a list of names, `date` is ISO `YYYY[-MM[-DD]]`).
-    `pages` holds, for paged sources (PDF), the offset in `text` where each page starts.
+    `pages` holds, for paged sources (PDF), the offset in `text` where each page starts,
+    and `page_labels` the number printed on each page when the source declares them.
     """
 
     text: str
     fields: dict[str, FieldValue] = field(default_factory=dict)
     pages: list[int] | None = None
+    page_labels: list[str] | None = None

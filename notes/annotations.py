@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from library.articles import ID_ALPHABET, Article, get_article, now_iso
 from library.errors import FolioError, InvalidValue, NotFound
 from library.index_documents import tags_by_owner
-from library.paragraphs import paragraph_spans
+from library.locators import LOCATOR_VERSION, Locator
 from library.textnorm import normalize_text
 from notes import anchoring
 from notes.changes import annotation_changed, article_changed
@@ -65,6 +64,15 @@ class Annotation:
     modified_at: str
     anchored_on: str | None
     tags: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        """Where the note sits, for listings: its locator, or why it has none."""
+        if self.exact is None:
+            return "whole article"
+        if self.is_orphan:
+            return "orphan"
+        return self.locator or "header (no locator)"
 
     @property
     def is_orphan(self) -> bool:
@@ -190,13 +198,10 @@ def new_annotation_id(conn: sqlite3.Connection) -> str:
             return candidate
 
 
-def locator_for(article: Article, start: int) -> str:
-    """The citation locator of a passage starting at `start`: page for PDFs, else paragraph."""
-    if article.pages:
-        return f"p. {bisect_right(article.pages, start)}"
-    spans = paragraph_spans(article.text)
-    starts = [span_start for span_start, _ in spans]
-    return f"para. {max(1, bisect_right(starts, start))}"
+def locator_for(article: Article, start: int) -> str | None:
+    """The citation locator of a passage starting at `start`: the printed page for PDFs,
+    else the body paragraph; None for a passage in the headline, standfirst or byline."""
+    return Locator(article).at(start)
 
 
 @dataclass(frozen=True)
@@ -328,6 +333,7 @@ def _anchor_columns(
         "state": state,
         "score": score,
         "locator": locator_for(article, selector.start),
+        "locator_version": LOCATOR_VERSION,
     }
 
 

@@ -45,8 +45,7 @@ _STATE_MARKS = {"anchored": "", "moved": "", "fuzzy": " (moved: check)", "orphan
 def annotation_line(note: Annotation) -> str:
     """One annotation as plain text: id, citekey, locator and state, then its passage,
     note and tags each on an indented line (cut to a terminal's width)."""
-    where = note.locator or ("whole article" if note.exact is None else "?")
-    parts = [f"{note.id}  [{note.citekey}] {where}{_STATE_MARKS.get(note.state, '')}"]
+    parts = [f"{note.id}  [{note.citekey}] {note.where}{_STATE_MARKS.get(note.state, '')}"]
     if note.exact is not None:
         parts.append(f"  “{one_line(note.exact, 100)}”")
     if note.note:

@@ -176,6 +176,8 @@ def test_biber_validates_seeds_without_warnings_once_their_metadata_is_complete(
         extra = ["--date", "2021-09-01"] if not article["date"] else []
         if seed == "002":
             extra += ["--author", "Colin P. Clarke", "--url", "https://www.rawa.org/a_b%20c.htm"]
+        if article["origins"].get("title") == "guessed":
+            extra += ["--title", "Interview on the Taliban"]  # confirms a guessed title
         if extra:
             assert folio("edit", article["id"], *extra).exit_code == 0
     bib = tmp_path / "seeds.bib"
@@ -301,3 +303,14 @@ def test_any_title_survives_the_bibtex_flavour_and_losses_are_reported(chars: li
         readable = {"‘": "`", "’": "'", "ﬁ": "fi", "ﬂ": "fl"}
         shown = "".join("?" if ch in unencodable else readable.get(ch, ch) for ch in expected)
         assert unicodedata.normalize("NFC", decode_latex(fields["title"])) == shown
+
+
+def test_export_names_the_entries_whose_values_are_guesses(folio: Folio, seed_ids: dict) -> None:
+    result = folio("export", "--all")
+    assert result.exit_code == 0
+    key = seed_ids["001"]["citekey"]
+    assert f"folio: note: guessed values, check them before citing: {key} (title)" in (
+        result.stderr
+    )
+    assert folio("edit", seed_ids["001"]["id"], "--title", "An interview").exit_code == 0
+    assert "guessed values" not in folio("export", "--all").stderr

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import codecs
 import random
+import re
 import time
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from library.decoding import decode_text
@@ -183,3 +184,24 @@ def test_one_megabyte_of_utf8_is_fast() -> None:
     start = time.perf_counter()
     decode_text(data, "big.txt")
     assert time.perf_counter() - start < 0.05
+
+
+# --- normalize_text: the fast path gives exactly what the plain mapping gives -------------------
+
+_REFERENCE_NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _reference_normalize(text: str) -> str:
+    """The straightforward definition: newlines to \\n, then every control to its symbol."""
+    from library.textnorm import _CONTROL_TABLE
+
+    return _REFERENCE_NEWLINES.sub("\n", text).translate(_CONTROL_TABLE)
+
+
+@given(st.text(alphabet=st.sampled_from("ab é\n\r\t\x00\x1b\x7f\x85\x9f\u2028\u2029\x0b\x0c")))
+@settings(max_examples=500, deadline=None)
+def test_normalize_text_matches_the_plain_mapping(text: str) -> None:
+    from library.textnorm import normalize_text
+
+    assert normalize_text(text) == _reference_normalize(text)
+    assert normalize_text(normalize_text(text)) == normalize_text(text)

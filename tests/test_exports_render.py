@@ -61,7 +61,9 @@ def library(folio: Folio, tmp_path: Path) -> dict[str, str]:
             folio,
             tmp_path,
             "news",
-            "---\ntitle: Łódź and the Taliban\nauthor: Ann Smith\n---\n\n" + PASSAGE + "\n",
+            "---\ntitle: Łódź and the Taliban\nauthor: Ann Smith\n---\n\nThe paper asked the "
+            "spokesman about the new rules, and he answered at length. " + PASSAGE + ", he wrote "
+            "later that week.\n",
             url="https://paper.example.com/lodz",
             date="2022-01-02",
             site="The Example Times",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import sys
 import pytest
 
 from library.errors import ImportRefused
-from library.extracted import ARTICLE_TYPES, METADATA_FIELDS, Extracted
+from library.extracted import ARTICLE_TYPES, METADATA_FIELDS, Extracted, FieldValue
 from library.importers.html import extract_html
 from library.textnorm import normalize_text
 
@@ -363,3 +364,144 @@ def test_importing_the_module_does_not_import_trafilatura() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_plain_pip_install_has_what_the_html_path_imports() -> None:
+    """justext (through trafilatura) imports lxml.html.clean, which lives in the separate
+    lxml_html_clean package since lxml 5.2; justext asks for it only through lxml's
+    `html_clean` extra, which some resolvers skip. Folio declares it itself."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    declared = {
+        re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        for requirement in project["project"]["dependencies"]
+    }
+    assert {"lxml", "lxml-html-clean", "trafilatura"} <= declared
+    import justext  # noqa: F401  (fails with ImportError when lxml_html_clean is missing)
+    import lxml.html.clean  # noqa: F401
+
+
+# --- Metadata as a person would state it: titles, bylines, dates, hidden copies --------------
+
+ARTICLE_BODY = "".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPHS)
+
+
+def metadata_page(head: str, body: str = "") -> bytes:
+    """A page with an article and the given <head> contents."""
+    return page(f"<article>{body}{ARTICLE_BODY}</article>", head=head).encode()
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("<title>Opinion | Mills Should Stay Open</title>", "Mills Should Stay Open"),
+        (
+            '<title>Rivers of the North – Riverwire</title><meta property="og:site_name"'
+            ' content="Riverwire">',
+            "Rivers of the North",
+        ),
+        ("<title>Riverwire News - Rivers of the North</title>"
+         '<meta property="og:site_name" content="Riverwire News">', "Rivers of the North"),
+        ('<title>Rivers of the North | riverwire.example</title>'
+         '<meta property="og:url" content="https://www.riverwire.example/rivers">',
+         "Rivers of the North"),
+        ("<title>Why the Mills Stop: A Winter Story</title>", "Why the Mills Stop: A Winter Story"),
+    ],
+)  # fmt: skip
+def test_titles_lose_the_site_name_and_section_label(head: str, title: str) -> None:
+    extracted = extract_html(metadata_page(head), "page.html")
+    assert extracted.fields["title"].value == title
+    assert extracted.fields["title"].origin == "found"
+
+
+def test_a_button_label_is_not_a_title() -> None:
+    head = "<title>Share this</title>"
+    extracted = extract_html(metadata_page(head, body="<h1>Rivers of the North</h1>"), "p.html")
+    assert extracted.fields["title"].value == "Rivers of the North"
+
+
+@pytest.mark.parametrize(
+    ("author", "authors", "site"),
+    [
+        ("Admin", None, None),
+        ("Carrie Arnold November", ["Carrie Arnold"], None),
+        ("Malcolm Owen Monday", ["Malcolm Owen"], None),
+        ("Cleveland com", None, "Cleveland.com"),
+        ("ERIC TUCKER Associated Press", ["Eric Tucker"], "Associated Press"),
+        ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"], None),
+    ],
+)
+def test_page_authors_go_through_the_byline_cleaner(
+    author: str, authors: list[str] | None, site: str | None
+) -> None:
+    head = f'<title>Rivers</title><meta name="author" content="{author}">'
+    fields = values(extract_html(metadata_page(head), "page.html"))
+    assert fields.get("authors") == authors
+    assert fields.get("site") == site
+
+
+def test_a_fact_check_is_dated_by_its_publication_not_the_claim() -> None:
+    claim = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "datePublished": "2023-05-02",
+        "itemReviewed": {"@type": "Claim", "datePublished": "2021-11-20"},
+        "claimReviewed": "Rivers run uphill in winter",
+    }
+    head = (
+        '<title>Do rivers run uphill?</title><meta property="article:published_time"'
+        ' content="2021-11-20"><script type="application/ld+json">'
+        f"{json.dumps(claim)}</script>"
+    )
+    extracted = extract_html(metadata_page(head), "check.html")
+    assert extracted.fields["date"] == FieldValue("2023-05-02")
+
+
+@pytest.mark.parametrize(
+    "hiding",
+    ['<div style="display: none">', "<div hidden>", '<div style="Visibility:Hidden">'],
+)
+def test_a_hidden_copy_of_the_article_is_left_out(hiding: str) -> None:
+    body = f"<article><h1>Rivers</h1>{ARTICLE_BODY}</article>{hiding}{ARTICLE_BODY}</div>"
+    text = extract_html(page(body).encode(), "copies.html").text
+    assert text.count(PARAGRAPHS[0]) == 1
+
+
+def test_a_page_declaring_a_longer_body_gets_a_recall_retry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the extraction is far shorter than the page's JSON-LD articleBody, Folio tries
+    again favouring recall and, failing that, takes the articleBody itself."""
+    import trafilatura
+
+    calls: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def short_first(*args: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs.get("favor_recall")))
+        document = real(*args, **kwargs)  # type: ignore[arg-type]
+        if not kwargs.get("favor_recall") and document is not None:
+            document.body = None  # as if the extractor had found only a fragment
+        return document
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", short_first)
+    body = {"@type": "NewsArticle", "articleBody": "\n".join(PARAGRAPHS)}
+    head = f'<script type="application/ld+json">{json.dumps(body)}</script>'
+    extracted = extract_html(metadata_page(head), "split.html")
+    assert calls == [False, True]
+    assert all(paragraph in extracted.text for paragraph in PARAGRAPHS)
+
+
+@pytest.mark.parametrize("inline", ['<a href="/x">link</a>', "<b>bold</b>", "<span>s</span>"])
+def test_a_block_of_twenty_thousand_inline_elements_imports_in_seconds(inline: str) -> None:
+    """Trafilatura is quadratic in a block's inline children (8,000 took minutes)."""
+    import time
+
+    body = f"<article><p>{f'{inline} word ' * 20_000}</p></article>"
+    started = time.perf_counter()
+    text = extract_html(page(body).encode(), "crowded.html").text
+    assert time.perf_counter() - started < 5.0
+    assert text.count("word") == 20_000

@@ -76,6 +76,9 @@ def test_front_matter_is_found_metadata_and_leaves_the_text() -> None:
         ('author: "Doe, Jane"', "authors", ["Doe, Jane"]),
         ("authors: [Jane Doe, John Smith]", "authors", ["Jane Doe", "John Smith"]),
         ("author: Prof. Ann Lee", "authors", ["Ann Lee"]),
+        ("author: Ann Lee, MS, RDN", "authors", ["Ann Lee"]),
+        ("author: ANN LEE", "authors", ["Ann Lee"]),
+        ("authors: [Admin, Ann Lee]", "authors", ["Ann Lee"]),
         ("date: 'March 3, 2021'", "date", "2021-03-03"),
         ("date: 2021", "date", "2021"),
         ("source: https://example.org/a", "url", "https://example.org/a"),
@@ -125,7 +128,9 @@ def test_unclosed_front_matter_is_text() -> None:
     text = "---\ntitle: Rivers\n\nThe mills stop in winter, as they always have.\n"
     front, body = split_front_matter(text)
     assert front is None and body == text
-    assert extract_markdown(text).text == text
+    extracted = extract_markdown(text)
+    assert extracted.fields["title"].origin == "guessed"
+    assert extracted.text.endswith("The mills stop in winter, as they always have.\n")
 
 
 def test_front_matter_only_gives_empty_text() -> None:

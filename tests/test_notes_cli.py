@@ -35,7 +35,8 @@ def test_straight_quotes_anchor_to_the_curly_text(folio: Folio, article: dict) -
     assert target["exact"] == "We are proud ‘river foxes’ and we know every sandbank"
     text = folio.json("show", article["id"])["text"]  # type: ignore[index]
     assert text[target["start"] : target["end"]] == target["exact"]
-    assert made["state"] == "anchored" and made["locator"] == "para. 5"
+    # Body paragraphs: the headline, byline and dateline above are not counted.
+    assert made["state"] == "anchored" and made["locator"] == "para. 2"
     assert made["note"] == "Pride of the trade" and made["id"].startswith("n")
 
 
@@ -101,11 +102,12 @@ def test_unknown_refs_are_errors(folio: Folio, article: dict) -> None:
 
 def test_offsets_and_whole_article_notes(folio: Folio, article: dict) -> None:
     by_offsets = _note(folio, article["id"], "--start", "0", "--end", "7", "-m", "headline")
-    assert by_offsets["target"]["exact"] == "Harbour" and by_offsets["locator"] == "para. 1"
+    # The headline is not a body paragraph: a passage there has no locator.
+    assert by_offsets["target"]["exact"] == "Harbour" and by_offsets["locator"] is None
     whole = _note(folio, article["id"], "-m", "Read again before the deadline")
     assert whole["target"] is None and whole["state"] == "article"
     listed = folio("notes", article["id"])
-    assert "whole article" in listed.stdout and "para. 1" in listed.stdout
+    assert "whole article" in listed.stdout and "header (no locator)" in listed.stdout
 
 
 def test_tags_are_case_insensitive_hierarchical_and_listed(folio: Folio, article: dict) -> None:
@@ -193,10 +195,10 @@ def test_quote_prints_the_passage_with_its_citation(folio: Folio, article: dict)
     made = _note(folio, article["id"], "-q", "a gamble with the tides", "--occurrence", "1")
     key = article["citekey"]
     markdown = folio("quote", made["id"])
-    assert markdown.stdout.strip() == f"> a gamble with the tides [@{key}, para. 6]"
+    assert markdown.stdout.strip() == f"> a gamble with the tides [@{key}, para. 3]"
     latex = folio("quote", made["id"], "--style", "latex")
     assert latex.stdout.strip() == (
-        f"\\enquote{{a gamble with the tides}}~\\autocite[para.~6]{{{key}}}"
+        f"\\enquote{{a gamble with the tides}}~\\autocite[para.~3]{{{key}}}"
     )
     whole = _note(folio, article["id"], "-m", "general")
     assert folio("quote", whole["id"]).exit_code == 2

@@ -45,7 +45,7 @@ def test_reimport_with_an_inserted_paragraph_moves_the_note(
     assert added.exit_code == 0 and "Updated" in added.stdout
     assert added.stderr == "folio: note: 1 note(s) re-anchored\n"
     note = _only(folio)
-    assert note["state"] == "moved" and note["locator"] == "para. 6"
+    assert note["state"] == "moved" and note["locator"] == "para. 3"
     assert note["target"]["start"] == noted["target"]["start"] + len(INSERTED)
     assert note["target"]["exact"] == noted["target"]["exact"]
 
@@ -97,7 +97,7 @@ def test_markdown_export_groups_by_article_with_pandoc_citations(
     text = out.read_text()
     assert text.startswith(f"## Harbour Pilots Warn of a Busy Winter [@{key}]")
     assert "> We are proud ‘river foxes’ and we know every sandbank" in text
-    assert "\nPride\n" in text and f"Tags: `pilots` · [@{key}, para. 5]" in text
+    assert "\nPride\n" in text and f"Tags: `pilots` · [@{key}, para. 2]" in text
 
 
 def test_notes_json_round_trips_into_another_library(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -28,7 +29,10 @@ def pdf_text_string(text: str) -> bytes:
 
 
 def make_pdf(
-    pages: list[list[str]], info: dict[str, str] | None = None, lang: str | None = None
+    pages: list[list[str]],
+    info: dict[str, str] | None = None,
+    lang: str | None = None,
+    page_labels: bytes = b"",
 ) -> bytes:
     """A minimal valid PDF: one Helvetica text line per string, an empty list for a blank page.
 
@@ -56,7 +60,12 @@ def make_pdf(
             )
         )
     language = b" /Lang " + pdf_text_string(lang) if lang else b""
-    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R%s >>" % (page_tree, language)
+    labels = b" /PageLabels " + page_labels if page_labels else b""
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R%s%s >>" % (
+        page_tree,
+        language,
+        labels,
+    )
     refs = b" ".join(b"%d 0 R" % kid for kid in kids)
     objects[page_tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, len(kids))
     info_entry = b""
@@ -163,10 +172,11 @@ def test_metadata_from_document_info() -> None:
         "language": "en-GB",
         "type": "document",
     }
+    # CreationDate is the day the file was made: only a guess at the publication date.
     assert {key: field.origin for key, field in extracted.fields.items()} == {
         "title": "found",
         "authors": "found",
-        "date": "found",
+        "date": "guessed",
         "language": "found",
         "type": "guessed",
     }
@@ -178,7 +188,10 @@ def test_title_guessed_from_first_line_without_info() -> None:
     extracted = extract_pdf(make_pdf(THREE_PAGES), "rivers.pdf")
     assert extracted.fields["title"].value == "On the Flow of Northern Rivers"
     assert extracted.fields["title"].origin == "guessed"
-    assert set(extracted.fields) == {"title", "type"}
+    # The name printed under the title on page 1 is a found author.
+    assert extracted.fields["authors"].value == ["A. Lovelace"]
+    assert extracted.fields["authors"].origin == "found"
+    assert set(extracted.fields) == {"title", "authors", "type"}
 
 
 @pytest.mark.parametrize("title", ["Microsoft Word - draft3.docx", "untitled", "paper.tex", " "])
@@ -322,3 +335,128 @@ def test_importing_the_module_does_not_import_pypdf() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- Pages as a reader sees them: labels, running heads, paragraphs -------------------------
+
+# A paragraph's lines fill the measure; its last line ends a sentence well short of it.
+RIVER_PARAGRAPHS = [
+    "The northern rivers freeze early in the year, and the mills along them",
+    "stop turning until the ice breaks again in the spring, one after the",
+    "other from the coast inland.",
+    "Nobody fishes on the rivers in winter, because the ice is thick enough",
+    "to carry a loaded truck from one bank to the other for many weeks.",
+]
+
+
+def paged(count: int, head: str = "Journal of River Studies") -> list[list[str]]:
+    """`count` pages with a running head, a body of their own, and a page number at the foot."""
+    names = ["Alder", "Birch", "Cedar", "Elm", "Fir", "Hazel"]
+    return [
+        [f"{head}, vol. 7", *(f"{names[n - 1]}: {line}" for line in RIVER_PARAGRAPHS), str(n)]
+        for n in range(1, count + 1)
+    ]
+
+
+def test_running_heads_and_page_numbers_are_removed() -> None:
+    extracted = extract_pdf(make_pdf(paged(4)), "journal.pdf")
+    assert "Journal of River Studies" not in extracted.text
+    assert extracted.text.count("The northern rivers freeze early") == 4
+    names = ["Alder", "Birch", "Cedar", "Elm"]
+    for page_start, name in zip(extracted.pages or [], names, strict=True):
+        assert extracted.text.startswith(f"{name}: The northern rivers", page_start)
+    assert not any(line.strip().isdigit() for line in extracted.text.splitlines())
+
+
+def test_a_line_on_two_pages_only_is_kept() -> None:
+    pages = [["Shared line", *RIVER_PARAGRAPHS], ["Shared line", "Other text."], ["Third."]]
+    pages += [["Fourth page."], ["Fifth page."]]
+    extracted = extract_pdf(make_pdf(pages), "few.pdf")
+    assert extracted.text.count("Shared line") == 2
+
+
+def test_paragraphs_inside_a_page_are_separated() -> None:
+    extracted = extract_pdf(make_pdf([RIVER_PARAGRAPHS]), "one.pdf")
+    first, second = extracted.text.split("\n\n")
+    assert first.endswith("from the coast inland.")
+    assert second.startswith("Nobody fishes")
+
+
+def test_page_labels_are_kept_and_cited() -> None:
+    labels = b"<< /Nums [0 << /S /r >> 2 << /S /D /St 215 >>] >>"
+    pages = [["Preface text."], ["More preface."], ["Chapter text."], ["More text."]]
+    extracted = extract_pdf(make_pdf(pages, page_labels=labels), "book.pdf")
+    assert extracted.page_labels == ["i", "ii", "215", "216"]
+    assert extract_pdf(make_pdf(pages), "plain.pdf").page_labels is None
+
+
+def test_a_note_on_a_labelled_page_cites_the_printed_number(folio, tmp_path) -> None:
+    from tests.conftest import write
+
+    labels = b"<< /Nums [0 << /S /r >> 2 << /S /D /St 215 >>] >>"
+    pages = [["Preface text."], ["More preface."], ["Chapter text."], ["Closing words here."]]
+    path = write(tmp_path / "book.pdf", make_pdf(pages, page_labels=labels))
+    assert folio("add", str(path)).exit_code == 0
+    article = folio.json("list")[0]
+    shown = folio.json("show", article["id"])
+    assert shown["page_labels"] == ["i", "ii", "215", "216"]
+    made = folio.json("note", article["id"], "-q", "More preface", "-m", "x")
+    assert made["locator"] == "p. ii"
+    made = folio.json("note", article["id"], "-q", "Closing words", "-m", "x")
+    assert made["locator"] == "p. 216"
+
+
+# --- Dates and authors: found on page 1, guessed from the file ------------------------------
+
+
+def test_the_date_printed_on_page_one_is_found() -> None:
+    pages = [["On the Flow of Northern Rivers", "Ada Lovelace", "Published 3 March 2021",
+              *RIVER_PARAGRAPHS]]  # fmt: skip
+    info = {"CreationDate": "D:20230101"}
+    extracted = extract_pdf(make_pdf(pages, info=info), "dated.pdf")
+    assert extracted.fields["date"].value == "2021-03-03"
+    assert extracted.fields["date"].origin == "found"
+    assert extracted.fields["authors"].value == ["Ada Lovelace"]
+
+
+def test_received_and_accepted_dates_are_not_the_publication_date() -> None:
+    pages = [["On the Flow of Northern Rivers", "Received 3 March 2021", *RIVER_PARAGRAPHS]]
+    extracted = extract_pdf(make_pdf(pages, info={"ModDate": "D:20220505"}), "r.pdf")
+    assert extracted.fields["date"].value == "2022-05-05"
+    assert extracted.fields["date"].origin == "guessed"
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"]),
+        ("Microsoft Office User", None),
+        ("ADA LOVELACE", ["Ada Lovelace"]),
+        ("By Ada Lovelace and Charles Babbage", ["Ada Lovelace", "Charles Babbage"]),
+    ],
+)
+def test_document_authors_go_through_the_byline_cleaner(
+    author: str, expected: list[str] | None
+) -> None:
+    pages = [["A plain first line of text that is not a name, long enough."]]
+    extracted = extract_pdf(make_pdf(pages, info={"Author": author}), "a.pdf")
+    field = extracted.fields.get("authors")
+    assert (field.value if field else None) == expected
+
+
+# --- A real PDF (TeX Live's BibTeX manual, when the Debian texlive-doc package is installed) ---
+
+BTXDOC = Path("/usr/share/doc/texlive-doc/bibtex/base/btxdoc.pdf")
+
+
+@pytest.mark.skipif(not BTXDOC.is_file(), reason="texlive-doc is not installed")
+def test_a_real_manual_gets_its_printed_date_and_author_and_real_paragraphs() -> None:
+    extracted = extract_pdf(BTXDOC.read_bytes(), BTXDOC.name)
+    fields = {name: (field.value, field.origin) for name, field in extracted.fields.items()}
+    assert fields["date"] == ("1988-02-08", "found")  # printed under the title on page 1
+    assert fields["authors"] == (["Oren Patashnik"], "found")
+    assert fields["title"][1] == "guessed"  # no /Title: the first line, a guess
+    pages = extracted.pages or []
+    assert len(pages) == 16
+    # Paragraphs inside pages, not one block per page.
+    assert extracted.text.count("\n\n") > 3 * len(pages)

@@ -77,3 +77,29 @@ def test_seeds_re_added_are_all_present(folio: Folio, seeds: Path, imported: dic
     result = folio("add", str(seeds), "--json")
     statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
     assert statuses == ["present"] * 5
+
+
+# Body paragraphs as a reader counts them (headline, standfirst, byline not counted), for
+# a passage at the start of the paragraph that begins with these words. The quotes are
+# read from the seeds at run time.
+SEED_PARAGRAPHS = {
+    "000": ("Serenko told", 3),
+    "001": ("Kyrgyzstan, Kazakhstan", 3),
+    "002": ("Violence", 1),
+    "003": ("According to reports", 3),
+    "004": ("Khorasani was an easy symbol", 4),
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_PARAGRAPHS))
+def test_seed_locators_are_body_paragraph_numbers(
+    folio: Folio, seeds: Path, imported: dict[str, dict], seed: str
+) -> None:
+    opening, number = SEED_PARAGRAPHS[seed]
+    (path,) = seeds.glob(f"{seed}_*.txt")
+    (line,) = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(opening)
+    ]
+    quote = " ".join(line.split()[:8])
+    made = folio.json("note", imported[seed]["id"], "--quote", quote, "-m", "x")
+    assert made["locator"] == f"para. {number}"  # type: ignore[index]

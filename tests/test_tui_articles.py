@@ -194,11 +194,12 @@ def test_pdf_page_marks_follow_the_text(library_dir: Path, tmp_path: Path) -> No
         assert "p.2" in lines
         page_two_row = lines.index("p.2")
         row_text = area.render_line(page_two_row).text
-        assert "Page 2 line 0" in row_text
+        # (the lines every page repeats, digits aside, are running heads: not in the text)
+        assert article.text[article.pages[1] :].split("\n")[0][:20] in row_text
         third = area.wrapped_document.location_to_offset(area.location(article.pages[2])).y
         area.scroll_to(y=third + 1, animate=False)  # page 3 began just above the top line
         await pilot.pause()
-        assert marks.current_page == 3 and marks.render_line(0).text.strip() == "p.3"
+        assert marks.current_page == "3" and marks.render_line(0).text.strip() == "p.3"
 
     run_app(library_dir, scenario)
 

@@ -7,6 +7,7 @@ Titles and metadata values asserted below are the facts listed in the corpus REA
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from library.bylines import parse_authors
+from library.errors import ImportRefused
 from library.extracted import ARTICLE_TYPES, METADATA_FIELDS, Extracted
 from library.importers.plaintext import extract_text
 from library.webdates import parse_date
@@ -65,9 +67,16 @@ def values(extracted: Extracted) -> dict[str, object]:
     return {name: field.value for name, field in extracted.fields.items()}
 
 
-def words(n: int, stem: str = "word") -> str:
-    """`n` invented words, for lines of a given length."""
-    return " ".join(f"{stem}{i}" for i in range(n))
+_FILLER = (
+    "the mills along the northern rivers stop in winter and start again in spring when"
+    " the ice breaks and the water runs fast"
+).split()
+
+
+def words(n: int, stem: str = "") -> str:
+    """`n` words of invented prose (function words included, as in real text)."""
+    filler = [_FILLER[i % len(_FILLER)] for i in range(n)]
+    return " ".join([stem, *filler[1:]] if stem else filler)
 
 
 # --- the seeds --------------------------------------------------------------------------
@@ -272,7 +281,7 @@ def test_recommended_block_and_its_teasers_go() -> None:
 
 
 def test_a_related_heading_mid_article_does_not_cut_the_ending() -> None:
-    ending = "\n".join(f"{words(30, 'end')} paragraph {i}." for i in range(5))
+    ending = "\n".join(f"{words(30, f'End{i}')} paragraph {i}." for i in range(5))
     text = ARTICLE + "\nRelated posts\n\n" + ending + "\n"
     assert extract_text(text).text == text
 
@@ -281,8 +290,12 @@ def test_a_list_or_verse_ending_the_article_is_kept() -> None:
     verse = "\n".join(["and the river goes", "under the ice", "all winter long"] * 2)
     text = ARTICLE + "\n" + verse + "\n"
     assert extract_text(text).text == text
-    items = ARTICLE + "\n- pine logs\n- river stones\n"
+    items = ARTICLE + "\nThe mills need three things each spring:\n- pine logs\n- river stones\n"
     assert extract_text(items).text == items
+
+
+def test_a_menu_after_the_article_goes() -> None:
+    assert extract_text(ARTICLE + "\n- Rivers\n- Mills\n- About us\n").text == ARTICLE
 
 
 def test_a_few_labels_at_the_end_go() -> None:
@@ -393,7 +406,10 @@ def test_byline_with_honorific_role_and_date() -> None:
 
 
 def test_writes_at_the_end_of_the_standfirst() -> None:
-    lead = "The mills stop in winter and start in spring, as they always have. Writes Prof. Ann Lee"
+    lead = (
+        "The mills along the river stop in winter and start again in spring, as they always"
+        " have done. Writes Prof. Ann Lee"
+    )
     text = f"The Quiet Rivers of the North\n\n{lead}\n\n{words(30)}.\n"
     extracted = extract_text(text)
     assert extracted.fields["authors"].value == ["Ann Lee"]
@@ -517,27 +533,52 @@ def test_guess_title(text: str, title: str | None) -> None:
     assert guess_title(text) == title
 
 
-def test_twenty_kilobytes_extract_in_well_under_five_milliseconds() -> None:
-    paragraph = "The mills along the northern rivers stop in winter, every one of them. " * 4
-    text = (
-        "Skip to content\nMenu\n\nThe Quiet Rivers of the North\nBy Jane Doe\n\n"
-        + "\n\n".join(paragraph for _ in range(70))
-        + "\n\nShare this:\nLeave a Reply\nTo Top\n"
-    )
-    assert len(text) >= 20_000
-    extract_text(text)
-    best = min(_timed(extract_text, text) for _ in range(5))
-    assert best < 0.005
+# --- linear time: hostile lines import in well under a second -----------------------------
+# (Speed itself is measured by bench/bench_webcapture.py; these bounds only catch a pattern
+# that backtracks, which turns seconds into hours at these sizes.)
 
 
-def _timed(function, text: str) -> float:
-    """Seconds one call takes."""
-    start = time.perf_counter()
-    function(text)
-    return time.perf_counter() - start
+@pytest.mark.parametrize(
+    "line",
+    [
+        " " * 10_000,
+        "word" + " " * 10_000 + "word",
+        "Share" + " " * 10_000 + "this:",
+        "Comments" + " " * 10_000 + "(3)",
+        "Reading time:" + " " * 10_000 + "x",
+        "By Jane" + " " * 10_000 + "Doe",
+    ],
+    ids=["spaces", "two-words", "share", "count", "reading-time", "byline"],
+)
+def test_a_line_of_ten_thousand_spaces_imports_in_well_under_a_second(line: str) -> None:
+    from library.importers import extract
+
+    text = f"The Quiet Rivers of the North\n\n{line}\n\n" + ARTICLE
+    html = f"<html><head><title>{line}</title></head><body><p>{line}</p>{ARTICLE}</body></html>"
+    extract(html.encode(), "html", "warm-up.html")  # trafilatura's first import is slow
+    for data, fmt in ((text, "txt"), (text, "md"), (html, "html")):
+        started = time.perf_counter()
+        extract(data.encode(), fmt, f"spaces.{fmt}")
+        assert time.perf_counter() - started < 0.5, fmt
 
 
-# --- property: no sentence is ever lost -------------------------------------------------------
+@pytest.mark.parametrize(
+    "unit",
+    ["word ", " ", "[", "[a](", ".", ": ", "a, ", "Hello there. ", "— ", "By ", "#", "*_", "\t|"],
+)
+def test_a_one_megabyte_line_imports_in_well_under_a_few_seconds(unit: str) -> None:
+    from library.importers import extract
+
+    line = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+    page = f"<html><body><p>{line}</p></body></html>"
+    for data, fmt in ((line, "txt"), (line, "md"), (page, "html")):
+        started = time.perf_counter()
+        with contextlib.suppress(ImportRefused):
+            extract(data.encode(), fmt, "one-line")
+        assert time.perf_counter() - started < 3.0, fmt
+
+
+# --- properties: the article is kept whole, nothing is invented ----------------------------
 
 _SENTENCES = [
     "The mills along the river stop in winter.",
@@ -564,21 +605,22 @@ _FURNITURE = [
 _METADATA = ["By Jane Doe and John Smith", "Published March 3, 2021", "River Weekly, May 5, 2020"]
 
 
-@given(
-    st.lists(
-        st.one_of(
-            st.sampled_from(_SENTENCES),
-            st.sampled_from(_LABELS),
-            st.sampled_from(_FURNITURE),
-            st.sampled_from(_METADATA),
-            st.just(""),
-        ),
-        min_size=1,
-        max_size=25,
-    )
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(_SENTENCES),
+        st.sampled_from(_LABELS),
+        st.sampled_from(_FURNITURE),
+        st.sampled_from(_METADATA),
+        st.just(""),
+    ),
+    min_size=1,
+    max_size=25,
 )
+
+
+@given(_LINES)
 @settings(max_examples=300, deadline=None)
-def test_property_sentences_survive_and_nothing_is_invented(lines: list[str]) -> None:
+def test_property_an_article_survives_and_nothing_is_invented(lines: list[str]) -> None:
     text = "\n".join(lines)
     extracted = extract_text(text)
     assert_well_formed(extracted)
@@ -588,6 +630,17 @@ def test_property_sentences_survive_and_nothing_is_invented(lines: list[str]) ->
     # Kept lines are the input's lines, in order: nothing is rewritten or invented.
     remaining = iter(nonblank(text))
     assert all(line in remaining for line in clean_lines)
-    for sentence in _SENTENCES:
-        if sentence in lines:
-            assert sentence in clean_lines
+    # Where there are sentences, the article found has at least one of them.
+    if any(line in _SENTENCES for line in lines):
+        assert any(line in _SENTENCES for line in clean_lines)
+
+
+@given(
+    st.lists(st.one_of(st.sampled_from(_SENTENCES), st.just("")), min_size=1, max_size=25).filter(
+        lambda lines: any(lines)
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_property_a_text_of_sentences_is_left_alone(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    assert extract_text(text).text == text

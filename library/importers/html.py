@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import codecs
-import json
 import logging
 import re
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from library.decoding import decode_text
 from library.errors import ImportRefused
-from library.extracted import Extracted, FieldValue
+from library.extracted import Extracted
+from library.importers.html_meta import json_ld_items, page_fields
 from library.textnorm import normalize_text
 
 if TYPE_CHECKING:
-    from lxml.etree import _Element
     from lxml.html import HtmlElement
-    from trafilatura.settings import Document
-
-_T = TypeVar("_T")
 
 # A charset declaration is ASCII in every encoding a page can declare, so it can be
 # found in the raw bytes: <meta charset=x>, <meta http-equiv content="…; charset=x">,
@@ -57,29 +54,21 @@ _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
 # control characters were already turned into visible symbols, so these cannot clash.
 _PARAGRAPH, _LINE = "\x00", "\x01"
 
-_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
-_TITLE_GUESS_LENGTH = 200
-_CONTENT_LANGUAGE = (
-    "//meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']/@content"
+# Elements a browser hides, by attribute or inline style (spaces in the style ignored).
+_HIDDEN_XPATH = (
+    ".//*[@hidden or contains(translate(@style, ' ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+    " 'abcdefghijklmnopqrstuvwxyz'), 'display:none') or contains(translate(@style,"
+    " ' ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'visibility:hidden')]"
 )
-
-# schema.org / Open Graph types that name a CSL type unambiguously. A bare "article"
-# could be news, a blog post or a paper, so it stays a guessed "webpage".
-_PAGE_TYPES = {
-    "newsarticle": "article-newspaper",
-    "analysisnewsarticle": "article-newspaper",
-    "opinionnewsarticle": "article-newspaper",
-    "reportagenewsarticle": "article-newspaper",
-    "reviewnewsarticle": "article-newspaper",
-    "blogposting": "post-weblog",
-    "liveblogposting": "post-weblog",
-    "scholarlyarticle": "article-journal",
-    "medicalscholarlyarticle": "article-journal",
-    "report": "report",
-    "book": "book",
-}
-
+# A block with more children than this has its inline elements unwrapped (see
+# _flatten_crowded).
+_MAX_INLINE_CHILDREN = 1000
+_INLINE_TAGS = (
+    *("a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s"),
+    *("samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var"),
+)
+# A retry favouring recall when the text found is below this share of the declared body.
+_RECALL_SHARE = 0.6
 _NOISY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 
 
@@ -93,27 +82,45 @@ def extract_html(data: bytes, name: str) -> Extracted:
     tree = _parse(source)
     if tree is None:
         raise ImportRefused(f"{name}: no article text found")
-    _import_trafilatura()
-    from trafilatura import bare_extraction, extract_metadata
-    from trafilatura.settings import Document
-
-    found = _run_quietly(
-        lambda: bare_extraction(
+    _drop_hidden(tree)
+    _flatten_crowded(tree)
+    trafilatura = _trafilatura()
+    document = _run_quietly(
+        lambda: trafilatura.bare_extraction(
             tree,
             with_metadata=True,
             include_comments=False,
             date_extraction_params=_date_params(),
         )
     )
-    # Always a Document or None: a dict only comes with `as_dict=True`.
-    document = found if isinstance(found, Document) else None
-    text = _document_text(document) or _visible_text(tree)
+    text = _document_text(document)
+    declared, article_body = _declared_body(tree)
+    if len(text) < _RECALL_SHARE * declared:
+        # The page says its article is much longer than what was found (a body split over
+        # several containers, unusual markup): try again favouring recall, keep the longer
+        # text, and fall back on the page's own articleBody if it is still far longer.
+        retry = _run_quietly(
+            lambda: trafilatura.bare_extraction(
+                tree,
+                with_metadata=True,
+                include_comments=False,
+                favor_recall=True,
+                date_extraction_params=_date_params(),
+            )
+        )
+        if len(retry_text := _document_text(retry)) > len(text):
+            document, text = retry, retry_text
+        if len(text) < _RECALL_SHARE * len(article_body):
+            text = _join_blocks(article_body.split("\n"))
+    text = text or _visible_text(tree)
     if not text:
         raise ImportRefused(f"{name}: no article text found")
     if document is None:
         # The main-text extraction gave up, but the page's metadata is still worth having.
-        document = _run_quietly(lambda: extract_metadata(tree, date_config=_date_params()))
-    return Extracted(text=text, fields=_fields(document, tree, text))
+        document = _run_quietly(
+            lambda: trafilatura.extract_metadata(tree, date_config=_date_params())
+        )
+    return Extracted(text=text, fields=page_fields(document, tree, text))
 
 
 def _decode_html(data: bytes, name: str) -> str:
@@ -180,17 +187,65 @@ def _parse(source: str) -> HtmlElement | None:
         return None
 
 
-def _import_trafilatura() -> None:
+def _declared_body(tree: HtmlElement) -> tuple[int, str]:
+    """How long the page says its article is, and the JSON-LD `articleBody` if it has one.
+
+    The length is that of JSON-LD `articleBody` or of the visible text of the element
+    marked itemprop="articleBody" (0 when the page says nothing).
+    """
+    bodies = [
+        normalize_text(body)
+        for item in json_ld_items(tree)
+        if isinstance(body := item.get("articleBody"), str)
+    ]
+    lengths = [len(" ".join(body.split())) for body in bodies]
+    for element in tree.xpath("//*[@itemprop='articleBody']"):
+        words = element.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+        lengths.append(len(" ".join(" ".join(words).split())))
+    return max(lengths, default=0), max(bodies, key=len, default="")
+
+
+def _flatten_crowded(tree: HtmlElement) -> None:
+    """Unwrap the inline elements of a block with thousands of them (their text stays).
+
+    Trafilatura's main pass takes time quadratic in the inline children of one block: a
+    paragraph of 8,000 <b> or <a> elements took minutes. Real pages stay far below the
+    limit; an odd or hostile file no longer stalls the import.
+    """
+    from lxml import etree
+
+    crowded = [element for element in tree.iter() if len(element) > _MAX_INLINE_CHILDREN]
+    for element in crowded:
+        etree.strip_tags(element, *_INLINE_TAGS)
+        # strip_tags leaves the text in many adjacent text nodes, which reading `.text`
+        # joins again every time: set it once to make it one node.
+        element.text = element.text
+        for child in element:
+            child.tail = child.tail
+
+
+def _drop_hidden(tree: HtmlElement) -> None:
+    """Remove what a browser does not show: `hidden` elements and inline display:none or
+    visibility:hidden. Pages that keep a second copy of the article hidden (for another
+    layout or a paywall) otherwise come out with the article twice or three times."""
+    body = _body(tree)
+    hidden = body.xpath(_HIDDEN_XPATH)
+    for element in hidden:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _trafilatura() -> ModuleType:
     """Import trafilatura on first use (it takes a quarter of a second) with its logs muted."""
     for logger_name in _NOISY_LOGGERS:
         logging.getLogger(logger_name).setLevel(logging.CRITICAL + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # Its first import warns: the names are imported where they are used, after this.
-        import trafilatura  # noqa: F401
+        import trafilatura
+    return trafilatura
 
 
-def _run_quietly(call: Callable[[], _T]) -> _T | None:
+def _run_quietly(call: Callable[[], Any]) -> Any:
     """Run a trafilatura call with warnings muted; None if it fails on the page.
 
     Trafilatura runs many heuristics over arbitrary markup and can raise almost anything
@@ -209,9 +264,9 @@ def _date_params() -> dict[str, Any]:
     return {"extensive_search": False, "original_date": True}
 
 
-def _document_text(document: Document | None) -> str:
+def _document_text(document: Any) -> str:
     """Trafilatura's main text with a blank line between blocks (paragraphs, headings, lists)."""
-    body = document.body if document is not None else None
+    body = getattr(document, "body", None)
     if body is None:
         return ""
     blocks: list[str] = []
@@ -221,7 +276,7 @@ def _document_text(document: Document | None) -> str:
     return _join_blocks(blocks)
 
 
-def _collect_blocks(element: _Element, blocks: list[str]) -> None:
+def _collect_blocks(element: Any, blocks: list[str]) -> None:
     """Append the text blocks of a trafilatura output element to `blocks`.
 
     Trafilatura's own plain-text output separates blocks by a single newline, like the
@@ -294,106 +349,3 @@ def _body(tree: HtmlElement) -> HtmlElement:
     """The <body> element, or the whole document when the parser made none (head-only pages)."""
     body = tree.find("body")
     return tree if body is None else body
-
-
-def _fields(document: Document | None, tree: HtmlElement, text: str) -> dict[str, FieldValue]:
-    """Metadata fields from trafilatura's findings plus what it does not read (language, type)."""
-    found: dict[str, str | list[str] | None] = {
-        "title": _clean(getattr(document, "title", None)),
-        "authors": _authors(getattr(document, "author", None)),
-        "date": _iso_date(getattr(document, "date", None)),
-        "site": _clean(getattr(document, "sitename", None)),
-        "url": _clean(getattr(document, "url", None)),
-        "language": _language(tree),
-    }
-    fields = {key: FieldValue(value) for key, value in found.items() if value}
-    if "title" not in fields:
-        fields["title"] = FieldValue(_first_line(text), "guessed")
-    page_type = _page_type(tree)
-    fields["type"] = FieldValue(page_type) if page_type else FieldValue("webpage", "guessed")
-    return fields
-
-
-def _clean(value: object) -> str | None:
-    """A metadata string on one line with visible controls, or None when blank."""
-    if not isinstance(value, str):
-        return None
-    return " ".join(normalize_text(value).split()) or None
-
-
-def _authors(value: object) -> list[str] | None:
-    """Trafilatura's "A; B" author string as a list of names."""
-    if not isinstance(value, str):
-        return None
-    names = [name for name in (_clean(part) for part in value.split(";")) if name]
-    return names or None
-
-
-def _iso_date(value: object) -> str | None:
-    """The date if it is ISO `YYYY[-MM[-DD]]`, as trafilatura is asked to give it."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        return value
-    return None
-
-
-def _first_line(text: str) -> str:
-    """The text's first line, shortened, as a guessed title."""
-    line = text.lstrip().split("\n", 1)[0].strip()
-    if len(line) > _TITLE_GUESS_LENGTH:
-        line = line[:_TITLE_GUESS_LENGTH].rsplit(" ", 1)[0] + "…"
-    return line
-
-
-def _language(tree: HtmlElement) -> str | None:
-    """The page language: <html lang>, then Content-Language, then og:locale (as a BCP 47 tag)."""
-    candidates = [
-        tree.get("lang"),
-        tree.get("xml:lang"),
-        *tree.xpath(_CONTENT_LANGUAGE),
-        *tree.xpath("//meta[@property='og:locale']/@content"),
-    ]
-    for candidate in candidates:
-        tag = str(candidate).strip().split(",")[0].strip() if candidate else ""
-        if _LANGUAGE_TAG.fullmatch(tag):
-            return tag.replace("_", "-")
-    return None
-
-
-def _page_type(tree: HtmlElement) -> str | None:
-    """A CSL type from og:type or JSON-LD @type when they name one unambiguously."""
-    declared = [str(value) for value in tree.xpath("//meta[@property='og:type']/@content")]
-    declared += _json_ld_types(tree)
-    for value in declared:
-        # JSON-LD may spell a type as a full schema.org URL.
-        mapped = _PAGE_TYPES.get(value.strip().lower().rsplit("/", 1)[-1])
-        if mapped:
-            return mapped
-    return None
-
-
-def _json_ld_types(tree: HtmlElement) -> list[str]:
-    """The @type values of the page's JSON-LD objects (top level and @graph members)."""
-    types: list[str] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except (ValueError, RecursionError):  # malformed, or nested beyond the parser's limit
-            continue
-        items = data if isinstance(data, list) else [data]
-        for item in items:
-            if not isinstance(item, dict):
-                continue
-            graph = item.get("@graph")
-            for entry in [item, *(graph if isinstance(graph, list) else [])]:
-                if isinstance(entry, dict):
-                    types += _strings(entry.get("@type"))
-    return types
-
-
-def _strings(value: object) -> list[str]:
-    """A JSON value that should be a string or a list of strings, as a list of strings."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str)]
-    return []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from library.bylines import parse_authors
+from library.bylines import clean_byline
 from library.extracted import ARTICLE_TYPES, Extracted, FieldValue
 from library.webdates import parse_date
 from library.webtext import extract_web_text
@@ -151,23 +151,29 @@ def _front_matter_fields(data: FrontMatter) -> dict[str, FieldValue]:
 def _front_matter_authors(data: FrontMatter) -> list[str]:
     """Authors from `author`/`authors`: a list, or one string with `and`, `;` or `&`.
 
-    Front matter is typed by a person, so names are taken as written (only honorifics
-    dropped); "Doe, Jane" stays one name rather than being split at its comma.
+    Each name goes through the byline cleaner like every other author (honorifics,
+    credentials and labels such as "Admin" go); "Doe, Jane" stays one name rather than
+    being split at its comma.
     """
     for key in _AUTHOR_KEYS:
         value = data.get(key)
         if not value:
             continue
         parts = value if isinstance(value, list) else _AUTHOR_SPLIT.split(value)
-        names = [_clean_name(part) for part in parts]
-        return [name for name in names if name]
+        names: list[str] = []
+        for part in parts:
+            names += _clean_names(part)
+        return list(dict.fromkeys(names))
     return []
 
 
-def _clean_name(name: str) -> str:
-    """A typed name without an honorific ("Dr. Jane Doe" → "Jane Doe")."""
-    parsed = parse_authors(name)
-    return parsed[0] if len(parsed) == 1 else " ".join(name.split())
+def _clean_names(part: str) -> list[str]:
+    """The names in one front-matter author entry, cleaned ("Dr. Jane Doe, MS" → Jane Doe)."""
+    byline = clean_byline(part)
+    if byline.people or byline.organisation:
+        return byline.authors()
+    inverted = " ".join(part.split())
+    return [inverted] if inverted.count(",") == 1 else []  # "Doe, Jane" as written
 
 
 def _texts(data: FrontMatter, keys: tuple[str, ...]) -> list[str]:

@@ -1,4 +1,9 @@
-"""PDF importer: the text layer page by page (pypdf) and the document information."""
+"""PDF importer: the text layer page by page (pypdf), the document information, page labels.
+
+Running heads, feet and page numbers are removed and paragraphs separated
+(`library.pdftext`); the date printed on page 1 is found, the file's own dates are
+guesses.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from library.bylines import clean_byline
 from library.errors import ImportRefused
 from library.extracted import Extracted, FieldValue
+from library.pdftext import FrontPage, clean_pages, front_page_facts
 from library.textnorm import normalize_text
 
 if TYPE_CHECKING:
@@ -23,6 +30,11 @@ _HEADER_WINDOW = 1024  # the PDF spec lets the %PDF- header sit anywhere in the 
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
 _PDF_DATE = re.compile(r"(?:D:)?\s*(\d{4})(\d{2})?(\d{2})?")
 _AUTHOR_SEPARATORS = re.compile(r"\s*;\s*|\s+and\s+|\s+&\s+")
+# Word processors fill /Author with the account's name or a default.
+_PLACEHOLDER_AUTHOR = re.compile(
+    r"(?i)(?:microsoft office user|windows user|administrator|admin|user|owner|unknown|author"
+    r"|anonymous|default|hp|dell|lenovo)"
+)
 # Word processors and converters fill /Title with the source file's name or a default.
 _PLACEHOLDER_TITLE = re.compile(
     r"untitled|microsoft (word|powerpoint|excel) - .*|.*\.(docx?|rtf|odt|tex|dvi|indd|pdf|ps)",
@@ -45,13 +57,18 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
         raise ImportRefused(f"{name}: not a PDF file (no %PDF header)")
     with _quiet():
         reader = _open(data, name)
-        page_texts = _page_texts(reader, name)
+        raw_pages = _page_texts(reader, name)
         info = _document_info(reader)
         language = _catalog_language(reader)
+        labels = _page_labels(reader, len(raw_pages))
+    page_texts = clean_pages(raw_pages, labels)
     text, offsets = _join_pages(page_texts)
     if not text:
         raise ImportRefused(f"{name}: no text layer (scanned PDF?); run OCR first")
-    return Extracted(text=text, fields=_fields(info, language, text), pages=offsets)
+    front = front_page_facts(next((page for page in raw_pages if page.strip()), ""))
+    return Extracted(
+        text=text, fields=_fields(info, language, text, front), pages=offsets, page_labels=labels
+    )
 
 
 @contextmanager
@@ -179,6 +196,20 @@ def _resolve(value: object) -> object:
         return None
 
 
+def _page_labels(reader: PdfReader, count: int) -> list[str] | None:
+    """The page labels the PDF declares (/PageLabels), one per page; None without them."""
+    try:
+        from pypdf.generic import DictionaryObject
+
+        root = reader.trailer["/Root"].get_object()
+        if not isinstance(root, DictionaryObject) or "/PageLabels" not in root:
+            return None
+        labels = [normalize_text(str(label)).strip() for label in reader.page_labels]
+    except Exception:
+        return None  # a damaged label tree costs the labels, not the import
+    return labels if len(labels) == count and any(labels) else None
+
+
 def _catalog_language(reader: PdfReader) -> str | None:
     """The document's /Lang entry from the catalog, if any."""
     from pypdf.generic import DictionaryObject
@@ -191,20 +222,26 @@ def _catalog_language(reader: PdfReader) -> str | None:
     return _clean(language) if isinstance(language, str) else None
 
 
-def _fields(info: dict[str, str], language: str | None, text: str) -> dict[str, FieldValue]:
-    """Metadata fields: title, authors, date and language as found, the rest guessed."""
+def _fields(
+    info: dict[str, str], language: str | None, text: str, front: FrontPage
+) -> dict[str, FieldValue]:
+    """Metadata fields. Found: the title and authors the document information states, the
+    date and authors printed on page 1, the language. Guessed: a title from the first
+    line, a date from the file's CreationDate or ModDate (the day the file was made, not
+    the day the work was published), the type."""
     fields: dict[str, FieldValue] = {}
     title = _clean(info.get("Title"))
     if title and not _PLACEHOLDER_TITLE.fullmatch(title):
         fields["title"] = FieldValue(title)
     else:
         fields["title"] = FieldValue(_first_line(text), "guessed")
-    authors = _authors(info.get("Author"))
+    authors = _authors(info.get("Author")) or front.authors
     if authors:
         fields["authors"] = FieldValue(authors)
-    date = _iso_date(info.get("CreationDate"))
-    if date:
-        fields["date"] = FieldValue(date)
+    if front.date:
+        fields["date"] = FieldValue(front.date)
+    elif date := _iso_date(info.get("CreationDate")) or _iso_date(info.get("ModDate")):
+        fields["date"] = FieldValue(date, "guessed")
     if language:
         fields["language"] = FieldValue(language)
     fields["type"] = FieldValue("document", "guessed")
@@ -219,11 +256,11 @@ def _clean(value: str | None) -> str | None:
 
 
 def _authors(value: str | None) -> list[str]:
-    """/Author split into names on ";", " and " or " & "."""
-    if not value:
+    """/Author as names, through the byline cleaner; word processors' placeholders dropped."""
+    cleaned = _clean(value)
+    if not cleaned or _PLACEHOLDER_AUTHOR.fullmatch(cleaned):
         return []
-    names = (_clean(part) for part in _AUTHOR_SEPARATORS.split(value))
-    return [author for author in names if author]
+    return clean_byline(_AUTHOR_SEPARATORS.split(cleaned)).authors()
 
 
 def _iso_date(value: str | None) -> str | None:

@@ -198,6 +198,7 @@ def _citations(
     library: Library, articles: list[Article], fmt: ExportFormat, strict: bool, ascii_only: bool
 ) -> Outcome[Export]:
     from library.export import export_articles
+    from library.provenance import guesses_note
 
     exported = export_articles(articles, fmt, library.conn, ascii_only)
     problems = exported.problems
@@ -212,6 +213,9 @@ def _citations(
     ]
     if fmt == "biblatex":
         notices.extend(_missing_fields(exported.entries))
+    guesses = guesses_note(articles)
+    if guesses:
+        notices.append(Notice("guessed-values", guesses, level="note"))
     done = Export(exported.text, fmt, exported.count, exported.entries, exported.pks)
     return Outcome(done, notices)
 

@@ -64,6 +64,7 @@ def article_json(article: Article, with_text: bool = False) -> dict[str, Any]:
     )
     if with_text:
         data["pages"] = article.pages
+        data["page_labels"] = article.page_labels
         data["characters"] = len(article.text)
         data["text"] = article.text
     return data

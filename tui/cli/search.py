@@ -106,9 +106,8 @@ def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> N
     color = sys.stdout.isatty()
     for hit in hits:
         found = hit.annotation
-        where = found.locator or ("whole article" if found.exact is None else "orphan")
         click.echo(
-            f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {where}  "
+            f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {found.where}  "
             f"{click.style(one_line(found.article_title or '(untitled)', 70), bold=True)}"
         )
         if found.exact is not None:

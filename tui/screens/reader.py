@@ -204,7 +204,7 @@ class ReaderScreen(Screen[None]):
         self.query_one("#reader-meta", Static).update(metadata_text(data.article))
         if not text_loaded:
             self.text_area.load_article_text(data.article.text)
-        self.query_one(PageMarks).set_pages(data.article.pages)
+        self.query_one(PageMarks).set_pages(data.article.pages, data.article.page_labels)
         self._show_annotations(data.annotations)
         if self.passage is not None:
             matches = data.matches
