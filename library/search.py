@@ -160,6 +160,7 @@ def match_documents(
     library: Library, query: str, *, limit: int | None, sort: str = "score", notes: bool = False
 ) -> Matches:
     """Run `query` against the articles' documents, or (`notes`) the annotations' ones."""
+    from whoosh.query import QueryError as WhooshQueryError
     from whoosh.query import Term
 
     if sort not in SORTS:
@@ -177,6 +178,8 @@ def match_documents(
         found = [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **options)]
     except READ_ERRORS as exc:
         raise library.index.damaged(exc) from None
+    except WhooshQueryError as exc:  # found only when run: a phrase on a field without positions
+        raise QueryError(f"invalid query: {exc}") from None
     suggestion = _suggest(searcher, parsed, query) if not found else None
     return Matches(found, frozenset(highlight_words(runnable)), suggestion)
 

@@ -16,6 +16,7 @@ from library.paragraphs import paragraph_spans
 from library.textnorm import normalize_text
 from notes import anchoring
 from notes.changes import annotation_changed, article_changed
+from notes.normalised_text import normalise_quote
 from notes.tags import drop_unused_tags, link_tags, normalize_tags
 
 # Anchor states: the first four come from re-anchoring; "article" is a note with no passage.
@@ -238,8 +239,8 @@ def _find_one(
     article: Article, quote: str, occurrence: int | None, prefix: str, suffix: str
 ) -> anchoring.Selector:
     """The selector of the one occurrence of `quote` meant; errors say what to do instead."""
-    if not quote.strip():
-        raise InvalidValue("the quote is empty")
+    if not normalise_quote(quote):  # blank, or only soft hyphens and zero widths
+        raise InvalidValue("the quote is empty (it has no visible characters)", field="quote")
     name = f"{article.id} [{article.citekey}]"
     if len(" ".join(quote.split())) > len(article.text):
         raise InvalidValue(

@@ -53,6 +53,8 @@ def read_notes_file(path: Path) -> dict[str, Any]:
         raise InvalidValue(
             f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise InvalidValue(f"{path}: not a notes JSON file (nested too deeply)") from None
     if not isinstance(data, dict) or NOTES_JSON_KEY not in data:
         raise InvalidValue(f"{path}: not a Folio notes file (write one with `folio notes --json`)")
     version = data[NOTES_JSON_KEY]
