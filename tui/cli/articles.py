@@ -9,11 +9,13 @@ import click
 from library.textnorm import one_line
 from tui.cli.common import (
     confirm_deletion,
+    echo,
     echo_lines,
     emit_json,
     guarded,
     open_library,
     stream_json_list,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ def list_command(ctx: click.Context, sort: str, as_json: bool) -> None:
         else:
             count = echo_lines(_list_line(article) for article in items)
     if not count and not as_json:
-        click.echo("The library is empty. Import articles with `folio add PATH`.", err=True)
+        echo("The library is empty. Import articles with `folio add PATH`.", err=True)
 
 
 def _list_line(article: Article) -> str:
@@ -88,14 +90,14 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
-    click.echo(f"{click.style(article.display_title, bold=True)}{title_mark}")
+    echo(styled(article.display_title, bold=True), title_mark)
     rows = _detail_rows(details)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
-        click.echo(f"  {label:<{width}}  {value}")
+        echo(f"  {label:<{width}}  {value}")
     if with_text:
-        click.echo()
-        click.echo(article.text)
+        echo()
+        echo(article.text)
 
 
 def _detail_rows(details: ArticleDetails) -> list[tuple[str, str]]:
@@ -168,15 +170,15 @@ def edit(
             draft = metadata_draft(library, ref).value
             edited = click.edit(draft.toml, extension=".toml", require_save=True)
             if edited is None:
-                click.echo("No changes.")
+                echo("No changes.")
                 return
             outcome = edit_metadata_from_toml(library, draft, edited)
     edit_done = outcome.value
     if not edit_done.changed:
-        click.echo("No changes.")
+        echo("No changes.")
         return
     article = edit_done.article
-    click.echo(f"Updated {article.id} [{article.citekey}]: {', '.join(edit_done.changed)}")
+    echo(f"Updated {article.id} [{article.citekey}]: {', '.join(edit_done.changed)}")
 
 
 @click.command()
@@ -193,14 +195,14 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
 
     def ask(removal: Removal) -> bool:
         for article in removal.articles:
-            click.echo(f"{article.id} [{article.citekey}] {one_line(article.display_title, 70)}")
+            echo(f"{article.id} [{article.citekey}] {one_line(article.display_title, 70)}")
         written = f" and the {removal.notes} note(s) on them" if removal.notes else ""
         confirm_deletion(f"Delete {len(removal.articles)} article(s){written}?", yes)
         return True
 
     with open_library(ctx) as library:
         count = remove_articles(library, refs, ask).value
-    click.echo(f"Deleted {count} article(s).")
+    echo(f"Deleted {count} article(s).")
 
 
 COMMANDS: list[click.Command] = [list_command, show, edit, rm]

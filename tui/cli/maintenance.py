@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.cli.common import echo_notices, emit_json, guarded, open_library
+from tui.cli.common import echo, echo_notices, emit_json, guarded, open_library
 
 if TYPE_CHECKING:
     from library.check import CheckReport
@@ -23,7 +23,7 @@ def init(ctx: click.Context, directory: str | None) -> None:
 
     with open_library(ctx, directory) as library:
         root = init_library(library).value
-    click.echo(f"Library ready at {root}")
+    echo(f"Library ready at {root}")
 
 
 @click.command()
@@ -35,7 +35,7 @@ def reindex(ctx: click.Context) -> None:
 
     with open_library(ctx) as library:
         count = rebuild(library).value
-    click.echo(f"Indexed {count} article(s).")
+    echo(f"Indexed {count} article(s).")
 
 
 @click.command()
@@ -61,7 +61,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     else:
         _print_check(result.found, "Found" if repair else "")
         if result.repaired:
-            click.echo("After repair: " + ("clean." if result.after.clean else "problems remain:"))
+            echo("After repair: " + ("clean." if result.after.clean else "problems remain:"))
             if not result.after.clean:
                 _print_check(result.after, "")
     echo_notices(outcome.warnings)
@@ -71,7 +71,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
 
 def _print_check(report: CheckReport, prefix: str) -> None:
     if report.clean:
-        click.echo("Library is clean.")
+        echo("Library is clean.")
         return
     lines = []
     if report.database != "ok":
@@ -93,7 +93,7 @@ def _print_check(report: CheckReport, prefix: str) -> None:
             sample = "" if isinstance(items, int) else ": " + ", ".join(items[:8])
             lines.append(f"{count} {label}{sample}{' …' if count > 8 else ''}")
     for line in lines:
-        click.echo(f"{prefix + ' ' if prefix else ''}{line}")
+        echo(f"{prefix + ' ' if prefix else ''}{line}")
 
 
 COMMANDS: list[click.Command] = [init, check, reindex]

@@ -12,6 +12,7 @@ import click
 
 from tui.cli.common import (
     confirm_deletion,
+    echo,
     emit_json,
     fail,
     finish,
@@ -67,16 +68,16 @@ def _explaining_passages() -> Iterator[None]:
     try:
         yield
     except QuoteNotFound as exc:
-        click.echo(f"folio: {exc}", err=True)
+        echo(f"folio: {exc}", err=True)
         if exc.closest:
-            click.echo("Closest passages:", err=True)
+            echo("Closest passages:", err=True)
             for line in exc.closest:
-                click.echo(f"  {line}", err=True)
+                echo(f"  {line}", err=True)
         sys.exit(exc.exit_code)
     except AmbiguousQuote as exc:
-        click.echo(f"folio: {exc}", err=True)
+        echo(f"folio: {exc}", err=True)
         for line in exc.occurrences:
-            click.echo(f"  {line}", err=True)
+            echo(f"  {line}", err=True)
         sys.exit(exc.exit_code)
 
 
@@ -133,7 +134,7 @@ def note(
     if options["as_json"]:
         emit_json(created.to_json())
     else:
-        click.echo(f"Added {_annotation_line(created)}")
+        echo(f"Added {_annotation_line(created)}")
 
 
 @click.command(name="notes")
@@ -174,11 +175,11 @@ def notes_command(
             output=Path(output) if output else None,
         ).value
     if output:
-        click.echo(f"Wrote {exported.count} annotation(s) to {output}", err=True)
+        echo(f"Wrote {exported.count} annotation(s) to {output}", err=True)
     elif exported.text:
-        click.echo(exported.text)
+        echo(exported.text)
     if not exported.count and chosen == "text":
-        click.echo("No annotations.", err=True)
+        echo("No annotations.", err=True)
 
 
 @click.command(name="note-edit")
@@ -215,7 +216,7 @@ def note_edit(
     if as_json:
         emit_json(changed.to_json())
     else:
-        click.echo(f"Updated {_annotation_line(changed)}")
+        echo(f"Updated {_annotation_line(changed)}")
 
 
 @click.command(name="note-rm")
@@ -229,13 +230,13 @@ def note_rm(ctx: click.Context, annotation_ids: tuple[str, ...], yes: bool) -> N
 
     def ask(found: list[Annotation]) -> bool:
         for item in found:
-            click.echo(_annotation_line(item))
+            echo(_annotation_line(item))
         confirm_deletion(f"Delete {len(found)} annotation(s)?", yes)
         return True
 
     with open_library(ctx) as library:
         count = delete_notes(library, annotation_ids, ask).value
-    click.echo(f"Deleted {count} annotation(s).")
+    echo(f"Deleted {count} annotation(s).")
 
 
 @click.group(name="tag")
@@ -245,7 +246,7 @@ def tag_group() -> None:
 
 def _print_tag_change(change: TagChange, verb: str) -> None:
     now = ", ".join(change.tags) or "(none)"
-    click.echo(f"{change.changed} tag(s) {verb} {change.target}; tags now: {now}")
+    echo(f"{change.changed} tag(s) {verb} {change.target}; tags now: {now}")
 
 
 @tag_group.command(name="add")
@@ -288,9 +289,9 @@ def tags_command(ctx: click.Context, as_json: bool) -> None:
         emit_json([count.to_json() for count in counts])
         return
     if not counts:
-        click.echo("No tags yet. Add some with `folio tag add REF TAG`.", err=True)
+        echo("No tags yet. Add some with `folio tag add REF TAG`.", err=True)
     for count in counts:
-        click.echo(f"{count.name:<40} {count.articles:>5} articles {count.annotations:>5} notes")
+        echo(f"{count.name:<40} {count.articles:>5} articles {count.annotations:>5} notes")
 
 
 @click.command(name="tag-rename")
@@ -304,7 +305,7 @@ def tag_rename(ctx: click.Context, old: str, new: str) -> None:
 
     with open_library(ctx) as library:
         count = rename_tag(library, old, new).value
-    click.echo(f"Renamed {count} tag(s).")
+    echo(f"Renamed {count} tag(s).")
 
 
 @click.command(name="import-notes")
@@ -322,7 +323,7 @@ def import_notes_command(ctx: click.Context, path: str, as_json: bool) -> None:
     if as_json:
         emit_json(report.to_json())
     else:
-        click.echo(
+        echo(
             f"{report.added} added, {report.updated} updated, {report.unchanged} already present"
             + (f", {report.tagged_articles} articles tagged" if report.tagged_articles else "")
         )
@@ -341,7 +342,7 @@ def quote(ctx: click.Context, annotation_id: str, style: str) -> None:
     from tui.actions.notes import quote as quote_of
 
     with open_library(ctx) as library:
-        click.echo(quote_of(library, annotation_id, cast("QuoteStyle", style)).value)
+        echo(quote_of(library, annotation_id, cast("QuoteStyle", style)).value)
 
 
 COMMANDS: list[click.Command] = [

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, cast
 
 import click
 
 from library.textnorm import one_line
-from tui.cli.common import emit_json, guarded, open_library
+from tui.cli.common import Styled, echo, emit_json, guarded, open_library, styled
 
 if TYPE_CHECKING:
     from library.snippets import Snippet
@@ -43,22 +44,23 @@ def search(
     with open_library(ctx) as library:
         found = search_articles(library, text, limit=limit, sort=cast("SearchSort", sort)).value
     if found.suggestion:
-        click.echo(f"No matches. Did you mean: {found.suggestion}", err=True)
+        echo(f"No matches. Did you mean: {found.suggestion}", err=True)
     if as_json:
         emit_json([hit.to_json() for hit in found.hits])
         return
     if not found.hits and not found.suggestion:
-        click.echo("No matches.", err=True)
+        echo("No matches.", err=True)
     color = sys.stdout.isatty()
     for hit in found.hits:
         meta = " · ".join(filter(None, [", ".join(hit.authors) or hit.site, hit.date]))
-        click.echo(
-            f"{click.style(hit.id, fg='cyan')}  [{hit.citekey}]  "
-            f"{click.style(one_line(hit.title or '(untitled)'), bold=True)}"
-            f"{'  — ' + meta if meta else ''}"
+        echo(
+            styled(hit.id, fg="cyan"),
+            f"  [{hit.citekey}]  ",
+            styled(one_line(hit.title or "(untitled)"), bold=True),
+            f"  — {meta}" if meta else "",
         )
         for snippet in hit.snippets:
-            click.echo(f"    …{_highlight(snippet, color)}…")
+            echo("    …", *_highlight(snippet, color), "…")
 
 
 def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> None:
@@ -71,32 +73,46 @@ def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> N
         emit_json([hit.to_json() for hit in hits])
         return
     if not hits:
-        click.echo("No matching notes.", err=True)
+        echo("No matching notes.", err=True)
     color = sys.stdout.isatty()
     for hit in hits:
         found = hit.annotation
         where = found.locator or ("whole article" if found.exact is None else "orphan")
-        click.echo(
-            f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {where}  "
-            f"{click.style(one_line(found.article_title or '(untitled)', 70), bold=True)}"
+        echo(
+            styled(found.id, fg="cyan"),
+            f"  [{found.citekey}] {where}  ",
+            styled(one_line(found.article_title or "(untitled)", 70), bold=True),
         )
         if found.exact is not None:
-            click.echo(f"    “{_mark(found.exact, hit.quote_highlights, color)}”")
+            echo("    “", *_mark(found.exact, hit.quote_highlights, color), "”")
         if found.note:
-            click.echo(f"    {_mark(found.note, hit.note_highlights, color)}")
+            echo("    ", *_mark(found.note, hit.note_highlights, color))
 
 
-def _mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:
-    """`text` on one line with `spans` (offsets into `text`) emphasised on a terminal."""
-    out, position = [], 0
+def _mark(text: str, spans: list[tuple[int, int]], color: bool) -> list[str | Styled]:
+    """`text` on one line (each whitespace run one space) with `spans` (offsets into `text`)
+    emphasised on a terminal."""
+    out: list[str | Styled] = []
+    position = 0
     for start, end in spans if color else ():
-        out.extend([text[position:start], click.style(text[start:end], fg="yellow", bold=True)])
+        out.extend(
+            [_flat(text[position:start]), styled(_flat(text[start:end]), fg="yellow", bold=True)]
+        )
         position = end
-    out.append(text[position:])
-    return one_line("".join(out))
+    out.append(_flat(text[position:]))
+    if out and isinstance(out[0], str):
+        out[0] = out[0].lstrip()
+    if out and isinstance(out[-1], str):
+        out[-1] = out[-1].rstrip()
+    return out
 
 
-def _highlight(snippet: Snippet, color: bool) -> str:
+def _flat(text: str) -> str:
+    """Every whitespace run as one space, the edges kept (they join other parts)."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _highlight(snippet: Snippet, color: bool) -> list[str | Styled]:
     """The snippet with matched words emphasised (plain when not on a terminal)."""
     spans = [(start - snippet.start, end - snippet.start) for start, end in snippet.highlights]
     return _mark(snippet.text, spans, color)
