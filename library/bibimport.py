@@ -62,6 +62,9 @@ _LANGUAGES = {
     "polish": "pl",
 }
 _SITE_FIELDS = ("journaltitle", "journal", "organization", "institution", "publisher")
+# LaTeX decoding (pylatexenc) takes seconds per 100,000 characters: a field Folio reads is
+# decoded only up to this length; longer ones are left out with a warning.
+MAX_DECODED_CHARS = 10_000
 _URL_MACRO = re.compile(r"\\url\{([^{}\s]+)\}")
 _REPUBLISHED = re.compile(r"Republished by (.+?)(?:\.\s+Accessed\b.*)?$", re.IGNORECASE)
 
@@ -117,23 +120,49 @@ def read_bib_text(text: str, name: str = "<bib>") -> ReadBib:
     return ReadBib(records, problems)
 
 
+class _Decoded:
+    """An entry's field values, LaTeX decoded on first use: a field Folio does not read (an
+    abstract, a file list) is never decoded, and one over MAX_DECODED_CHARS is left out."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.cache: dict[str, str] = {}
+        self.too_long: dict[str, str] = {}  # field name → why it was left out
+
+    def get(self, name: str, default: str = "") -> str:
+        """The decoded value, or `default` when the entry has none (or it is too long)."""
+        if name not in self.cache:
+            value = self.raw.get(name)
+            if not isinstance(value, str):
+                return default
+            if len(value) > MAX_DECODED_CHARS:
+                self.too_long[name] = (
+                    f"{name} skipped: {len(value):,} characters is too long "
+                    f"(the limit is {MAX_DECODED_CHARS:,})"
+                )
+                self.cache[name] = ""
+            else:
+                self.cache[name] = decode_latex(value)
+        return self.cache[name] or default
+
+
 def _record(entry: Entry) -> BibRecord:
     raw = {f.key.lower(): f.value for f in entry.fields}
-    values = {name: decode_latex(value) for name, value in raw.items() if isinstance(value, str)}
+    values = _Decoded(raw)
     record = BibRecord(entry.key, block_line(entry), {})
     title = values.get("title")
     if not title:
-        raise InvalidValue("the entry has no title")
+        raise InvalidValue(values.too_long.get("title", "the entry has no title"))
     record.fields["title"] = title
     if values.get("subtitle"):
-        record.fields["subtitle"] = values["subtitle"]
+        record.fields["subtitle"] = values.get("subtitle")
     names = raw.get("author") or raw.get("editor")
     if names:
         record.fields["authors"] = [_person(parts) for parts in names]
     date = _date(values)
     if date:
         record.fields["date"] = date
-    site = next((values[name] for name in _SITE_FIELDS if values.get(name)), None)
+    site = next((values.get(name) for name in _SITE_FIELDS if values.get(name)), None)
     if site:
         record.fields["site"] = site
     record.doi = raw.get("doi", "").strip() or None
@@ -149,6 +178,7 @@ def _record(entry: Entry) -> BibRecord:
     kind = _article_type(entry.entry_type.lower(), values, bool(url))
     if kind:
         record.fields["type"] = kind
+    record.warnings.extend(f"{record.key}: {reason}" for reason in values.too_long.values())
     return _checked(record)
 
 
@@ -158,9 +188,9 @@ def _person(parts: NameParts) -> str:
     return decode_latex(" ".join(words))
 
 
-def _date(values: dict[str, str]) -> str | None:
+def _date(values: _Decoded) -> str | None:
     if values.get("date"):
-        return values["date"].split("/")[0].strip() or None
+        return values.get("date").split("/")[0].strip() or None
     year = values.get("year", "").strip()
     if not re.fullmatch(r"\d{4}", year):
         return None
@@ -186,7 +216,7 @@ def _language(value: str) -> str | None:
     return value if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", value) else None
 
 
-def _article_type(entry_type: str, values: dict[str, str], has_url: bool) -> str | None:
+def _article_type(entry_type: str, values: _Decoded, has_url: bool) -> str | None:
     """Folio's type for a BibTeX type; None for a @misc without a URL, which says nothing."""
     subtype = values.get("entrysubtype", "").lower()
     if entry_type == "article":

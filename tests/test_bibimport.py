@@ -184,3 +184,30 @@ def test_export_then_import_round_trips_the_seeds(
     again = folio("import-bib", str(bib), "--json")
     assert again.exit_code == 0, again.output
     assert {o["status"] for o in json.loads(again.stdout)} == {"unchanged"}
+
+
+def test_huge_fields_are_not_decoded(monkeypatch) -> None:
+    """LaTeX decoding is bounded: a field Folio does not use is never decoded, and one over
+    the limit is skipped with a warning instead of taking minutes."""
+    from library import bibimport, latex
+
+    decoded: list[int] = []
+    real = latex.decode_latex
+
+    def spy(value: str) -> str:
+        decoded.append(len(value))
+        return real(value)
+
+    monkeypatch.setattr(bibimport, "decode_latex", spy)
+    huge = "x" * 1_000_000
+    text = (
+        f"@online{{big, title = {{A {{Small}} Title}}, abstract = {{{huge}}},\n"
+        f"  note = {{{huge}}}, url = {{https://example.org/big}} }}\n"
+    )
+    read = bibimport.read_bib_text(text)
+    (record,) = read.records
+    assert record.fields["title"] == "A Small Title"
+    assert max(decoded) < 1_000_000
+    long_title = f"@online{{t, title = {{{huge}}}, url = {{https://example.org/t}} }}\n"
+    read = bibimport.read_bib_text(long_title)
+    assert read.records == [] and "title" in read.problems[0] and "too long" in read.problems[0]
