@@ -41,9 +41,15 @@ class Library:
         self.close()
 
     @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A database write transaction (the index does not follow: see `write`)."""
+        with transaction(self.conn) as conn:
+            yield conn
+
+    @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A database transaction; once it commits, the index catches up on what it changed."""
-        with transaction(self.conn) as conn:
+        with self.transaction() as conn:
             yield conn
         self.ensure_index()
 

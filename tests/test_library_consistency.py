@@ -120,7 +120,7 @@ def test_interrupted_import_keeps_committed_batches(
         write(folder / f"{n}.txt", f"Article number {n}\n\nBody text {n} about canals and locks.\n")
     monkeypatch.setattr(importing, "BATCH_SIZE", 2)
     calls = {"n": 0}
-    real = importing._import_one
+    real = importing._prepare
 
     def crash_on_fifth(*args, **kwargs):
         calls["n"] += 1
@@ -128,11 +128,11 @@ def test_interrupted_import_keeps_committed_batches(
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "_import_one", crash_on_fifth)
+    monkeypatch.setattr(importing, "_prepare", crash_on_fifth)
     result = folio("add", str(folder))
     assert result.exit_code == 130
     assert len(folio.json("list")) == 4
-    monkeypatch.setattr(importing, "_import_one", real)
+    monkeypatch.setattr(importing, "_prepare", real)
     assert folio("check", "--repair").exit_code == 0
     assert len(folio.json("search", "canals")) == 4
 
