@@ -8,6 +8,7 @@ from library.articles import enqueue_index
 from library.blobs import blob_path
 from library.database import transaction
 from library.index import IndexDamaged
+from library.leftovers import find_leftovers, remove_leftovers
 from library.store import Library
 
 
@@ -23,6 +24,8 @@ class CheckReport:
     orphans: list[str] = field(default_factory=list)
     dead_files: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
+    # Files and folders killed Folio processes left (library/leftovers.py).
+    leftovers: list[str] = field(default_factory=list)
     # Annotations whose article text changed since they were anchored (the notes package
     # re-anchors them on its next use, or `folio check --repair`).
     unanchored: int = 0
@@ -35,6 +38,7 @@ class CheckReport:
             and self.index == "ok"
             and not (self.pending or self.missing or self.stale or self.orphans)
             and not (self.dead_files or self.missing_files or self.unanchored)
+            and not self.leftovers
         )
 
     def to_json(self) -> dict[str, object]:
@@ -59,6 +63,7 @@ def check_library(library: Library) -> CheckReport:
         "SELECT count(*) FROM annotations AS n JOIN articles AS a ON a.pk = n.article_pk"
         " WHERE n.exact IS NOT NULL AND n.anchored_on IS NOT a.text_sha256"
     ).fetchone()[0]
+    report.leftovers = [str(leftover.path) for leftover in find_leftovers(library)]
     rows = conn.execute("SELECT id, rev, file_sha256, format FROM articles").fetchall()
     for row in rows:
         if (
@@ -87,6 +92,8 @@ def check_library(library: Library) -> CheckReport:
 
 def repair_library(library: Library, report: CheckReport) -> CheckReport:
     """Fix what `check_library` found that can be fixed, then check again."""
+    if report.leftovers:
+        remove_leftovers(library)
     if report.index != "ok":
         library.index.rebuild(library.conn)
     else:

@@ -107,6 +107,14 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX article_tags_tag ON article_tags(tag_pk);
     """,
+    # 3 (hardening, leftovers): files Folio writes outside the library (an exported .bib, a
+    # notes file), so `folio check` can look beside them for what a killed write left.
+    """
+    CREATE TABLE outputs (
+        path       TEXT PRIMARY KEY,
+        written_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

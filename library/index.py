@@ -145,7 +145,9 @@ class SearchIndex:
             high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
             self.index_dir.parent.mkdir(parents=True, exist_ok=True)
             fresh = Path(
-                tempfile.mkdtemp(prefix=f"{self.index_dir.name}.new-", dir=self.index_dir.parent)
+                tempfile.mkdtemp(
+                    prefix=_work_prefix(self.index_dir, "new"), dir=self.index_dir.parent
+                )
             )
             try:
                 new_index = whoosh_index.create_in(str(fresh), build_schema())
@@ -181,7 +183,7 @@ class SearchIndex:
     def _swap_in(self, fresh: Path) -> None:
         """Replace the index folder with `fresh`; the old one is removed after the rename."""
         self.close()
-        old = Path(tempfile.mkdtemp(prefix=f"{self.index_dir.name}.old-", dir=fresh.parent))
+        old = Path(tempfile.mkdtemp(prefix=_work_prefix(self.index_dir, "old"), dir=fresh.parent))
         old.rmdir()
         if self.index_dir.exists():
             self.index_dir.rename(old)
@@ -281,6 +283,12 @@ def _bulk_options(count: int) -> dict[str, Any]:
     if count >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         options.update(procs=min(2, os.cpu_count() or 1), multisegment=True)
     return options
+
+
+def _work_prefix(index_dir: Path, stage: str) -> str:
+    """The name start of a folder beside the index that a rebuild works in (`index.new-PID-`):
+    with the pid, `folio check` can tell a killed rebuild's folder from a running one's."""
+    return f"{index_dir.name}.{stage}-{os.getpid()}-"
 
 
 def _has_toc(index_dir: Path) -> bool:

@@ -112,6 +112,9 @@ def export(
     else:
         rendered = _citations(articles, fmt, strict)
     if output is not None:
+        from library.leftovers import remember_output
+
+        remember_output(library, output)
         _write(output, rendered.value, merge)
     return rendered
 

@@ -189,7 +189,9 @@ def export_notes(
         text = notes_text(found)
     if output is not None:
         from library.atomic import write_atomically
+        from library.leftovers import remember_output
 
+        remember_output(library, output)
         write_atomically(output, (text.rstrip("\n") + "\n").encode("utf-8"))
     return Outcome(NotesExport(text, len(found), output))
 

@@ -85,7 +85,8 @@ def _print_check(report: CheckReport, prefix: str) -> None:
         ("stale in the index", report.stale),
         ("in the index but not the library", report.orphans),
         ("dead index writer files", report.dead_files),
-        ("articles whose original file is missing", report.missing_files),
+        ("articles whose original file is missing (add the file again)", report.missing_files),
+        ("left by interrupted Folio processes", report.leftovers),
         ("notes to re-anchor on changed article text", report.unanchored),
     ):
         count = items if isinstance(items, int) else len(items)
