@@ -188,7 +188,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if exc.sqlite_errorname.startswith("SQLITE_BUSY") and note is not None:
+        if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") and note is not None:
             raise LibraryError(_locked_message(note)) from None
         raise
     if note is not None:

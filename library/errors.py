@@ -50,5 +50,9 @@ def database_refusal(exc: BaseException) -> str | None:
     import sqlite3
 
     if isinstance(exc, sqlite3.OperationalError):
+        if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_FULL") or "disk is full" in str(
+            exc
+        ):
+            return "the disk is full: the change was not saved (what was saved before is kept)"
         return f"the library database refused the change: {exc}"
     return None

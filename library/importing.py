@@ -176,7 +176,7 @@ def import_sources(
         finally:
             _discard_staged(prepared)
         yield from results
-    library.index.sync(library.conn, index_progress)
+    library.ensure_index(index_progress)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sqlite3
@@ -33,6 +34,32 @@ READ_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, struct.error,
 
 class IndexDamaged(LibraryError):
     """The index's files cannot be read; it must be rebuilt from the database."""
+
+
+class IndexBehind(LibraryError):
+    """The index could not take the database's changes for lack of disk space: it is as it
+    was (search answers from it) and the outbox keeps what it missed. `reason` says why."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# What a full disk (or a full quota) raises.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+@contextmanager
+def _no_space_is(message: str) -> Iterator[None]:
+    """Turn a full disk's OSError into IndexBehind, `message` with its {reason}; other
+    errors pass."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _NO_SPACE:
+            raise
+        reason = (exc.strerror or os.strerror(exc.errno or 0)).lower()
+        raise IndexBehind(message.format(reason=reason), reason) from None
 
 
 # Called with (done, total) as articles are handed to the index writer.
@@ -129,7 +156,9 @@ class SearchIndex:
                 "SELECT DISTINCT article_id FROM index_queue WHERE seq <= ?", (high,)
             )
         ]
-        _write_articles(self.writer(**_bulk_options(len(ids))), conn, ids, progress, replace=True)
+        with _no_space_is("the search index will catch up when there is space ({reason})"):
+            writer = self.writer(**_bulk_options(len(ids)))
+            _write_articles(writer, conn, ids, progress, replace=True)
         _clear_queue(conn, high)
         return len(ids)
 
@@ -141,7 +170,9 @@ class SearchIndex:
         """
         from whoosh import index as whoosh_index
 
-        with self._old_index_locked():
+        kept = "; the old index is kept" if _has_toc(self.index_dir) else ""
+        no_room = f"{self.index_dir}: {{reason}} to rebuild the search index{kept}"
+        with self._old_index_locked(), _no_space_is(no_room):
             high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
             self.index_dir.parent.mkdir(parents=True, exist_ok=True)
             fresh = Path(

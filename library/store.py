@@ -10,7 +10,7 @@ from pathlib import Path
 
 from library.database import connect, transaction
 from library.errors import LibraryError
-from library.index import SearchIndex
+from library.index import IndexBehind, Progress, SearchIndex
 
 DB_NAME = "folio.db"
 FILES_DIR = "files"
@@ -28,6 +28,8 @@ class Library:
         self.index = SearchIndex(root / INDEX_DIR)
         self.conn: sqlite3.Connection = connect(root / DB_NAME)
         self.max_file_bytes = _max_file_bytes()
+        # Why the index could not catch up with the database (a full disk), until told.
+        self.index_lag: str | None = None
 
     def close(self) -> None:
         """Close the index searcher and the database connection."""
@@ -53,9 +55,22 @@ class Library:
             yield conn
         self.ensure_index()
 
-    def ensure_index(self) -> None:
-        """Make the index answer for the database: apply what it missed, rebuild if it is gone."""
-        self.index.sync(self.conn)
+    def ensure_index(self, progress: Progress | None = None) -> None:
+        """Make the index answer for the database: apply what it missed, rebuild if it is gone.
+
+        On a full disk a usable index stays as it was: search answers from it, the outbox
+        keeps what it missed for later, and `index_lag` says why."""
+        try:
+            self.index.sync(self.conn, progress)
+        except IndexBehind as exc:
+            if not self.index.is_current():
+                raise
+            self.index_lag = exc.reason
+
+    def take_index_lag(self) -> str | None:
+        """Why the index fell behind in this session (then forgotten: tell the user once)."""
+        lag, self.index_lag = self.index_lag, None
+        return lag
 
 
 def _prepare_folder(root: Path) -> None:

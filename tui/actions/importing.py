@@ -98,6 +98,14 @@ def import_paths(
                 level="note",
             )
         )
+    lag = library.take_index_lag()
+    if lag:
+        notices.append(
+            Notice(
+                "index-behind",
+                f"imported; the search index will catch up when there is space ({lag})",
+            )
+        )
     if report.counts()["updated"]:
         moved = reanchor_notes(library)
         report.reanchored = moved.value

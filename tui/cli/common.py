@@ -148,6 +148,14 @@ def open_library(ctx: click.Context, directory: str | None = None) -> Iterator[L
     library = Library(resolve_library_dir(directory or ctx.obj["library"]))
     try:
         yield library
+        lag = library.take_index_lag()
+        if lag:
+            echo(
+                f"folio: warning: the search index will catch up when there is space ({lag}); "
+                "until then search shows the library as it was last indexed",
+                err=True,
+                one_line=True,
+            )
     finally:
         library.close()
 
