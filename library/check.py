@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from library.articles import enqueue_index
 from library.blobs import blob_path
+from library.damage import (
+    clear_damage_mark,
+    damage_reported,
+    database_problems,
+    is_damage,
+    mark_damaged,
+)
 from library.database import transaction
 from library.index import IndexDamaged
 from library.leftovers import find_leftovers, remove_leftovers
@@ -31,6 +39,11 @@ class CheckReport:
     unanchored: int = 0
 
     @property
+    def damaged(self) -> bool:
+        """Whether the database file itself is damaged (`folio check --recover`)."""
+        return self.database.startswith("damaged")
+
+    @property
     def clean(self) -> bool:
         """Whether nothing at all was found wrong."""
         return (
@@ -50,9 +63,25 @@ def check_library(library: Library) -> CheckReport:
     """Compare database, original files and index without changing anything."""
     conn = library.conn
     report = CheckReport()
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
-    if problems != ["ok"]:
-        report.database = "; ".join(problems[:5])
+    try:
+        problems = database_problems(conn)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        problems = [str(exc)]
+    if problems:
+        # Nothing else can be trusted: stop here and say how to get out.
+        report.database = "damaged: " + "; ".join(problems[:5])
+        mark_damaged(library.root, problems[0])
+        return report
+    clear_damage_mark(library.root)
+    with damage_reported(library.root):
+        return _check_sound_database(library, report)
+
+
+def _check_sound_database(library: Library, report: CheckReport) -> CheckReport:
+    """The checks that read the database, once it reads as sound."""
+    conn = library.conn
     fk = conn.execute("PRAGMA foreign_key_check").fetchall()
     if fk:
         report.database = f"{len(fk)} rows point at missing records"
@@ -91,7 +120,10 @@ def check_library(library: Library) -> CheckReport:
 
 
 def repair_library(library: Library, report: CheckReport) -> CheckReport:
-    """Fix what `check_library` found that can be fixed, then check again."""
+    """Fix what `check_library` found that can be fixed, then check again (a damaged
+    database is not repaired here: `recover_database` copies it)."""
+    if report.damaged:
+        return report
     if report.leftovers:
         remove_leftovers(library)
     if report.index != "ok":

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from library.damage import damaged, is_damage
 from library.errors import LibraryError
 
 # How long a writer waits for another's write lock before giving up.
@@ -144,6 +145,8 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise damaged(path.parent, str(exc)) from None
         raise LibraryError(f"{path}: cannot open the library database ({exc})") from None
     return conn
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from library.articles import Article, ArticleRow, article_rows, get_article, iter_articles
 from library.articles import count_articles as count_in_database
+from library.damage import verify_empty
 from library.store import Library
 from tui.actions.results import Outcome
 
@@ -15,19 +16,36 @@ ArticleSort = Literal["added", "date", "title"]
 
 
 def count_articles(library: Library) -> Outcome[int]:
-    """How many articles the library holds."""
-    return Outcome(count_in_database(library.conn))
+    """How many articles the library holds (none only if that is true, not unreadable)."""
+    count = count_in_database(library.conn)
+    if not count:
+        verify_empty(library.conn, library.root, "articles")
+    return Outcome(count)
 
 
 def list_articles(library: Library, sort: ArticleSort = "added") -> Outcome[Iterator[Article]]:
     """Every article without its text, in `sort` order, one at a time (read it while the
     library is open: a big library is never all in memory)."""
-    return Outcome(iter_articles(library.conn, sort))
+    return Outcome(_verified(library, iter_articles(library.conn, sort)))
+
+
+def _verified(library: Library, items: Iterator[Article]) -> Iterator[Article]:
+    """`items`, and when there are none, a check that the articles table is empty rather
+    than unreadable (DatabaseDamaged then)."""
+    empty = True
+    for item in items:
+        empty = False
+        yield item
+    if empty:
+        verify_empty(library.conn, library.root, "articles")
 
 
 def table_rows(library: Library, limit: int = -1) -> Outcome[list[ArticleRow]]:
     """Every article (or the first `limit`), oldest first, as the rows of a table."""
-    return Outcome(article_rows(library.conn, limit))
+    rows = article_rows(library.conn, limit)
+    if not rows:
+        verify_empty(library.conn, library.root, "articles")
+    return Outcome(rows)
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,21 @@ def list_notes(
 ) -> Outcome[list[Annotation]]:
     """Annotations in text order: all, an article's (id or citekey), those with `tag` (or a
     tag under it), or only those whose passage was lost."""
+    return Outcome(_read(library, article_ref, tag=tag, orphans_only=orphans_only))
+
+
+def _read(
+    library: Library, article_ref: str | None, *, tag: str | None, orphans_only: bool
+) -> list[Annotation]:
+    """The annotations asked for; when there are none, a check that the table is not
+    unreadable rather than empty (DatabaseDamaged then)."""
+    from library.damage import verify_empty
     from notes.reading import read_annotations
 
-    return Outcome(read_annotations(library, article_ref, tag=tag, orphans_only=orphans_only))
+    found = read_annotations(library, article_ref, tag=tag, orphans_only=orphans_only)
+    if not found:
+        verify_empty(library.conn, library.root, "annotations")
+    return found
 
 
 def annotate(
@@ -178,9 +190,8 @@ def export_notes(
     """The annotations `list_notes` selects as plain text, Markdown (to paste into a draft)
     or JSON (that `import_notes` reads back); written to `output` when given."""
     from notes.export import notes_json, notes_markdown, notes_text
-    from notes.reading import read_annotations
 
-    found = read_annotations(library, article_ref, tag=tag, orphans_only=orphans_only)
+    found = _read(library, article_ref, tag=tag, orphans_only=orphans_only)
     if fmt == "json":
         text = json.dumps(notes_json(library.conn, found), ensure_ascii=False, indent=2)
     elif fmt == "markdown":

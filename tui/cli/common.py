@@ -142,12 +142,14 @@ def emit_json(data: Any) -> None:
 @contextmanager
 def open_library(ctx: click.Context, directory: str | None = None) -> Iterator[Library]:
     """The library named by DIRECTORY, else --library / $FOLIO_LIBRARY / the default."""
+    from library.damage import damage_reported
     from library.location import resolve_library_dir
     from library.store import Library
 
     library = Library(resolve_library_dir(directory or ctx.obj["library"]))
     try:
-        yield library
+        with damage_reported(library.root):
+            yield library
         lag = library.take_index_lag()
         if lag:
             echo(

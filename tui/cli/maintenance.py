@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.cli.common import echo, echo_notices, emit_json, guarded, open_library
+from tui.cli.common import echo, echo_notices, emit_json, finish, guarded, open_library
 
 if TYPE_CHECKING:
     from library.check import CheckReport
@@ -40,15 +40,25 @@ def reindex(ctx: click.Context) -> None:
 
 @click.command()
 @click.option("--repair", is_flag=True, help="Fix what can be fixed.")
+@click.option(
+    "--recover",
+    is_flag=True,
+    help="Copy what a damaged database still holds into a new one (the old one is kept).",
+)
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
 @click.pass_context
 @guarded
-def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+def check(ctx: click.Context, repair: bool, recover: bool, as_json: bool) -> None:
     """Check that the database, files and index agree.
 
-    Exit status 1 when something is wrong; --repair brings the index back in step.
+    Exit status 1 when something is wrong; --repair brings the index back in step and
+    removes what interrupted commands left; --recover rescues a damaged database.
     """
     from tui.actions.maintenance import check as check_library
+
+    if recover:
+        _recover(ctx)
+        return
 
     with open_library(ctx) as library:
         outcome = check_library(library, repair=repair)
@@ -69,12 +79,31 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
+def _recover(ctx: click.Context) -> None:
+    """`check --recover`: works on the folder, since a damaged database does not open."""
+    from library.location import resolve_library_dir
+    from tui.actions.maintenance import recover
+
+    outcome = recover(resolve_library_dir(ctx.obj["library"]))
+    if outcome.value is None:
+        echo("The library database is not damaged; nothing to recover.")
+        return
+    echo(outcome.value.summary())
+    echo("Search index rebuilt. Check it with `folio check`.")
+    finish(outcome)
+
+
 def _print_check(report: CheckReport, prefix: str) -> None:
     if report.clean:
         echo("Library is clean.")
         return
     lines = []
-    if report.database != "ok":
+    if report.damaged:
+        lines.append(
+            f"database: {report.database} (`folio check --recover` copies what is still "
+            "readable into a new database and keeps the damaged one)"
+        )
+    elif report.database != "ok":
         lines.append(f"database: {report.database}")
     if report.index != "ok":
         lines.append(f"index: {report.index} (folio check --repair or folio reindex rebuilds it)")
