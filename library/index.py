@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from library.errors import LibraryError
 from library.index_documents import documents_for
 from library.index_schema import INDEX_SCHEMA_VERSION, build_schema
+from library.index_workers import open_writer
 
 if TYPE_CHECKING:
     # Whoosh ships no type information, so to mypy these names are Any; they say what
@@ -100,7 +101,7 @@ class SearchIndex:
         from whoosh.index import LockError
 
         try:
-            return self.open().writer(timeout=self.writer_timeout, **options)
+            return open_writer(self.open(), timeout=self.writer_timeout, **options)
         except LockError:
             raise self._locked_too_long() from None
 
@@ -183,7 +184,7 @@ class SearchIndex:
             try:
                 new_index = whoosh_index.create_in(str(fresh), build_schema())
                 ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")]
-                writer = new_index.writer(**_bulk_options(len(ids)))
+                writer = open_writer(new_index, **_bulk_options(len(ids)))
                 _write_articles(writer, conn, ids, progress, replace=False)
                 (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")
                 self._swap_in(fresh)
