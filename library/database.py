@@ -116,6 +116,11 @@ MIGRATIONS: list[str] = [
         written_at TEXT NOT NULL
     );
     """,
+    # 4 (hardening, compare-and-set edits): a note's version, bumped by every change of its
+    # note, tags or passage; a save compares it with the version its edit began from.
+    """
+    ALTER TABLE annotations ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from library.articles import ID_ALPHABET, Article, get_article, now_iso
-from library.errors import FolioError, InvalidValue, NotFound
+from library.errors import EditConflict, FolioError, InvalidValue, NotFound
 from library.index_documents import tags_by_owner
 from library.paragraphs import paragraph_spans
 from library.textnorm import normalize_text
@@ -65,6 +65,7 @@ class Annotation:
     created_at: str
     modified_at: str
     anchored_on: str | None
+    rev: int = 1  # its version: bumped by every change of its note, tags or passage
     tags: list[str] = field(default_factory=list)
 
     @property
@@ -107,7 +108,7 @@ _SELECT = (
     "SELECT n.pk, n.id, a.id AS article_id, a.citekey, a.title AS article_title,"
     " a.text_sha256 AS article_sha256, n.exact,"
     " n.prefix, n.suffix, n.pos_start AS start, n.pos_end AS end, n.state, n.score, n.locator,"
-    " n.note, n.created_at, n.modified_at, n.anchored_on"
+    " n.note, n.created_at, n.modified_at, n.anchored_on, n.rev"
     " FROM annotations AS n JOIN articles AS a ON a.pk = n.article_pk"
 )
 # Text order within an article; article-level notes first, orphans last.
@@ -120,6 +121,17 @@ def _from_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Annota
     for note in notes:
         note.tags = tags.get(note.pk, [])
     return notes
+
+
+def current_version(
+    conn: sqlite3.Connection, annotation_id: str, expected_rev: int | None, mine: dict[str, object]
+) -> Annotation:
+    """The annotation as stored, inside the caller's transaction; EditConflict (carrying
+    it and `mine`) when its version is no longer `expected_rev` (None: no comparison)."""
+    current = get_annotation(conn, annotation_id)
+    if expected_rev is not None and current.rev != expected_rev:
+        raise EditConflict(f"note {current.id}", current, mine)
+    return current
 
 
 def get_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotation:

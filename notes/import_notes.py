@@ -17,7 +17,7 @@ from notes.annotations import (
     looks_like_annotation_id,
     new_annotation_id,
 )
-from notes.changes import article_changed
+from notes.changes import annotation_changed, article_changed
 from notes.export import NOTES_JSON_KEY, NOTES_JSON_VERSION
 from notes.tags import link_tags, normalize_tags
 
@@ -138,7 +138,7 @@ def _restore(conn: sqlite3.Connection, article: Article, item: dict[str, Any]) -
             (note, item.get("modified") or existing.modified_at, existing.pk),
         )
         link_tags(conn, "annotation", existing.pk, tags)
-        article_changed(conn, article.pk)
+        annotation_changed(conn, existing.pk)
         return "updated"
     wanted = str(item.get("id") or "")
     taken = conn.execute("SELECT 1 FROM annotations WHERE id = ?", (wanted,)).fetchone()

@@ -77,17 +77,23 @@ class MetadataEdit:
 
 
 def edit_metadata(
-    library: Library, ref: str, typed: Mapping[str, object], citekey: str | None = None
+    library: Library,
+    ref: str,
+    typed: Mapping[str, object],
+    citekey: str | None = None,
+    *,
+    base: Article | None = None,
 ) -> Outcome[MetadataEdit]:
     """Check metadata as typed (a text per field, a list of names for "authors"; "" clears a
     field) and save it, with a new citation key if given, in one transaction. A refused value
-    raises InvalidValue whose `field` names the field (or "citekey")."""
+    raises InvalidValue whose `field` names the field (or "citekey"). Given `base` (the
+    article as a form showed it), EditConflict when its metadata changed since."""
     from library.metadata import check_changes, save_metadata
 
     changes = check_changes(dict(typed))
     if not changes and citekey is None:
         return Outcome(MetadataEdit(get_article(library.conn, ref), []))
-    article = save_metadata(library, ref, changes, citekey)
+    article = save_metadata(library, ref, changes, citekey, base=base)
     return Outcome(MetadataEdit(article, [*changes, *(["citekey"] if citekey is not None else [])]))
 
 
@@ -115,14 +121,15 @@ def metadata_draft(library: Library, ref: str) -> Outcome[MetadataDraft]:
 def edit_metadata_from_toml(
     library: Library, draft: MetadataDraft, edited: str
 ) -> Outcome[MetadataEdit]:
-    """Save what the user changed in the TOML of `draft` (fields left as shown are not
-    written, so a change made elsewhere meanwhile stays)."""
+    """Save what the user changed in the TOML of `draft`: EditConflict (nothing written)
+    when the article's metadata changed elsewhere while the editor was open."""
     from library.metadata import changes_from_toml, save_metadata
 
     changes = changes_from_toml(draft.article, edited)
     if not changes:
         return Outcome(MetadataEdit(draft.article, []))
-    return Outcome(MetadataEdit(save_metadata(library, draft.article.id, changes), list(changes)))
+    saved = save_metadata(library, draft.article.id, changes, base=draft.article)
+    return Outcome(MetadataEdit(saved, list(changes)))
 
 
 @dataclass(frozen=True)

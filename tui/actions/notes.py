@@ -120,12 +120,17 @@ def edit_note(
     accept: bool = False,
     tags: Sequence[str] | None = None,
     write_note: Callable[[str], str | None] | None = None,
+    expected_rev: int | None = None,
 ) -> Outcome[Annotation]:
     """Change an annotation: its note, its tags (set to exactly `tags`), its passage
     (re-attach an orphan), or accept a passage that moved. Given none of these,
-    `write_note(current note)` is asked for a new note; InvalidValue if there is none."""
+    `write_note(current note)` is asked for a new note; InvalidValue if there is none.
+
+    A compare-and-set: the save is refused with EditConflict (nothing written) when the
+    annotation is no longer at version `expected_rev` (the one a dialog showed), or, after
+    `write_note`, no longer the version handed to it."""
     from library.articles import get_article
-    from notes.annotations import update_annotation
+    from notes.annotations import current_version, update_annotation
     from notes.reading import read_annotation
     from notes.tags import normalize_tags, set_tags
 
@@ -138,7 +143,13 @@ def edit_note(
         note = write_note(current.note) if write_note is not None else None
         if note is None:
             raise InvalidValue("nothing to change: give a note, a passage, tags, or accept a move")
+        if expected_rev is None:
+            expected_rev = current.rev  # the version the editor was opened on
+    mine: dict[str, object] = {"note": None if note is None else note.strip()}
+    if wanted is not None:
+        mine["tags"] = wanted
     with library.write() as conn:
+        current = current_version(conn, current.id, expected_rev, mine)
         if wanted is not None:
             set_tags(conn, "annotation", current.pk, wanted)
         changed = update_annotation(

@@ -14,6 +14,7 @@ from tui.cli.common import (
     emit_json,
     guarded,
     open_library,
+    overwrite_after_conflict,
     stream_json_list,
     styled,
 )
@@ -156,7 +157,13 @@ def edit(
 
     With no options, opens the metadata as TOML in $EDITOR. An empty value clears a field.
     """
-    from tui.actions.articles import edit_metadata, edit_metadata_from_toml, metadata_draft
+    from library.errors import EditConflict
+    from tui.actions.articles import (
+        MetadataDraft,
+        edit_metadata,
+        edit_metadata_from_toml,
+        metadata_draft,
+    )
 
     typed: dict[str, object] = {name: value for name, value in fields.items() if value is not None}
     if authors:
@@ -172,7 +179,12 @@ def edit(
             if edited is None:
                 echo("No changes.")
                 return
-            outcome = edit_metadata_from_toml(library, draft, edited)
+            try:
+                outcome = edit_metadata_from_toml(library, draft, edited)
+            except EditConflict as conflict:  # changed elsewhere while $EDITOR was open
+                overwrite_after_conflict(conflict, edited, ".toml")
+                theirs = MetadataDraft(cast("Article", conflict.current), draft.toml)
+                outcome = edit_metadata_from_toml(library, theirs, edited)
     edit_done = outcome.value
     if not edit_done.changed:
         echo("No changes.")

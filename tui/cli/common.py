@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from library.errors import FolioError, InvalidValue, database_refusal
+from library.errors import EditConflict, FolioError, InvalidValue, database_refusal
 from library.textnorm import visible
 
 if TYPE_CHECKING:
@@ -90,6 +91,30 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             fail(refusal)
 
     return run
+
+
+def interactive() -> bool:
+    """Whether a person is at the terminal (stdin and stdout): only then does Folio open
+    $EDITOR or ask a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def overwrite_after_conflict(conflict: EditConflict, draft: str, suffix: str) -> None:
+    """A record changed while the user edited it in $EDITOR: show both versions, then ask
+    whether to save theirs over it. Returns when they say yes; otherwise (or with no one to
+    ask) their text is kept in a file and the command fails saying where."""
+    echo(f"folio: {conflict}", err=True, one_line=True)
+    for name, now, mine in conflict.rows():
+        echo(f"  {name}, saved meanwhile: {now}", err=True, one_line=True)
+        echo(f"  {name}, yours:           {mine}", err=True, one_line=True)
+    if interactive() and click.confirm(
+        "Save yours over the version saved meanwhile?", default=False, err=True
+    ):
+        return
+    handle, kept = tempfile.mkstemp(prefix="folio-yours-", suffix=suffix)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(draft)
+    fail(f"kept the version saved meanwhile; your version is in {kept}")
 
 
 def option_of(field: str) -> str:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
+from library.errors import EditConflict
+from tui.cli import common
 from tui.cli.common import (
     confirm_deletion,
     echo,
@@ -83,7 +85,7 @@ def _explaining_passages() -> Iterator[None]:
 
 def _editor(extension: str = ".md") -> Callable[[str], str | None] | None:
     """A way to write a note in $EDITOR, on a terminal only (a script gets None)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not common.interactive():
         return None
 
     def write(current: str) -> str | None:
@@ -210,9 +212,15 @@ def note_edit(
     if text is None and not passage.given and not accept and editor is None:
         fail("nothing to change: give --note, --note-file, --quote, or --accept", 2)
     with open_library(ctx) as library, _explaining_passages():
-        changed = edit_note(
-            library, annotation_id, note=text, passage=passage, accept=accept, write_note=editor
-        ).value
+        try:
+            changed = edit_note(
+                library, annotation_id, note=text, passage=passage, accept=accept, write_note=editor
+            ).value
+        except EditConflict as conflict:  # changed elsewhere while $EDITOR was open
+            mine = str(conflict.mine["note"])
+            common.overwrite_after_conflict(conflict, mine, ".md")
+            current = cast("Annotation", conflict.current).rev
+            changed = edit_note(library, annotation_id, note=mine, expected_rev=current).value
     if as_json:
         emit_json(changed.to_json())
     else:
