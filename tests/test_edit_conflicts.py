@@ -165,9 +165,8 @@ def test_edit_in_the_editor_refuses_without_a_terminal(
 def test_note_dialog_shows_a_conflict_and_reverts_nothing(library_dir: Path, noted) -> None:
     """The dialog is open on a note; meanwhile `folio tag add` and `folio note-edit` change
     it; ctrl+s shows both versions and asks, and the CLI's changes stay."""
-    from tui.dialogs.conflict import ConflictDialog
-
     from tui.dialogs.annotate import AnnotateDialog
+    from tui.dialogs.conflict import ConflictDialog
     from tui.screens.reader import ReaderScreen
 
     article_id, note_id = noted
@@ -209,7 +208,6 @@ def test_note_dialog_shows_a_conflict_and_reverts_nothing(library_dir: Path, not
 
 def test_metadata_form_shows_a_conflict_and_reverts_nothing(library_dir: Path, noted) -> None:
     from tui.dialogs.conflict import ConflictDialog
-
     from tui.dialogs.metadata import MetadataForm
 
     article_id, _ = noted

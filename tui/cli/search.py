@@ -44,7 +44,7 @@ def search(
     with open_library(ctx) as library:
         found = search_articles(library, text, limit=limit, sort=cast("SearchSort", sort)).value
     if found.suggestion:
-        echo(f"No matches. Did you mean: {found.suggestion}", err=True)
+        echo(f"No matches. Did you mean: {found.suggestion}", err=True, one_line=True)
     if as_json:
         emit_json([hit.to_json() for hit in found.hits])
         return
