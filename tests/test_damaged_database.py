@@ -8,26 +8,15 @@ import json
 import random
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from library.store import Library
-from tests.conftest import Folio, write
+from tests.conftest import Folio, folio_process, write
 from tests.fixtures import BEES, INTERVIEW, RIVER
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = 4096
-
-
-def _folio_process(library_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI in its own process (through main(), so an internal error would show)."""
-    return subprocess.run(
-        [sys.executable, "-c", "from tui.cli import main; main()", "--library", str(library_dir),
-         *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -79,39 +68,39 @@ def _assert_damage_line(result: subprocess.CompletedProcess[str]) -> None:
 
 def test_reading_a_damaged_table_is_one_line_naming_check(noted: Folio) -> None:
     _overwrite_page(noted.library_dir, "annotations", _garbage())
-    _assert_damage_line(_folio_process(noted.library_dir, "notes"))
+    _assert_damage_line(folio_process(noted.library_dir, "notes"))
 
 
 def test_a_table_that_reads_as_empty_is_not_reported_empty(noted: Folio) -> None:
     _overwrite_page(noted.library_dir, "annotations", EMPTY_LEAF)
-    result = _folio_process(noted.library_dir, "notes")
+    result = folio_process(noted.library_dir, "notes")
     assert "No annotations" not in result.stderr
     _assert_damage_line(result)
 
 
 def test_check_reports_the_damage(noted: Folio) -> None:
     _overwrite_page(noted.library_dir, "annotations", EMPTY_LEAF)
-    result = _folio_process(noted.library_dir, "check")
+    result = folio_process(noted.library_dir, "check")
     assert result.returncode == 1
     assert "database: damaged" in result.stdout and "folio check --recover" in result.stdout
-    report = json.loads(_folio_process(noted.library_dir, "check", "--json").stdout)
+    report = json.loads(folio_process(noted.library_dir, "check", "--json").stdout)
     assert report["database"].startswith("damaged") and report["clean"] is False
 
 
 def test_a_damaged_database_is_not_written_to(noted: Folio, tmp_path: Path) -> None:
     _overwrite_page(noted.library_dir, "annotations", _garbage())
     before = (noted.library_dir / "folio.db").read_bytes()
-    assert _folio_process(noted.library_dir, "check").returncode == 1
+    assert folio_process(noted.library_dir, "check").returncode == 1
     new = write(tmp_path / "new.txt", "A New Article\n\nAbout something else entirely.\n")
-    _assert_damage_line(_folio_process(noted.library_dir, "add", str(new)))
-    _assert_damage_line(_folio_process(noted.library_dir, "tag", "add", "okafor2023urban", "x"))
+    _assert_damage_line(folio_process(noted.library_dir, "add", str(new)))
+    _assert_damage_line(folio_process(noted.library_dir, "tag", "add", "okafor2023urban", "x"))
     assert (noted.library_dir / "folio.db").read_bytes() == before
 
 
 def test_a_file_that_is_not_a_database(folio: Folio) -> None:
     folio.library_dir.mkdir(parents=True)
     (folio.library_dir / "folio.db").write_bytes(b"this is not a database at all " * 200)
-    _assert_damage_line(_folio_process(folio.library_dir, "list"))
+    _assert_damage_line(folio_process(folio.library_dir, "list"))
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty-leaf"])
@@ -122,7 +111,7 @@ def test_recover_copies_what_is_readable_and_keeps_the_damaged_file(
     articles_before = sorted(a["id"] for a in noted.json("list"))
     _overwrite_page(library_dir, "annotations", _garbage() if damage == "garbage" else EMPTY_LEAF)
     damaged_bytes = (library_dir / "folio.db").read_bytes()
-    result = _folio_process(library_dir, "check", "--recover")
+    result = folio_process(library_dir, "check", "--recover")
     assert result.returncode == 0, result.stderr
     assert "Recovered" in result.stdout and "kept as" in result.stdout
     kept = [p for p in library_dir.iterdir() if p.name.startswith("folio.damaged-")]
@@ -133,7 +122,7 @@ def test_recover_copies_what_is_readable_and_keeps_the_damaged_file(
     notes = noted.json("notes")
     if damage == "empty-leaf":  # the rows were all there, only the table's root page lost
         assert len(notes) == 3
-    assert _folio_process(library_dir, "check").returncode == 0
+    assert folio_process(library_dir, "check").returncode == 0
     more = write(library_dir.parent / "more.txt", "Another Article\n\nWith more words.\n")
     assert noted("add", str(more)).exit_code == 0  # writable again
 
@@ -142,7 +131,7 @@ def test_recover_refuses_when_nothing_is_readable(folio: Folio) -> None:
     folio.library_dir.mkdir(parents=True)
     garbage = b"this is not a database at all " * 200
     (folio.library_dir / "folio.db").write_bytes(garbage)
-    result = _folio_process(folio.library_dir, "check", "--recover")
+    result = folio_process(folio.library_dir, "check", "--recover")
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "nothing could be read" in result.stderr
     assert (folio.library_dir / "folio.db").read_bytes() == garbage
@@ -163,10 +152,10 @@ def test_an_empty_listing_is_verified_before_it_is_believed(folio: Folio, tmp_pa
         library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _overwrite_page(folio.library_dir, "annotations", EMPTY_LEAF)
     for args in (["notes"], ["notes", "--json"], ["notes", "okafor2023urban"]):
-        result = _folio_process(folio.library_dir, *args)
+        result = folio_process(folio.library_dir, *args)
         assert "No annotations" not in result.stderr and result.stdout.strip() in ("", "[]")
         _assert_damage_line(result)
     _overwrite_page(folio.library_dir, "articles", EMPTY_LEAF)
-    listed = _folio_process(folio.library_dir, "list")
+    listed = folio_process(folio.library_dir, "list")
     assert "library is empty" not in listed.stderr
     _assert_damage_line(listed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -16,29 +15,8 @@ from library import database, importing
 from library.errors import ImportRefused, LibraryError
 from library.importing import Source, collect_sources, import_sources
 from library.store import Library
-from tests.conftest import Folio, write
+from tests.conftest import Folio, folio_process, write
 from tests.fixtures import BEES, RIVER
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _folio_process(
-    library_dir: Path, *args: str, timeout: float = 60
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from tui.cli import main; main()",
-            "--library",
-            str(library_dir),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=timeout,
-    )
 
 
 def _without_hanging(call, fifo: Path, seconds: float = 20):
@@ -65,7 +43,7 @@ def test_fifo_and_socket_in_a_folder_are_skipped_with_a_reason(
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(folder / "c.md"))
     try:
-        result = _folio_process(library_dir, "add", str(folder))  # hung forever before
+        result = folio_process(library_dir, "add", str(folder))  # hung forever before
     finally:
         server.close()
     assert result.returncode == 0, result.stderr

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
-from tests.conftest import write
+from tests.conftest import folio_process, write
 from tests.killing import folio_command
 from tests.tui_support import annotate, id_of_article, make_library, run_app, wait_for
 
@@ -80,10 +79,6 @@ def test_the_notebook_and_the_cli_write_at_once(library_dir: Path, tmp_path: Pat
         folio_command(library_dir, "check"), capture_output=True, text=True, cwd=ROOT
     )
     assert check.returncode == 0, check.stdout + check.stderr
-    notes = subprocess.run(
-        [sys.executable, "-c", "from tui.cli import main; main()", "--library", str(library_dir),
-         "notes", "--json"],
-        capture_output=True, text=True, cwd=ROOT,
-    )  # fmt: skip
+    notes = folio_process(library_dir, "notes", "--json")
     texts = sorted(note["note"] for note in json.loads(notes.stdout)["annotations"])
     assert texts == ["a first note", "from the CLI", "written in the notebook"]
