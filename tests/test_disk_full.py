@@ -6,6 +6,7 @@ makes them fail."""
 from __future__ import annotations
 
 import errno
+import gc
 import os
 from pathlib import Path
 
@@ -21,6 +22,13 @@ def _no_space(*args, **kwargs):
 
 # Whoosh leaves the file it failed to write open (its handle is closed at collection).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+@pytest.fixture(autouse=True)
+def _collect_whooshs_open_files():
+    """Close those files here, not in whichever test the collector next runs in."""
+    yield
+    gc.collect()
 
 
 def _fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
