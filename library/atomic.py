@@ -1,4 +1,9 @@
-"""Writing a user's file so that a crash leaves the old version or the new one, never half."""
+"""Writing a user's file so that a crash leaves the old version or the new one, never half.
+
+Every temporary file is named `.NAME.PID.RANDOM.tmp` beside the file NAME it becomes:
+hidden, and carrying the writer's process id, so `folio check` can tell what a killed
+writer left (library/leftovers.py) from what a running one is still writing.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +11,59 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of the name of every temporary file that becomes `path`."""
+    return f".{path.name}.{os.getpid()}."
 
 
 def write_atomically(
     path: Path, data: bytes, *, backup: bool = False, keep: int = 1
 ) -> Path | None:
     """Write `data` to `path` through a temporary file in the same folder, fsynced and
-    renamed over it. With `backup`, an existing file is first copied to `path.bak`
-    (returned), older backups moving to `.bak.1`, `.bak.2`… so that `keep` are kept."""
-    folder = path.parent if str(path.parent) else Path(".")
+    renamed over it. With `backup`, an existing file is first copied, just as atomically,
+    to `path.bak` (returned): the backup is whole before the file is replaced. Older
+    backups move to `.bak.1`, `.bak.2`… so that `keep` are kept."""
     saved = None
     if backup and keep > 0 and path.exists():
         saved = rotate_backups(path, keep)
-        shutil.copy2(path, saved)
+        copy_atomically(path, saved)
+    _replace_atomically(path, lambda out: out.write(data), mode_of=path)
+    return saved
+
+
+def copy_atomically(source: Path, target: Path) -> None:
+    """Copy `source` to `target` (bytes and permissions) through a temporary file: a crash
+    leaves the old `target` or the whole copy, never a torn one."""
+
+    def copy(out: BinaryIO) -> None:
+        with source.open("rb") as data:
+            shutil.copyfileobj(data, out)
+
+    _replace_atomically(target, copy, mode_of=source)
+
+
+def _replace_atomically(path: Path, fill: Callable[[BinaryIO], object], *, mode_of: Path) -> None:
+    """Make a temporary file beside `path`, let `fill` write it, fsync it, give it the
+    permissions of `mode_of` (the usual ones if that does not exist), rename it over `path`."""
+    folder = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=temporary_prefix(path), suffix=".tmp", dir=folder
+        )
     except OSError as exc:  # name the file the user asked for, not our temporary one
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            fill(out)
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
-            shutil.copymode(path, temp_name)
+        if mode_of.exists():
+            shutil.copymode(mode_of, temp_name)
         else:
             # mkstemp makes the file private (0600); a new file gets the usual permissions.
             os.chmod(temp_name, 0o666 & ~_umask())
@@ -39,7 +72,6 @@ def write_atomically(
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
-    return saved
 
 
 def backup_path(path: Path, generation: int) -> Path:

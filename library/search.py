@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,11 @@ SORTS = ("score", "date")
 _FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
 _LONG_FUZZY_WORD = 5
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# Spelling suggestions cost a Levenshtein automaton per unknown word, growing with its
+# length: a pasted paragraph took minutes. Past these bounds a query gets no suggestion.
+SUGGEST_MAX_CHARS = 200
+SUGGEST_MAX_WORD = 30
+SUGGEST_SECONDS = 0.5
 
 
 @dataclass
@@ -160,6 +166,7 @@ def match_documents(
     library: Library, query: str, *, limit: int | None, sort: str = "score", notes: bool = False
 ) -> Matches:
     """Run `query` against the articles' documents, or (`notes`) the annotations' ones."""
+    from whoosh.query import QueryError as WhooshQueryError
     from whoosh.query import Term
 
     if sort not in SORTS:
@@ -177,6 +184,8 @@ def match_documents(
         found = [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **options)]
     except READ_ERRORS as exc:
         raise library.index.damaged(exc) from None
+    except WhooshQueryError as exc:  # found only when run: a phrase on a field without positions
+        raise QueryError(f"invalid query: {exc}") from None
     suggestion = _suggest(searcher, parsed, query) if not found else None
     return Matches(found, frozenset(highlight_words(runnable)), suggestion)
 
@@ -218,10 +227,34 @@ def matched_spans(library: Library, query: str, text: str) -> list[tuple[int, in
 
 
 def _suggest(searcher: Searcher, parsed: Query, query: str) -> str | None:
-    """A corrected query built from the index's vocabulary, when one differs."""
+    """A corrected query built from the index's vocabulary, when one differs; none for a
+    query too long to correct in reasonable time (see SUGGEST_MAX_CHARS)."""
+    if len(query) > SUGGEST_MAX_CHARS:
+        return None
+    deadline = time.monotonic() + SUGGEST_SECONDS
+    reader = searcher.reader()
+    correctors = {
+        name: _BoundedCorrector(reader.corrector(name), deadline)
+        for name in searcher.schema.names()
+    }
     try:
-        corrected = searcher.correct_query(parsed, query, prefix=1, maxdist=2)
+        corrected = searcher.correct_query(parsed, query, correctors, prefix=1, maxdist=2)
     except Exception:
         return None
     text = corrected.string
     return text if text and text != query else None
+
+
+class _BoundedCorrector:
+    """A field's Whoosh corrector that suggests nothing for a word over SUGGEST_MAX_WORD
+    letters or once the deadline has passed (Whoosh only calls `suggest`)."""
+
+    def __init__(self, inner: Any, deadline: float) -> None:
+        self.inner = inner
+        self.deadline = deadline
+
+    def suggest(self, text: str, limit: int = 5, maxdist: int = 2, prefix: int = 0) -> list[str]:
+        """The inner corrector's suggestions, within the bounds."""
+        if len(text) > SUGGEST_MAX_WORD or time.monotonic() > self.deadline:
+            return []
+        return list(self.inner.suggest(text, limit=limit, maxdist=maxdist, prefix=prefix))

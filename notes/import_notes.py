@@ -17,7 +17,7 @@ from notes.annotations import (
     looks_like_annotation_id,
     new_annotation_id,
 )
-from notes.changes import article_changed
+from notes.changes import annotation_changed, article_changed
 from notes.export import NOTES_JSON_KEY, NOTES_JSON_VERSION
 from notes.tags import link_tags, normalize_tags
 
@@ -53,6 +53,8 @@ def read_notes_file(path: Path) -> dict[str, Any]:
         raise InvalidValue(
             f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise InvalidValue(f"{path}: not a notes JSON file (nested too deeply)") from None
     if not isinstance(data, dict) or NOTES_JSON_KEY not in data:
         raise InvalidValue(f"{path}: not a Folio notes file (write one with `folio notes --json`)")
     version = data[NOTES_JSON_KEY]
@@ -136,7 +138,7 @@ def _restore(conn: sqlite3.Connection, article: Article, item: dict[str, Any]) -
             (note, item.get("modified") or existing.modified_at, existing.pk),
         )
         link_tags(conn, "annotation", existing.pk, tags)
-        article_changed(conn, article.pk)
+        annotation_changed(conn, existing.pk)
         return "updated"
     wanted = str(item.get("id") or "")
     taken = conn.execute("SELECT 1 FROM annotations WHERE id = ?", (wanted,)).fetchone()

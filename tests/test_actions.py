@@ -73,7 +73,7 @@ def test_import_reports_each_failure_and_the_skipped_files(
     write(folder / "picture.png", b"\x89PNG")
     outcome = import_paths(library, [str(folder), str(tmp_path / "missing.txt")])
     report = outcome.value
-    assert report.counts() == {"added": 1, "updated": 0, "present": 0, "failed": 2}
+    assert report.counts() == {"added": 1, "updated": 0, "present": 0, "failed": 2, "skipped": 0}
     assert report.summary() == "1 added, 2 failed, 1 skipped (other formats)"
     failures = [n for n in outcome.warnings if n.kind == "import-failed"]
     assert [n.level for n in failures] == ["error", "error"]

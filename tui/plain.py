@@ -7,25 +7,13 @@ any widget (no Textual API strips it). Widgets build Text/Content from these str
 
 from __future__ import annotations
 
-
-def _symbol(code: int) -> str:
-    # The same stand-ins as library/textnorm.py uses at import (␛ for ESC…).
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
-
-
-# One character for one character, so offsets into the text (highlights) still hold.
-_VISIBLE = {
-    code: _symbol(code)
-    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-    if code not in (0x09, 0x0A)
-}
+from library.textnorm import visible
 
 
 def shown(text: str) -> str:
-    """The text with C0/C1 controls (but newline and tab) replaced by visible symbols."""
-    return text.translate(_VISIBLE)
+    """The text with C0/C1 controls (but newline and tab) replaced by visible symbols (one
+    character for one, so offsets into the text still hold)."""
+    return visible(text)
 
 
 def one_line(text: str) -> str:

@@ -158,6 +158,9 @@ def export(
     else:
         rendered = _citations(library, articles, fmt, strict, ascii_only)
     if output is not None:
+        from library.leftovers import remember_output
+
+        remember_output(library, output)
         rendered.warnings.extend(
             _write(library, output, rendered.value, merge, force_replace, backups)
         )

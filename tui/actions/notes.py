@@ -72,13 +72,30 @@ def list_notes(
     """Annotations in text order: all, an article's (id or citekey), those with `tag` (or a
     tag under it), those on the articles of a collection, or only those whose passage was
     lost (the filters given all apply)."""
+    return Outcome(
+        _read(library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection)
+    )
+
+
+def _read(
+    library: Library,
+    article_ref: str | None,
+    *,
+    tag: str | None,
+    orphans_only: bool,
+    collection: str | None = None,
+) -> list[Annotation]:
+    """The annotations asked for; when there are none, a check that the table is not
+    unreadable rather than empty (DatabaseDamaged then)."""
+    from library.damage import verify_empty
     from notes.reading import read_annotations
 
-    return Outcome(
-        read_annotations(
-            library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
-        )
+    found = read_annotations(
+        library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
     )
+    if not found:
+        verify_empty(library.conn, library.root, "annotations")
+    return found
 
 
 @keeps_exports_current
@@ -117,12 +134,17 @@ def edit_note(
     accept: bool = False,
     tags: Sequence[str] | None = None,
     write_note: Callable[[str], str | None] | None = None,
+    expected_rev: int | None = None,
 ) -> Outcome[Annotation]:
     """Change an annotation: its note, its tags (set to exactly `tags`), its passage
     (re-attach an orphan), or accept a passage that moved. Given none of these,
-    `write_note(current note)` is asked for a new note; InvalidValue if there is none."""
+    `write_note(current note)` is asked for a new note; InvalidValue if there is none.
+
+    A compare-and-set: the save is refused with EditConflict (nothing written) when the
+    annotation is no longer at version `expected_rev` (the one a dialog showed), or, after
+    `write_note`, no longer the version handed to it."""
     from library.articles import get_article
-    from notes.annotations import update_annotation
+    from notes.annotations import current_version, update_annotation
     from notes.reading import read_annotation
     from notes.tags import normalize_tags, set_tags
 
@@ -135,7 +157,13 @@ def edit_note(
         note = write_note(current.note) if write_note is not None else None
         if note is None:
             raise InvalidValue("nothing to change: give a note, a passage, tags, or accept a move")
+        if expected_rev is None:
+            expected_rev = current.rev  # the version the editor was opened on
+    mine: dict[str, object] = {"note": None if note is None else note.strip()}
+    if wanted is not None:
+        mine["tags"] = wanted
     with library.write() as conn:
+        current = current_version(conn, current.id, expected_rev, mine)
         if wanted is not None:
             set_tags(conn, "annotation", current.pk, wanted)
         changed = update_annotation(
@@ -189,9 +217,8 @@ def export_notes(
     """The annotations `list_notes` selects as plain text, Markdown (to paste into a draft)
     or JSON (that `import_notes` reads back); written to `output` when given."""
     from notes.export import notes_json, notes_markdown, notes_text
-    from notes.reading import read_annotations
 
-    found = read_annotations(
+    found = _read(
         library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
     )
     if fmt == "json":
@@ -202,7 +229,9 @@ def export_notes(
         text = notes_text(found)
     if output is not None:
         from library.atomic import write_atomically
+        from library.leftovers import remember_output
 
+        remember_output(library, output)
         write_atomically(output, (text.rstrip("\n") + "\n").encode("utf-8"))
     return Outcome(NotesExport(text, len(found), output))
 

@@ -93,9 +93,13 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome[int]:
 
 def list_tags(library: Library) -> Outcome[list[TagCount]]:
     """Every tag in use, sorted, with how many articles and annotations carry it."""
+    from library.damage import verify_empty
     from notes.tags import tag_counts
 
-    return Outcome(tag_counts(library.conn))
+    counts = tag_counts(library.conn)
+    if not counts:
+        verify_empty(library.conn, library.root, "tags")
+    return Outcome(counts)
 
 
 def articles_with_tag(library: Library, tag: str) -> Outcome[list[str]]:

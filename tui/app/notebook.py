@@ -18,6 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from library.articles import ArticleRow
+from library.damage import damage_reported
 from library.errors import FolioError
 from tui.actions import articles as article_actions
 from tui.actions import maintenance, originals
@@ -107,7 +108,7 @@ class FolioApp(App[None]):
         assert session is not None
 
         def run() -> T:
-            with session.use() as library:
+            with session.use() as library, damage_reported(library.root):
                 return function(library, *args)
 
         return await asyncio.to_thread(run)

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from library.errors import FolioError
+from library.errors import EditConflict, FolioError
 from tui.actions import articles as article_actions
 from tui.actions import notes as note_actions
 from tui.actions import search as search_actions
@@ -23,6 +23,7 @@ from tui.actions.results import confirmed
 from tui.app.failures import guarded_work
 from tui.dialogs.annotate import AnnotateDialog, NoteDraft
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.conflict import ConflictDialog
 from tui.plain import one_line
 from tui.widgets.annotated_text import AnnotatedText, Span
 from tui.widgets.page_marks import PageMarks
@@ -338,19 +339,26 @@ class ReaderScreen(Screen[None]):
 
     @guarded_work("saving the note", group="reader-notes")
     async def update_note(self, note: Any, draft: NoteDraft) -> None:
-        """Store an edited note; if it is not stored, the dialog comes back with the edit."""
-        saved = False
+        """Store an edited note; if it is not stored, the dialog comes back with the edit. If
+        the note changed meanwhile, nothing is stored and the user is shown both and asked."""
+        saved = asked = False
         try:
             await self.app.call(
                 lambda library: note_actions.edit_note(
-                    library, note.id, note=draft.note, tags=draft.tags
+                    library, note.id, note=draft.note, tags=draft.tags, expected_rev=note.rev
                 )
             )
             saved = True
+        except EditConflict as exc:
+            current = exc.current  # (`exc` is unbound once the except block ends)
+            asked = True
+            self.app.push_screen(
+                ConflictDialog(exc), lambda choice: self._after_conflict(current, draft, choice)
+            )
         except FolioError as exc:
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
         finally:
-            if not saved:
+            if not saved and not asked:
                 dialog = AnnotateDialog(
                     note.exact or "",
                     self._known_tags(),
@@ -362,6 +370,22 @@ class ReaderScreen(Screen[None]):
         if saved:
             await self.reload_notes()
             self.app.library_changed(exclude=self, notes_only=True)
+
+    def _after_conflict(self, current: Any, draft: NoteDraft, choice: str | None) -> None:
+        """Save the draft over the note as it is now, keep that note, or edit again."""
+        if choice == "mine":
+            self.update_note(current, draft)
+        elif choice == "theirs":
+            self.refresh_data()
+        else:
+            dialog = AnnotateDialog(
+                current.exact or "",
+                self._known_tags(),
+                note=draft.note,
+                tags=draft.tags,
+                unsaved=True,
+            )
+            self.app.push_screen(dialog, lambda again: self._edited(current, again))
 
     def action_delete_note(self) -> None:
         """Delete the selected note, after asking."""
