@@ -93,6 +93,21 @@ def test_a_stale_metadata_save_raises_only_when_the_metadata_changed(
         assert article_of(library, article_id).title == "Theirs"
 
 
+def test_a_stale_tags_save_raises_and_writes_nothing(library_dir: Path, noted) -> None:
+    article_id, _ = noted
+    with Library(library_dir) as library:
+        tag_actions.add_tags(library, article_id, ["meanwhile"])  # another window
+        with pytest.raises(EditConflict) as raised:
+            tag_actions.set_tags(library, article_id, ["mine"], expected=[])
+        assert raised.value.current.tags == ["meanwhile"] and raised.value.mine == {
+            "tags": ["mine"]
+        }
+        assert article_actions.show_article(library, article_id).value.tags == ["meanwhile"]
+        # the same tags in another letter case are the same tags: saved
+        tag_actions.set_tags(library, article_id, ["mine"], expected=["MEANWHILE"])
+        assert article_actions.show_article(library, article_id).value.tags == ["mine"]
+
+
 # --- the CLI's $EDITOR flows --------------------------------------------------------------
 
 
@@ -235,5 +250,41 @@ def test_metadata_form_shows_a_conflict_and_reverts_nothing(library_dir: Path, n
         await wait_for(lambda: not isinstance(app.screen, MetadataForm))
         with Library(library_dir) as library:
             assert article_of(library, article_id).title == "Notebook Title"
+
+    run_app(library_dir, scenario)
+
+
+def test_article_tags_dialog_shows_a_conflict_and_reverts_nothing(
+    library_dir: Path, noted
+) -> None:
+    """The article's tags dialog is open; meanwhile `folio tag add` tags the article; the
+    save shows both and asks; "back to editing" saves against what is there now."""
+    from tui.dialogs.conflict import ConflictDialog
+    from tui.dialogs.tag_article import TagArticleDialog
+
+    article_id, _ = noted
+    cli = Folio(library_dir)
+
+    def tags_now() -> list[str]:
+        with Library(library_dir) as library:
+            return article_actions.show_article(library, article_id).value.tags
+
+    async def scenario(app, pilot) -> None:
+        await wait_for(lambda: type(app.screen).__name__ == "LibraryScreen")
+        app.tag_article(article_id)
+        await wait_for(lambda: isinstance(app.screen, TagArticleDialog))
+        dialog = app.screen
+        await pilot.press(*"mine")
+        assert cli("tag", "add", article_id, "from-cli").exit_code == 0
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, ConflictDialog))
+        shown = app.screen.shown_text()
+        assert "from-cli" in shown and "mine" in shown
+        assert tags_now() == ["from-cli"]
+        await pilot.click("#choice-edit")
+        await wait_for(lambda: isinstance(app.screen, TagArticleDialog))
+        assert app.screen is not dialog  # a new dialog, on the tags as they are now
+        await pilot.press("enter")  # saved against the tags just shown: no conflict
+        await wait_for(lambda: tags_now() == ["mine"])
 
     run_app(library_dir, scenario)
