@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sized
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from library.errors import LibraryError
 
 DB_NAME = "folio.db"
 DAMAGED_MARK = "folio.db.damaged"
+
+Listing = TypeVar("Listing", bound=Sized)
 
 
 class DatabaseDamaged(LibraryError):
@@ -123,3 +126,11 @@ def verify_empty(conn: sqlite3.Connection, root: Path, table: str) -> None:
         problems = count_mismatches(conn, [table])
     if problems:
         raise damaged(root, problems[0])
+
+
+def verified_listing(conn: sqlite3.Connection, root: Path, table: str, found: Listing) -> Listing:
+    """`found` (rows read from `table`), after `verify_empty` when there are none: a listing
+    says "none" only of a table that is readable and empty."""
+    if not len(found):
+        verify_empty(conn, root, table)
+    return found

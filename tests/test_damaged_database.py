@@ -159,3 +159,32 @@ def test_an_empty_listing_is_verified_before_it_is_believed(folio: Folio, tmp_pa
     listed = folio_process(folio.library_dir, "list")
     assert "library is empty" not in listed.stderr
     _assert_damage_line(listed)
+
+
+# An empty index page: a WITHOUT ROWID table (collection_articles) is stored as one.
+EMPTY_INDEX_LEAF = b"\x0a\x00\x00\x00\x00\x10\x00\x00"
+
+
+@pytest.mark.parametrize(
+    ("table", "page", "args"),
+    [
+        ("collections", EMPTY_LEAF, ["collections"]),
+        ("collection_articles", EMPTY_INDEX_LEAF, ["collection", "show", "reading"]),
+        ("saved_searches", EMPTY_LEAF, ["searches"]),
+        ("kept_exports", EMPTY_LEAF, ["exports"]),
+    ],
+)
+def test_the_newer_listings_are_verified_too(
+    folio: Folio, tmp_path: Path, table: str, page: bytes, args: list[str]
+) -> None:
+    """Collections, saved searches and kept exports: "none" only from a readable table."""
+    assert folio("add", str(write(tmp_path / "bees.txt", BEES))).exit_code == 0
+    assert folio("collection", "add", "reading", BEES_KEY).exit_code == 0
+    assert folio("search", "honey", "--save", "honey").exit_code == 0
+    kept = tmp_path / "refs.bib"
+    assert folio("export", "--all", "-o", str(kept), "--keep-updated").exit_code == 0
+    assert folio_process(folio.library_dir, *args).returncode == 0
+    with Library(folio.library_dir) as library:
+        library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _overwrite_page(folio.library_dir, table, page)
+    _assert_damage_line(folio_process(folio.library_dir, *args))

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from library.articles import Article, ArticleRow, article_rows, get_article, iter_articles
 from library.articles import count_articles as count_in_database
-from library.damage import verify_empty
+from library.damage import verified_listing, verify_empty
 from library.store import Library
 from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Outcome
@@ -44,9 +44,7 @@ def _verified(library: Library, items: Iterator[Article]) -> Iterator[Article]:
 def table_rows(library: Library, limit: int = -1) -> Outcome[list[ArticleRow]]:
     """Every article (or the first `limit`), oldest first, as the rows of a table."""
     rows = article_rows(library.conn, limit)
-    if not rows:
-        verify_empty(library.conn, library.root, "articles")
-    return Outcome(rows)
+    return Outcome(verified_listing(library.conn, library.root, "articles", rows))
 
 
 @dataclass(frozen=True)

@@ -87,15 +87,13 @@ def _read(
 ) -> list[Annotation]:
     """The annotations asked for; when there are none, a check that the table is not
     unreadable rather than empty (DatabaseDamaged then)."""
-    from library.damage import verify_empty
+    from library.damage import verified_listing
     from notes.reading import read_annotations
 
     found = read_annotations(
         library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
     )
-    if not found:
-        verify_empty(library.conn, library.root, "annotations")
-    return found
+    return verified_listing(library.conn, library.root, "annotations", found)
 
 
 @keeps_exports_current

@@ -118,13 +118,10 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome[int]:
 
 def list_tags(library: Library) -> Outcome[list[TagCount]]:
     """Every tag in use, sorted, with how many articles and annotations carry it."""
-    from library.damage import verify_empty
+    from library.damage import verified_listing
     from notes.tags import tag_counts
 
-    counts = tag_counts(library.conn)
-    if not counts:
-        verify_empty(library.conn, library.root, "tags")
-    return Outcome(counts)
+    return Outcome(verified_listing(library.conn, library.root, "tags", tag_counts(library.conn)))
 
 
 def articles_with_tag(library: Library, tag: str) -> Outcome[list[str]]:
