@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +89,29 @@ def rotate_backups(path: Path, keep: int) -> Path:
         if older.exists():
             os.replace(older, backup_path(path, generation))
     return backup_path(path, 0)
+
+
+def file_kind(path: Path) -> str:
+    """What a path that is not a regular file is ("a FIFO", "a socket"…): said when Folio
+    refuses to read or replace it (reading a FIFO would wait for a writer forever)."""
+    try:
+        return mode_kind(path.stat().st_mode)
+    except OSError:
+        return "a broken link"
+
+
+def mode_kind(mode: int) -> str:
+    """`file_kind` for a file mode (from stat or fstat)."""
+    return _MODE_KINDS.get(stat.S_IFMT(mode), "not a file")
+
+
+_MODE_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+}
 
 
 def _umask() -> int:

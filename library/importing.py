@@ -20,6 +20,7 @@ from typing import BinaryIO, Literal
 
 from library import articles
 from library.articles import Article
+from library.atomic import file_kind, mode_kind
 from library.blobs import blob_path, make_durable, place_blob, sha256_of, stage_blob
 from library.errors import FolioError, ImportRefused
 from library.extracted import Extracted, FieldValue
@@ -92,30 +93,11 @@ def collect_sources(
         elif path.is_file():
             sources.append(Source(name=item, path=path))
         elif path.exists():
-            failures.append(
-                ImportResult(item, "failed", error=f"{item}: not a regular file ({_kind(path)})")
-            )
+            reason = f"{item}: not a regular file ({file_kind(path)})"
+            failures.append(ImportResult(item, "failed", error=reason))
         else:
             failures.append(ImportResult(item, "failed", error=f"{item}: no such file or folder"))
     return sources, failures, skipped
-
-
-def _kind(path: Path) -> str:
-    """What a path that is not a regular file is ("a FIFO", "a socket"…)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return "a broken link"
-    return _MODE_KINDS.get(stat.S_IFMT(mode), "not a file")
-
-
-_MODE_KINDS = {
-    stat.S_IFIFO: "a FIFO",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFDIR: "a folder",
-}
 
 
 def _walk_folder(folder: Path, glob: str | None) -> tuple[list[Path], int, list[ImportResult]]:
@@ -144,7 +126,7 @@ def _walk_folder(folder: Path, glob: str | None) -> tuple[list[Path], int, list[
                     ImportResult(
                         str(path),
                         "skipped",
-                        error=f"{path}: skipped, not a regular file ({_kind(path)})",
+                        error=f"{path}: skipped, not a regular file ({file_kind(path)})",
                     )
                 )
                 continue
@@ -347,7 +329,7 @@ def _read(library: Library, source: Source) -> bytes:
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                kind = _MODE_KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+                kind = mode_kind(info.st_mode)
                 raise ImportRefused(f"{source.name}: not a regular file ({kind})")
             _check_size(library, source.name, info.st_size)
             data = handle.read()

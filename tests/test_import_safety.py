@@ -77,6 +77,19 @@ def test_a_file_turned_into_a_fifo_after_the_walk_is_refused(
     assert result.status == "failed" and "not a regular file" in (result.error or "")
 
 
+def test_an_export_onto_a_fifo_is_refused_without_hanging(folio: Folio, tmp_path: Path) -> None:
+    """A merge (and a backup) would read the file first: a FIFO there would block forever,
+    and a kept export rewritten after every write would block every command."""
+    assert folio("add", str(write(tmp_path / "bees.txt", BEES))).exit_code == 0
+    pipe = tmp_path / "refs.bib"
+    os.mkfifo(pipe)
+    for extra in (["--merge"], ["--force"], ["--merge", "--keep-updated"]):
+        args = ["export", "--all", "-o", str(pipe), *extra]
+        result = _without_hanging(lambda args=args: folio(*args), pipe)
+        assert result.exit_code == 2, (extra, result.stderr)
+        assert "not a regular file (a FIFO)" in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_no_read_or_extraction_while_the_write_lock_is_held(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
