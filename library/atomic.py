@@ -82,12 +82,13 @@ def backup_path(path: Path, generation: int) -> Path:
 
 
 def rotate_backups(path: Path, keep: int) -> Path:
-    """Make room for a new newest backup: each of the `keep - 1` newest moves one
-    generation older, the oldest beyond `keep` is dropped. The path to write it to."""
-    for generation in range(keep - 1, 0, -1):
-        older = backup_path(path, generation - 1)
-        if older.exists():
-            os.replace(older, backup_path(path, generation))
+    """Make room for a new newest backup: the backups before the first missing generation
+    each move one generation older, the oldest beyond `keep` is dropped. (A write killed
+    between rotating and copying leaves `.bak` missing: the next one fills that gap instead
+    of pushing it along and dropping an old backup for it.) The path to write it to."""
+    first_gap = next((g for g in range(keep - 1) if not backup_path(path, g).exists()), keep - 1)
+    for generation in range(first_gap, 0, -1):
+        os.replace(backup_path(path, generation - 1), backup_path(path, generation))
     return backup_path(path, 0)
 
 

@@ -117,6 +117,29 @@ def test_the_backup_is_written_atomically(tmp_path: Path, monkeypatch) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib", "refs.bib.bak"]
 
 
+def test_rotating_backups_are_never_torn(tmp_path: Path, monkeypatch) -> None:
+    """With backups kept in generations (.bak, .bak.1…), older ones move by rename and the
+    newest is copied atomically: a copy killed half-way tears none of them."""
+    path = write(tmp_path / "refs.bib", "v3")
+    write(tmp_path / "refs.bib.bak", "v2")
+    write(tmp_path / "refs.bib.bak.1", "v1")
+
+    def torn_copy(source, target, *args, **kwargs):
+        target.write(source.read(1))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.shutil, "copyfileobj", torn_copy)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(path, b"v4", backup=True, keep=3)
+    monkeypatch.undo()
+    kept = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert kept == {"refs.bib": "v3", "refs.bib.bak.1": "v2", "refs.bib.bak.2": "v1"}
+    write_atomically(path, b"v4", backup=True, keep=3)
+    kept = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert kept == {"refs.bib": "v4", "refs.bib.bak": "v3", "refs.bib.bak.1": "v2",
+                    "refs.bib.bak.2": "v1"}  # fmt: skip
+
+
 def test_temporary_names_carry_the_writers_pid(tmp_path: Path, monkeypatch) -> None:
     seen: list[str] = []
     real = os.replace
