@@ -18,9 +18,11 @@ from library.store import Library
 from tests.conftest import Folio, write
 from tests.test_pdf_import import make_pdf
 from tests.tui_support import article_of, make_library, note_at, wait_for, wait_for_screen
+from tui.actions.notes import edit_note
 from tui.app import FolioApp
 from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.conflict import ConflictDialog
 from tui.dialogs.export import ExportScreen
 from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
@@ -193,6 +195,28 @@ def test_metadata_form_with_an_error(
         form = await wait_for_screen(pilot.app, MetadataForm)
         form.query_one("#field-date", Input).value = "2021-02-30"
         await pilot.press("ctrl+s")
+
+    snapshot(snap_compare, library_dir, size, scenario, dialog=True)
+
+
+def test_conflict_dialog(
+    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
+) -> None:
+    """A note's save finds it changed meanwhile: both versions, and the three choices."""
+    make_library(library_dir)
+    _notes_on_the_river(library_dir)
+
+    async def scenario(pilot: Any) -> None:
+        await _reader(pilot, "art001")
+        await wait_for(lambda: pilot.app.screen.annotations)
+        await pilot.press("n", "e")
+        await wait_for_screen(pilot.app, AnnotateDialog)
+        await pilot.press("end", *" (mine)")
+        with Library(library_dir) as library:  # another window saves first
+            note = pilot.app.screen_stack[-2].annotations[0]
+            edit_note(library, note.id, note="[/] theirs, saved meanwhile")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot.app, ConflictDialog)
 
     snapshot(snap_compare, library_dir, size, scenario, dialog=True)
 

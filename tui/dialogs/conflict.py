@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+from textual.widgets.button import ButtonVariant
 
 from library.errors import EditConflict
 from tui.plain import shown
@@ -49,11 +50,8 @@ class ConflictDialog(ModalScreen[Choice]):
                     yield Static(Content(shown(mine) or "(empty)"), classes="conflict-mine")
             with Horizontal(classes="dialog-buttons"):
                 for choice, label in CHOICES:
-                    yield Button(
-                        label,
-                        id=f"choice-{choice}",
-                        variant="error" if choice == "mine" else "default",
-                    )
+                    variant: ButtonVariant = "error" if choice == "mine" else "default"
+                    yield Button(label, id=f"choice-{choice}", variant=variant, compact=True)
 
     def on_mount(self) -> None:
         """Focus "Back to editing": Enter alone never overwrites anything."""
