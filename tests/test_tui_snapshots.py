@@ -200,9 +200,16 @@ def test_metadata_form_with_an_error(
 
 
 def test_conflict_dialog(
-    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
+    snap_compare: Any,
+    library_dir: Path,
+    stable_ids: None,
+    size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A note's save finds it changed meanwhile: both versions, and the three choices."""
+    counter = itertools.count(2)  # the dialog names the note: its id must not be random
+    new_id = lambda conn: f"n2222{next(counter)}2"  # noqa: E731
+    monkeypatch.setattr("notes.annotations.new_annotation_id", new_id)
     make_library(library_dir)
     _notes_on_the_river(library_dir)
 
