@@ -359,17 +359,17 @@ class ReaderScreen(Screen[None]):
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
         finally:
             if not saved and not asked:
-                dialog = AnnotateDialog(
-                    note.exact or "",
-                    self._known_tags(),
-                    note=draft.note,
-                    tags=draft.tags,
-                    unsaved=True,
-                )
-                self.app.push_screen(dialog, lambda again: self._edited(note, again))
+                self._edit_again(note, draft)
         if saved:
             await self.reload_notes()
             self.app.library_changed(exclude=self, notes_only=True)
+
+    def _edit_again(self, note: Any, draft: NoteDraft) -> None:
+        """The note's dialog again, with the edit that was not saved."""
+        dialog = AnnotateDialog(
+            note.exact or "", self._known_tags(), note=draft.note, tags=draft.tags, unsaved=True
+        )
+        self.app.push_screen(dialog, lambda again: self._edited(note, again))
 
     def _after_conflict(self, current: Any, draft: NoteDraft, choice: str | None) -> None:
         """Save the draft over the note as it is now, keep that note, or edit again."""
@@ -378,14 +378,7 @@ class ReaderScreen(Screen[None]):
         elif choice == "theirs":
             self.refresh_data()
         else:
-            dialog = AnnotateDialog(
-                current.exact or "",
-                self._known_tags(),
-                note=draft.note,
-                tags=draft.tags,
-                unsaved=True,
-            )
-            self.app.push_screen(dialog, lambda again: self._edited(current, again))
+            self._edit_again(current, draft)
 
     def action_delete_note(self) -> None:
         """Delete the selected note, after asking."""
