@@ -2,13 +2,17 @@
 
 Whoosh's usual analyzer is a chain of generators (tokenize → lowercase → fold accents →
 drop stop words), each paying Python overhead per word; indexing is most of an import's
-time, so the chain is fused into one loop here. It gives the same words as that chain.
+time, so the chain is fused into one loop here. It gives the same words as that chain, plus
+one word for each joined form: `ISIS-K`, `ISIS K` and `IS-K` are also indexed as `isisk`
+and `isk` (the parts alone would be a weak `isis`, or nothing), `Mas'ud` as `masud`.
+A query (mode "query") gets the joined word only, and `al-Zawahiri` means `zawahiri`.
 Whoosh stores this class by name inside the index: changing or renaming it needs a bump
 of INDEX_SCHEMA_VERSION, which makes Folio rebuild the index from the database.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,12 +20,52 @@ from whoosh.analysis import Token, Tokenizer
 
 from library.index_schema import STOP_WORDS, WORD_RE, fold
 
+# Characters that join two words into one form: hyphens, and apostrophes before two or
+# more letters (Mas'ud, Qur'an; not a possessive 's).
+_HYPHENS = frozenset("-‐")
+_APOSTROPHES = frozenset("'’`ʼ")
+# The Arabic article, left out of a query's joined form: `al-Zawahiri` is `zawahiri`.
+ARTICLES = frozenset({"al", "el", "ul"})
+# A hyphen between two words, or an apostrophe before two letters (the regex begins with
+# the separator so that Python's regex engine can skip ahead to it).
+_JOINS = re.compile(r"[-‐'’`ʼ](?<=\w.)(?=\w)(?:(?<=[-‐])|(?=\w\w))")
+
+
+def junctions(value: str) -> list[int]:
+    """Where a hyphen or an apostrophe joins two words into one form: their offsets."""
+    return [m.start() for m in _JOINS.finditer(value)]
+
+
+def joined_form(parts: list[str]) -> str:
+    """The one index word of a compound's (folded) words: `isis`+`k` → `isisk`; empty for
+    `al-Zawahiri`, which is indexed as its parts, and for a join of stop words."""
+    if parts[0] in ARTICLES:
+        return ""
+    text = "".join(parts).replace(".", "")
+    return "" if text in STOP_WORDS else text
+
+
+def joins(value: str, end: int, start: int, part: str, original: str) -> bool:
+    """Whether the word `original` (folded `part`) at `start` joins the word that ended at
+    `end` into one form: across a hyphen, an apostrophe (two or more letters after it), or a
+    space before a single capital letter (`ISIS K`)."""
+    if start != end + 1:
+        return False
+    separator = value[end]
+    if separator in _HYPHENS:
+        return True
+    if separator in _APOSTROPHES:
+        return len(part) >= 2
+    return separator == " " and len(original) == 1 and original.isascii() and original.isupper()
+
 
 class FoldingWordAnalyzer(Tokenizer):
-    """Words of two or more characters, lower-cased and accent-folded, minus stop words.
+    """Words of two or more characters, lower-cased and accent-folded, minus stop words,
+    plus the joined form of hyphenated words.
 
     Positions skip nothing for removed stop words, so "bank of england" matches the
-    phrase query "bank of england" (analysed the same way).
+    phrase query "bank of england" (analysed the same way). A joined form takes the
+    position of the last part indexed, so `"ISIS-K bombers"` is a phrase of two words.
     """
 
     def __eq__(self, other: object) -> bool:
@@ -53,22 +97,109 @@ class FoldingWordAnalyzer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
+        if mode == "query":
+            yield from self._query_words(token, value, positions, chars, start_pos, start_char)
+            return
         position = start_pos
+        # Joins are rare: one regex scan finds where they are, so the loop over words only
+        # compares each word's end with the next join's place.
+        places = junctions(value)
+        next_join = places[0] if places else -1
+        done = 0
+        parts: list[str] | None = None  # the words of the compound being read
+        compound_start = last_start = -1  # where it starts; where the last indexed word does
+        previous: Any = None  # the last word's match
         for match in WORD_RE.finditer(value):
             word = match.group()
             word = word.lower() if word.isascii() else fold(word)
+            end = match.end()
             stopped = len(word) < 2 or word in STOP_WORDS
-            if stopped and removestops:
-                continue
-            token.text = word
-            token.stopped = stopped
+            if not (stopped and removestops):
+                token.text = word
+                token.stopped = stopped
+                token.boost = 1.0
+                if keeporiginal:
+                    token.original = match.group()
+                if positions:
+                    token.pos = position
+                    position += 1
+                if chars:
+                    token.startchar = start_char + match.start()
+                    token.endchar = start_char + end
+                last_start = match.start()
+                yield token
+            elif (
+                len(word) == 1
+                and previous is not None
+                and joins(value, previous.end(), match.start(), word, match.group())
+            ):  # `ISIS K`: the previous word and this capital are one form too
+                parts, compound_start = [fold(previous.group())], previous.start()
+            if parts is not None:
+                parts.append(word)
+            if end == next_join:
+                if parts is None:
+                    parts, compound_start = [word], match.start()
+                done += 1
+                next_join = places[done] if done < len(places) else -1
+            elif parts is not None:
+                text = joined_form(parts)
+                parts = None
+                if text:
+                    token.text = text
+                    token.stopped = False
+                    token.boost = 1.0
+                    if positions:
+                        if last_start >= compound_start:
+                            token.pos = position - 1
+                        else:
+                            token.pos = position
+                            position += 1
+                    if chars:
+                        token.startchar = start_char + compound_start
+                        token.endchar = start_char + end
+                    yield token
+            previous = match
+
+    def _query_words(
+        self,
+        token: Token,
+        value: str,
+        positions: bool,
+        chars: bool,
+        start_pos: int,
+        start_char: int,
+    ) -> Iterator[Token]:
+        """A query's words: a compound is its joined form only; `al-X` is `X`."""
+        for position, (text, start, end) in enumerate(query_words(value), start=start_pos):
+            token.text = text
+            token.stopped = False
             token.boost = 1.0
-            if keeporiginal:
-                token.original = match.group()
             if positions:
                 token.pos = position
-                position += 1
             if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
+                token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+
+def query_words(value: str) -> list[tuple[str, int, int]]:
+    """The index words a query's text stands for, with their spans: compounds joined
+    (`ISIS-K` → `isisk`), the article of `al-Zawahiri` left out, stop words dropped."""
+    groups: list[list[tuple[str, int, int]]] = []
+    end = -2
+    for match in WORD_RE.finditer(value):
+        original = match.group()
+        word = original.lower() if original.isascii() else fold(original)
+        item = (word, match.start(), match.end())
+        if groups and joins(value, end, match.start(), word, original):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+        end = match.end()
+    words = []
+    for group in groups:
+        if len(group) > 1 and group[0][0] in ARTICLES:
+            group = group[1:]
+        text = "".join(word for word, _, _ in group)
+        if len(text) >= 2 and (len(group) > 1 or text not in STOP_WORDS):
+            words.append((text, group[0][1], group[-1][2]))
+    return words

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from library.index_schema import NOTE_KIND, tag_terms
+from library.variants import name_terms
 
 
 def parse_iso_date(value: str | None) -> datetime | None:
@@ -34,6 +35,10 @@ def document_for(row: sqlite3.Row, tags: Iterable[str] = (), notes: str = "") ->
     if notes:
         doc["notes"] = notes
     doc["body"] = row["text"]
+    texts = [row["title"] or "", row["subtitle"] or "", row["authors"], notes, row["text"]]
+    names = name_terms(texts)
+    if names:
+        doc["names"] = names
     return doc
 
 

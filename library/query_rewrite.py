@@ -4,10 +4,20 @@ and the words a hit's snippets should highlight."""
 from __future__ import annotations
 
 import functools
-from typing import Any
+import re
+from typing import Any, NamedTuple
+
+from library.aliases import AliasLookup
+from library.index_schema import fold
+from library.variants import joined, phrase_words, variants_of
 
 # Fields whose words also match their other forms ("drone" finds "drones").
 STEMMED_FIELDS = frozenset({"title", "body", "notes"})
+# Fields whose words also match their spelling variants and aliases.
+VARIANT_FIELDS = frozenset({"title", "authors", "site", "notes", "body"})
+# A variant counts for less than the word as typed, so exact matches rank first.
+VARIANT_WEIGHT = 0.3
+_NOT_LETTERS = re.compile(r"[\W_]+")
 # Fields whose words are highlighted in snippets.
 TEXT_FIELDS = frozenset({"title", "authors", "site", "notes", "body", "tags"})
 
@@ -55,12 +65,107 @@ def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def rewrite_query(query: Any, reader: Any) -> Any:
+class Origin(NamedTuple):
+    """Why a word is highlighted: the query's word and how it matched ("exact", "form" for
+    another form of the word, "variant" for another spelling, "alias", "wildcard", "fuzzy")."""
+
+    query: str
+    how: str
+
+
+def _tag(query: Any, origin: Origin, highlight: str | None = None) -> Any:
+    """Mark a query Folio added with where it came from (read back by highlight_origins)."""
+    query.folio_origin = origin
+    if highlight is not None:
+        query.folio_highlight = highlight
+    return query
+
+
+def rewrite_query(
+    query: Any, reader: Any, *, exact: bool = True, aliases: AliasLookup | None = None
+) -> Any:
     """The query as it should run: plain words widened to their other forms (where that
-    is cheap), wildcard and fuzzy terms replaced by their most frequent matches."""
-    from whoosh.query import MultiTerm, NullQuery, NumericRange, Or, Term
+    is cheap), wildcard and fuzzy terms replaced by their most frequent matches, and, unless
+    `exact`, each word widened to its spelling variants in the library and its aliases."""
+    if exact:
+        return _rewrite(query, reader, None)
+    return _rewrite(query, reader, _Names(reader, aliases))
+
+
+class _Names:
+    """Spelling variants and aliases of a query's words, worked out once per word."""
+
+    def __init__(self, reader: Any, aliases: AliasLookup | None) -> None:
+        self.reader = reader
+        self.aliases = aliases
+        self._variants: dict[str, list[str]] = {}
+
+    def variants(self, word: str) -> list[str]:
+        """The `names` words that are spelling variants of `word`."""
+        if word not in self._variants:
+            self._variants[word] = variants_of(self.reader, word)
+        return self._variants[word]
+
+    def widen_term(self, term: Any, widened: Any) -> Any:
+        """`widened` (the term, maybe with its forms) or-ed with the term's variants and
+        aliases in the same field."""
+        from whoosh.query import Or, Phrase, Term
+
+        word = term.text
+        extra: list[Any] = []
+        if term.fieldname in VARIANT_FIELDS:
+            for variant in self.variants(word):
+                boost = term.boost * VARIANT_WEIGHT
+                parts = phrase_words(variant)
+                query = (
+                    Phrase(term.fieldname, parts, boost=boost)
+                    if parts
+                    else Term(term.fieldname, joined(variant), boost=boost)
+                )
+                extra.append(_tag(query, Origin(word, "variant"), variant.replace("_", " ")))
+            for member in self.aliases.others_by_words((word,)) if self.aliases else ():
+                if len(member.words) == 1:
+                    query = Term(term.fieldname, member.words[0], boost=term.boost)
+                else:
+                    query = Phrase(term.fieldname, list(member.words), boost=term.boost)
+                extra.append(_tag(query, Origin(word, "alias"), fold(member.text)))
+        elif term.fieldname == "tags" and self.aliases:
+            for tag in self.aliases.other_tags(word):
+                extra.append(_tag(Term("tags", tag, boost=term.boost), Origin(word, "alias")))
+        if not extra:
+            return widened
+        return Or([widened, *extra])
+
+    def widen_phrase(self, phrase: Any) -> Any:
+        """A phrase or-ed with the other members of an alias set it is a member of."""
+        from whoosh.query import Or, Phrase, Term
+
+        words = tuple(phrase.words)
+        others = self.aliases.others_by_words(words) if self.aliases else []
+        if not others or phrase.fieldname not in VARIANT_FIELDS:
+            return phrase
+        said = " ".join(words)
+        extra = [
+            _tag(
+                Term(phrase.fieldname, m.words[0], boost=phrase.boost)
+                if len(m.words) == 1
+                else Phrase(phrase.fieldname, list(m.words), boost=phrase.boost),
+                Origin(said, "alias"),
+                fold(m.text),
+            )
+            for m in others
+        ]
+        return Or([phrase, *extra])
+
+
+def _rewrite(query: Any, reader: Any, names: _Names | None) -> Any:
+    from whoosh.query import FuzzyTerm, MultiTerm, NullQuery, NumericRange, Or, Phrase, Term
     from whoosh.query.compound import PreloadedOr
 
+    if type(query) is Term and names is not None:
+        return names.widen_term(query, _rewrite(query, reader, None))
+    if type(query) is Phrase and names is not None:
+        return names.widen_phrase(query)
     if type(query) is Term and query.fieldname in STEMMED_FIELDS:
         limit = max(_FORMS_ALWAYS_BELOW, reader.doc_count() * _FORMS_MAX_DOC_SHARE)
         # Judged by the body, where words are most frequent, so a word is widened alike in
@@ -76,10 +181,11 @@ def rewrite_query(query: Any, reader: Any) -> Any:
             return query
         return Or(
             [
-                Term(
-                    query.fieldname,
-                    form,
-                    boost=query.boost * (1.0 if form == query.text else _OTHER_FORM_WEIGHT),
+                Term(query.fieldname, form, boost=query.boost)
+                if form == query.text
+                else _tag(
+                    Term(query.fieldname, form, boost=query.boost * _OTHER_FORM_WEIGHT),
+                    Origin(query.text, "form"),
                 )
                 for form in forms
             ]
@@ -93,7 +199,8 @@ def rewrite_query(query: Any, reader: Any) -> Any:
             words = words[:MAX_EXPANSIONS]
         if not words:
             return NullQuery
-        terms = [Term(query.fieldname, word, boost=query.boost) for word in words]
+        origin = Origin(_said(query), "fuzzy" if isinstance(query, FuzzyTerm) else "wildcard")
+        terms = [_tag(Term(query.fieldname, word, boost=query.boost), origin) for word in words]
         if len(terms) == 1:
             return terms[0]
         # Preloading the matches of many terms is linear; Whoosh's default tree of unions
@@ -101,7 +208,17 @@ def rewrite_query(query: Any, reader: Any) -> Any:
         return PreloadedOr(terms)
     if query.is_leaf():
         return query
-    return query.apply(lambda child: rewrite_query(child, reader))
+    return query.apply(lambda child: _rewrite(child, reader, names))
+
+
+def _said(query: Any) -> str:
+    """A wildcard or fuzzy term as the user typed it."""
+    from whoosh.query import FuzzyTerm
+
+    text = _text(query.text)
+    if isinstance(query, FuzzyTerm):
+        return f"{text}~{query.maxdist}" if query.maxdist != 1 else f"{text}~"
+    return text
 
 
 def _preloaded_range(query: Any, reader: Any) -> Any:
@@ -135,11 +252,39 @@ def highlight_words(query: Any) -> set[str]:
         return set()
     if isinstance(query, AndNot):
         return highlight_words(query.a)
-    if isinstance(query, Term):
-        return {_text(query.text)} if query.fieldname in TEXT_FIELDS else set()
-    if isinstance(query, Phrase):
-        return {_text(word) for word in query.words} if query.fieldname in TEXT_FIELDS else set()
+    if isinstance(query, Term | Phrase):
+        if query.fieldname not in TEXT_FIELDS:
+            return set()
+        highlight = getattr(query, "folio_highlight", None)
+        if highlight is not None:
+            return {highlight}
+        if isinstance(query, Term):
+            return {_text(query.text)}
+        return {_text(word) for word in query.words}
     words: set[str] = set()
     for child in query.children():
         words |= highlight_words(child)
     return words
+
+
+def highlight_origins(query: Any) -> dict[str, Origin]:
+    """For each highlighted word of a (rewritten) query that is not simply a word of the
+    query, why it matches; keyed by `match_key` of the word."""
+    from whoosh.query import Phrase, Term
+
+    if isinstance(query, Term | Phrase):
+        origin = getattr(query, "folio_origin", None)
+        if origin is None:
+            return {}
+        return {match_key(word): origin for word in highlight_words(query)}
+    found: dict[str, Origin] = {}
+    for child in query.children():
+        for key, origin in highlight_origins(child).items():
+            found.setdefault(key, origin)
+    return found
+
+
+def match_key(text: str) -> str:
+    """A matched or highlighted word compared without case, accents, hyphens or spaces
+    (`ISIS K`, `ISIS-K` and `isisk` are one)."""
+    return _NOT_LETTERS.sub("", fold(text))

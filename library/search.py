@@ -6,18 +6,50 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from library.aliases import AliasLookup, alias_lookup
 from library.articles import articles_by_ids
 from library.errors import QueryError
 from library.index import READ_ERRORS
-from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, NOTE_KIND, QUERY_FIELDS
-from library.query_rewrite import highlight_words, rewrite_query
+from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, NOTE_KIND, QUERY_FIELDS, fold
+from library.query_rewrite import (
+    Origin,
+    highlight_origins,
+    highlight_words,
+    match_key,
+    rewrite_query,
+)
 from library.snippets import Snippet, find_matches, make_snippets
 from library.store import Library
+from library.variants import suggest_spelling
 
 SORTS = ("score", "date")
 _FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
 _LONG_FUZZY_WORD = 5
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_OPERATOR_AHEAD = r"(?!(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b)"
+# `al Zawahiri` (the Arabic article as a word of its own) is `Zawahiri`.
+_ARTICLE_WORD = re.compile(rf"(?<![\w:\-])(?:al|el|ul)\s+{_OPERATOR_AHEAD}(?=[^\W\d_])", re.I)
+# `ISIS K` (a word and a single capital) is the one form `ISIS-K`.
+_CAPITAL_AFTER_WORD = re.compile(rf"(?<![\w:]){_OPERATOR_AHEAD}(\w{{2,}}) ([A-Z])(?![\w:*?~])")
+# `Abdul Rahman`, `Abd al-Rahman`: one name (see variants.COMPOUND_NAME_RE).
+_COMPOUND_NAME = re.compile(
+    r"(?<![\w:-])(Ab(?:d(?:ul|el|al|ur|ar)?|ou|u)) (?:([ae]l|ul)[- ])?([A-Z]\w{2,})(?![\w:*?~])"
+)
+# Hyphenated words of a query, to highlight as written (the index has them joined too).
+_COMPOUND = re.compile(r"[^\W\d_][\w.]*(?:(?:[-‐]|['’`ʼ](?=\w\w))\w[\w.]*)+")
+
+
+@dataclass(frozen=True)
+class Matched:
+    """What a highlighted word of a hit is: the query's word it matched, and how."""
+
+    query: str
+    found: str
+    how: str  # "exact", "form", "variant", "alias", "wildcard" or "fuzzy"
+
+    def to_json(self) -> dict[str, str]:
+        """As plain JSON data."""
+        return {"query": self.query, "found": self.found, "how": self.how}
 
 
 @dataclass
@@ -32,6 +64,7 @@ class Hit:
     site: str | None
     score: float
     snippets: list[Snippet] = field(default_factory=list)
+    matched: list[Matched] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The hit as plain JSON data."""
@@ -44,6 +77,7 @@ class Hit:
             "site": self.site,
             "score": round(self.score, 4),
             "snippets": [snippet.to_json() for snippet in self.snippets],
+            "matched": [match.to_json() for match in self.matched],
         }
 
 
@@ -55,6 +89,8 @@ class SearchResult:
     suggestion: str | None = None
     # The index words the query matched, to find them elsewhere (an article's notes).
     words: frozenset[str] = frozenset()
+    # Why each highlighted word that is not a word of the query matched (by match_key).
+    origins: dict[str, Origin] = field(default_factory=dict)
 
 
 def _strip_quoted(query: str) -> str:
@@ -140,6 +176,19 @@ def _walk(query: Any) -> list[Any]:
     return nodes
 
 
+def prepare_query(query: str, exact: bool = False) -> str:
+    """The query as the parser should read it: `ISIS K` as `ISIS-K`, and (unless `exact`)
+    `al Zawahiri` as `Zawahiri`. Quoted phrases are left as typed."""
+    parts = re.split(r'("[^"]*")', query)
+    for index in range(0, len(parts), 2):
+        text = _CAPITAL_AFTER_WORD.sub(r"\1-\2", parts[index])
+        if not exact:
+            text = _COMPOUND_NAME.sub(lambda m: "-".join(filter(None, m.groups())), text)
+            text = _ARTICLE_WORD.sub("", text)
+        parts[index] = text
+    return "".join(parts)
+
+
 @dataclass
 class Matches:
     """Index documents that matched a query, best first, and how to highlight them."""
@@ -147,20 +196,27 @@ class Matches:
     documents: list[tuple[dict[str, Any], float]]
     words: frozenset[str]
     suggestion: str | None = None
+    origins: dict[str, Origin] = field(default_factory=dict)
 
 
 def match_documents(
-    library: Library, query: str, *, limit: int | None, sort: str = "score", notes: bool = False
+    library: Library,
+    query: str,
+    *,
+    limit: int | None,
+    sort: str = "score",
+    notes: bool = False,
+    exact: bool = False,
 ) -> Matches:
-    """Run `query` against the articles' documents, or (`notes`) the annotations' ones."""
+    """Run `query` against the articles' documents, or (`notes`) the annotations' ones.
+    Unless `exact`, words also match their spelling variants and the library's aliases."""
     from whoosh.query import Term
 
     if sort not in SORTS:
         raise QueryError(f"invalid sort '{sort}' (choose from {', '.join(SORTS)})")
     library.ensure_index()
     searcher = library.index.searcher()
-    parsed = parse_query(query, searcher.schema)
-    runnable = rewrite_query(parsed, searcher.reader())
+    runnable, parsed, aliases = _runnable(library, searcher, query, exact)
     notes_only = Term("kind", NOTE_KIND)
     options: dict[str, Any] = {"limit": limit}
     options["filter" if notes else "mask"] = notes_only
@@ -170,15 +226,42 @@ def match_documents(
         found = [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **options)]
     except READ_ERRORS as exc:
         raise library.index.damaged(exc) from None
-    suggestion = _suggest(searcher, parsed, query) if not found else None
-    return Matches(found, frozenset(highlight_words(runnable)), suggestion)
+    suggestion = _suggest(searcher, parsed, query, aliases) if not found else None
+    return Matches(found, _highlights(runnable, query), suggestion, highlight_origins(runnable))
+
+
+def _runnable(
+    library: Library, searcher: Any, query: str, exact: bool
+) -> tuple[Any, Any, AliasLookup | None]:
+    """The query parsed and rewritten to run; the parsed query; the aliases it used."""
+    validate_query(query)
+    parsed = parse_query(prepare_query(query, exact), searcher.schema)
+    aliases = None if exact else alias_lookup(library.conn)
+    runnable = rewrite_query(parsed, searcher.reader(), exact=exact, aliases=aliases)
+    return runnable, parsed, aliases
+
+
+def _highlights(runnable: Any, query: str) -> frozenset[str]:
+    """The words to highlight: the rewritten query's, and its hyphenated words as typed
+    (`ISIS-K` runs as `isisk`, which the text writes with its hyphen)."""
+    words = highlight_words(runnable)
+    typed = {fold(m.group()) for m in _COMPOUND.finditer(query)}
+    return frozenset(words | {c for c in typed if match_key(c) in words})
 
 
 def search(
-    library: Library, query: str, *, limit: int = 10, sort: str = "score", snippets: int = 2
+    library: Library,
+    query: str,
+    *,
+    limit: int = 10,
+    sort: str = "score",
+    snippets: int = 2,
+    exact: bool = False,
 ) -> SearchResult:
-    """Run `query` and return ranked hits with snippets cut from the stored text."""
-    matches = match_documents(library, query, limit=limit, sort=sort)
+    """Run `query` and return ranked hits with snippets cut from the stored text; unless
+    `exact`, spelling variants and aliases of its words match too (ranked below the words
+    as typed) and each hit says which matched."""
+    matches = match_documents(library, query, limit=limit, sort=sort, exact=exact)
     found = [(fields["id"], score) for fields, score in matches.documents]
     stored = articles_by_ids(library.conn, [article_id for article_id, _ in found])
     hits = []
@@ -186,6 +269,7 @@ def search(
         article = stored.get(article_id)
         if article is None:  # deleted since the index was read; the outbox will catch up
             continue
+        cut = make_snippets(article.text, matches.words, snippets) if snippets else []
         hits.append(
             Hit(
                 id=article.id,
@@ -195,23 +279,55 @@ def search(
                 date=article.date,
                 site=article.site,
                 score=score,
-                snippets=make_snippets(article.text, matches.words, snippets) if snippets else [],
+                snippets=cut,
+                matched=matched_words(article.text, cut, matches.origins),
             )
         )
-    return SearchResult(hits, matches.suggestion, matches.words)
+    return SearchResult(hits, matches.suggestion, matches.words, matches.origins)
 
 
-def matched_spans(library: Library, query: str, text: str) -> list[tuple[int, int]]:
+def matched_words(text: str, snippets: list[Snippet], origins: dict[str, Origin]) -> list[Matched]:
+    """What each highlighted word of the snippets is, once per spelling found."""
+    seen: dict[tuple[str, str], Matched] = {}
+    for snippet in snippets:
+        for start, end in snippet.highlights:
+            written = text[start:end]
+            key = match_key(written)
+            origin = origins.get(key) or Origin(key, "exact")
+            seen.setdefault((origin.query, key), Matched(origin.query, written, origin.how))
+    return list(seen.values())
+
+
+def matched_spans(
+    library: Library, query: str, text: str, exact: bool = False
+) -> list[tuple[int, int]]:
     """Where `query`'s words are in `text`, as snippets highlight them (for showing a whole
     article with the matches marked)."""
     library.ensure_index()
     searcher = library.index.searcher()
-    runnable = rewrite_query(parse_query(query, searcher.schema), searcher.reader())
-    return [(start, end) for start, end, _ in find_matches(text, highlight_words(runnable))]
+    runnable, _, _ = _runnable(library, searcher, query, exact)
+    words = _highlights(runnable, query)
+    return [(start, end) for start, end, _ in find_matches(text, words)]
 
 
-def _suggest(searcher: Any, parsed: Any, query: str) -> str | None:
-    """A corrected query built from the index's vocabulary, when one differs."""
+def _suggest(searcher: Any, parsed: Any, query: str, aliases: AliasLookup | None) -> str | None:
+    """A corrected query when nothing matched: a spelling of a word that the library uses
+    (or an alias) first, then the closest words of the index's vocabulary."""
+    from whoosh.query import Term
+
+    reader = searcher.reader()
+    lowered = query.lower()
+    for node in _walk(parsed):
+        if not (type(node) is Term and node.fieldname == "body"):
+            continue
+        word = node.text
+        if reader.doc_frequency("body", word) or word not in lowered:
+            continue
+        better = suggest_spelling(reader, word, aliases)
+        if better:
+            shown = f'"{better}"' if " " in better else better
+            pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
+            return pattern.sub(lambda _m, shown=shown: shown, query, count=1)
     try:
         corrected = searcher.correct_query(parsed, query, prefix=1, maxdist=2)
     except Exception:

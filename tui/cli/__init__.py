@@ -20,6 +20,7 @@ from tui.cli.common import (
     open_library,
     stream_json_list,
 )
+from tui.cli.names import describe_matched
 from tui.cli.notes import describe_reanchoring
 
 if TYPE_CHECKING:
@@ -403,10 +404,17 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
 @click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
 @click.option("--notes", is_flag=True, help="Find annotations (passages and notes), not articles.")
+@click.option("--exact", is_flag=True, help="Words as typed: no spelling variants, no aliases.")
 @click.pass_context
 @guarded
 def search(
-    ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, as_json: bool, notes: bool
+    ctx: click.Context,
+    query: tuple[str, ...],
+    limit: int,
+    sort: str,
+    as_json: bool,
+    notes: bool,
+    exact: bool,
 ) -> None:
     """Full-text search of the library.
 
@@ -414,16 +422,18 @@ def search(
     Syntax: words (all must match), OR, NOT, "a phrase", field:value
     (title author site date type tag note), wild*cards, fuzzy~ and
     date ranges such as date:[2021 to 2022]. Other forms of a word match
-    too (drone finds drones).
+    too (drone finds drones), and so do other spellings of a name
+    (masood finds Massoud, Masud, Масуд) and its aliases (folio alias);
+    --exact turns those off.
     """
     from library.search import search as run_search
 
     text = " ".join(query)
     if notes:
-        _search_notes(ctx, text, limit, as_json)
+        _search_notes(ctx, text, limit, as_json, exact)
         return
     with open_library(ctx) as library:
-        result = run_search(library, text, limit=limit, sort=sort)
+        result = run_search(library, text, limit=limit, sort=sort, exact=exact)
     if result.suggestion:
         click.echo(f"No matches. Did you mean: {result.suggestion}", err=True)
     if as_json:
@@ -441,14 +451,16 @@ def search(
         )
         for snippet in hit.snippets:
             click.echo(f"    …{_highlight(snippet, color)}…")
+        if also := describe_matched(hit.matched):
+            click.echo(f"    {also}")
 
 
-def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> None:
+def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool, exact: bool) -> None:
     """`search --notes`: ranked annotations, each with its article."""
     from notes.search import search_notes
 
     with open_library(ctx) as library:
-        hits = search_notes(library, text, limit=limit)
+        hits = search_notes(library, text, limit=limit, exact=exact)
     if as_json:
         emit_json([hit.to_json() for hit in hits])
         return
@@ -557,9 +569,10 @@ def _print_check(report: Any, prefix: str) -> None:
 def _register_commands() -> None:
     """Add the commands that live in their own modules (notes, citations)."""
     from tui.cli import cite as cli_cite
+    from tui.cli import names as cli_names
     from tui.cli import notes as cli_notes
 
-    for command in (*cli_notes.COMMANDS, *cli_cite.COMMANDS):
+    for command in (*cli_notes.COMMANDS, *cli_cite.COMMANDS, *cli_names.COMMANDS):
         cli.add_command(command)
 
 

@@ -1,0 +1,148 @@
+"""`folio names`: the names a library spells in more than one way, found in the index's
+`names` field (one `KEY|word` term per name-like word and article)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from library.store import Library
+from library.variants import is_variant, spelling, split_term
+
+# A key with more spellings than this is compared by exact spelling only (pairwise
+# comparison is quadratic, and such keys are short and mostly unrelated words).
+_MAX_GROUP = 200
+_ARTICLES_LISTED = 20
+
+
+@dataclass
+class NameSpelling:
+    """One spelling of a name: as written in the library, and the articles that use it."""
+
+    word: str  # as the index has it: folded, lower case
+    written: str  # as an article writes it
+    count: int  # articles
+    articles: list[tuple[str, str]] = field(default_factory=list)  # (id, citekey), the first 20
+
+    def to_json(self) -> dict[str, object]:
+        """As plain JSON data."""
+        return {
+            "spelling": self.written,
+            "count": self.count,
+            "articles": [{"id": i, "citekey": k} for i, k in self.articles],
+        }
+
+
+@dataclass
+class NameCluster:
+    """Spellings of one name, most used first."""
+
+    spellings: list[NameSpelling]
+
+    @property
+    def total(self) -> int:
+        """Articles that use any of the spellings (an article using two counts twice)."""
+        return sum(s.count for s in self.spellings)
+
+    @property
+    def usefulness(self) -> tuple[int, int]:
+        """How much an alias set would help: articles a search for the most used spelling
+        misses, then the articles in all."""
+        return (self.total - self.spellings[0].count, self.total)
+
+    def to_json(self) -> dict[str, object]:
+        """As plain JSON data."""
+        return {"total": self.total, "spellings": [s.to_json() for s in self.spellings]}
+
+
+def name_clusters(library: Library, min_count: int = 1) -> list[NameCluster]:
+    """The clusters of spelling variants in the library, most useful first. Spellings in
+    fewer than `min_count` articles are left out, and clusters left with one spelling."""
+    library.ensure_index()
+    searcher = library.index.searcher()
+    reader = searcher.reader()
+    groups: dict[str, list[str]] = defaultdict(list)
+    for term in reader.lexicon("names") if "names" in reader.schema else ():
+        key, word = split_term(term.decode("utf-8") if isinstance(term, bytes) else term)
+        groups[key].append(word)
+    clusters = []
+    for key, words in groups.items():
+        if len(words) < 2:
+            continue
+        for members in _variant_groups(words):
+            spellings = [_spelling(reader, key, word) for word in members]
+            kept = [s for s in spellings if s.count >= min_count]
+            if len(kept) >= 2:
+                kept.sort(key=lambda s: (-s.count, s.word))
+                clusters.append(NameCluster(kept))
+    clusters.sort(key=lambda c: (-c.usefulness[0], -c.usefulness[1], c.spellings[0].word))
+    _fill_written(library, clusters)
+    return clusters
+
+
+def _variant_groups(words: list[str]) -> list[list[str]]:
+    """`words` (one key's) split into groups of variants of each other (linked pairs)."""
+    if len(words) > _MAX_GROUP:
+        by_spelling: dict[str, list[str]] = defaultdict(list)
+        for word in words:
+            by_spelling[spelling(word).text].append(word)
+        return [group for group in by_spelling.values() if len(group) > 1]
+    parent = list(range(len(words)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    spelled = [spelling(word) for word in words]
+    for i in range(len(words)):
+        for j in range(i + 1, len(words)):
+            if root(i) != root(j) and is_variant(spelled[i], spelled[j]):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, word in enumerate(words):
+        groups[root(i)].append(word)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _spelling(reader: Any, key: str, word: str) -> NameSpelling:
+    """A spelling with the articles that use it (deleted documents left out)."""
+    term = f"{key}|{word}"
+    articles: list[tuple[str, str]] = []
+    count = 0
+    try:
+        postings = reader.postings("names", term)
+    except Exception:  # a term of a segment whose documents are all deleted
+        return NameSpelling(word, word, 0)
+    for docnum in postings.all_ids():
+        if reader.is_deleted(docnum):
+            continue
+        count += 1
+        if len(articles) < _ARTICLES_LISTED:
+            fields = reader.stored_fields(docnum)
+            articles.append((fields.get("id", ""), fields.get("citekey", "")))
+    return NameSpelling(word, word, count, articles)
+
+
+def _fill_written(library: Library, clusters: list[NameCluster]) -> None:
+    """Each spelling as its first article writes it (`Massoud`, not `massoud`)."""
+    from library.snippets import find_matches
+
+    for cluster in clusters:
+        for item in cluster.spellings:
+            if not item.articles:
+                continue
+            row = library.conn.execute(
+                "SELECT text, coalesce(title, '') FROM articles WHERE id = ?",
+                (item.articles[0][0],),
+            ).fetchone()
+            if row is None:
+                continue
+            for text in (row[1], row[0]):
+                found = find_matches(text, {item.word})
+                if found:
+                    start, end, _ = found[0]
+                    item.written = text[start:end]
+                    break

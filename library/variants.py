@@ -1,0 +1,322 @@
+"""Spelling variants of names: Masood, Massoud, Masud, Masʿūd and Масуд are one name.
+
+Two forms of every word are made here, both from the same transliteration rules:
+
+- its *spelling* (`spelling()`): Latin letters (anyascii for other scripts), marks and the
+  `al-` article dropped, letters that transliterations use for the same sound merged (q/k/g/gh,
+  kh/h, sh/ch/sch, j/zh/dj, dh/z, th/s, ph/f, w/v), doubled letters once, and vowels in two
+  classes (a e i y → `a`, o u → `o`): Masood, Massoud and Masud are all `masod`;
+- its *key* (`variant_key()`): the spelling without vowels and with near sounds merged
+  (`msd`). The index keeps one `KEY|word` term per name-like word (`names` field), so a
+  query finds the candidates for a word with one prefix look-up, never a vocabulary scan.
+
+A candidate is a variant when its spelling is within one cheap edit of the query's
+(`is_variant()`): one vowel left out inside the word (Khorasan/Khorsan), or, in words of
+six or more letters, one pair of near sounds (Kadhafi/Gaddafi, Prigozhin/Prigoschin) or one
+vowel of the other class (Hezbollah/Hizballah) (so Gaza is not Qaeda). Never a vowel added at
+either end (Khorasan is not Khorasani) or a consonant added or changed otherwise. Words in
+an unvowelled script (Arabic) may lack any inner vowel.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# Words shorter than this (in letters) have no variants: too many short words look alike.
+MIN_LETTERS = 4
+# Separates the key from the word in the index's `names` terms.
+KEY_SEPARATOR = "|"
+
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+# Arabic letters whose usual Latin form anyascii does not give: long vowels (and the
+# semi-vowels that carry them) as vowels, the article dropped, ayn and hamza silent.
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "و": "u", "ي": "i", "ی": "i", "ى": "a", "ا": "a", "آ": "a", "أ": "a", "إ": "i",
+        "ع": "", "ء": "", "ؤ": "u", "ئ": "i", "ة": "a",
+    }
+)  # fmt: skip
+# Greek digraphs that stand for one Latin letter (anyascii goes letter by letter).
+_GREEK = (("ου", "u"), ("μπ", "b"), ("ντ", "d"), ("γκ", "g"), ("γγ", "ng"), ("αι", "e"))
+_MARKS = re.compile(r"['`’ʿʾʼ\u02bb\u02bd]")
+# The Arabic article: al-/el-/ul-, or assimilated before a "sun letter" (ash-Shabab, ad-Din).
+_ARTICLE = re.compile(r"^[aeu](?:l|(d|t|r|s|n|z|sh|th|dh))-(?(1)(?=\1))")
+# Ordered rewrite rules on the lower-case Latin spelling, each (name, pattern, replacement).
+# The name is what the evaluation reports when it switches a rule off (ablation).
+RULES: tuple[tuple[str, str, str], ...] = (
+    ("x=ks", r"x", "ks"),
+    ("abd-al assimilation", r"^(abd[aeiou])l(?=sh|[tdrsnz])", r"\1"),
+    ("sh/ch/sch", r"t?sch|tch|sh|ch|š|ş", "x"),
+    ("j/zh/dj", r"dzh|dj|zh|jh|ž|j", "j"),
+    ("kh/h", r"kh", "h"),
+    ("q/k/gh/g", r"gh|ck|q|g", "k"),
+    ("c=s/k", r"c(?=[eiy])", "s"),
+    ("c=k", r"c", "k"),
+    ("ph/f", r"ph", "f"),
+    ("dh/z", r"dh", "z"),
+    ("th/s", r"th", "s"),
+    ("bh/b", r"bh", "b"),
+    ("w/v", r"w", "v"),
+    ("initial y/j", r"^y(?=[aeiou])", "j"),
+    ("final e", r"(?<=[^aeiouy])e$", ""),
+    ("doubled letters", r"(.)\1+", r"\1"),
+    ("vowel classes", r"[aeiy]+", "a"),
+    ("vowel classes o/u", r"[ou]+", "o"),
+)
+_VOWELS = frozenset("ao")
+# Consonants that transliterations confuse: a swap costs one edit (Kadhafi/Gaddafi).
+_NEAR = frozenset({frozenset("zd"), frozenset("xj"), frozenset("sz")})
+_KEY_MERGE = str.maketrans({"j": "x", "z": "d", "v": None, "a": None, "o": None})
+# How much a variant may differ from the query (see is_variant).
+MAX_COST = 1
+_FAR = 2  # an edit that alone makes two spellings different names
+_LONG = 6  # spellings this long may swap near sounds or one vowel class (Hezbollah/Hizballah)
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """A word's spelling under the rules, and whether it came from an unvowelled script."""
+
+    text: str
+    unvowelled: bool = False
+
+
+def _compiled(disabled: frozenset[str]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), r) for name, p, r in RULES if name not in disabled)
+
+
+_RULES = _compiled(frozenset())
+
+
+def latin(word: str) -> tuple[str, bool]:
+    """`word` in lower-case Latin letters (marks kept), and whether it was written in Arabic
+    script (short vowels unwritten)."""
+    from anyascii import anyascii
+
+    text = word.lower()
+    unvowelled = bool(_ARABIC.search(text))
+    if unvowelled:
+        if text.startswith("ال") and len(text) > 4:
+            text = text[2:]
+        text = text.translate(_ARABIC_LETTERS)
+    elif any("\u0370" <= ch <= "\u03ff" for ch in text):
+        for greek, roman in _GREEK:
+            text = text.replace(greek, roman)
+    return anyascii(text).lower(), unvowelled
+
+
+@functools.lru_cache(maxsize=65536)
+def spelling(word: str) -> Spelling:
+    """The word's spelling under the transliteration rules (see the module's docstring)."""
+    return _spell(word, _RULES)
+
+
+def _spell(word: str, rules: tuple[tuple[re.Pattern[str], str], ...]) -> Spelling:
+    text, unvowelled = latin(word)
+    text = _MARKS.sub("", text).replace("‐", "-")
+    stripped = _ARTICLE.sub("", text)
+    if len(stripped) >= MIN_LETTERS:
+        text = stripped
+    text = re.sub(r"[^a-z]", "", text)
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return Spelling(text, unvowelled)
+
+
+def variant_key(word: str) -> str:
+    """The index key of a word: its spelling without vowels, near sounds merged."""
+    return spelling(word).text.translate(_KEY_MERGE)
+
+
+def has_variants(word: str) -> bool:
+    """Whether a word is long enough, and a word (not a number), to have variants."""
+    letters = sum(ch.isalpha() for ch in word)
+    return letters >= MIN_LETTERS and letters * 2 > len(word)
+
+
+def is_variant(query: Spelling, candidate: Spelling) -> bool:
+    """Whether two spellings are the same name (at most MAX_COST cheap edits apart)."""
+    if query.text == candidate.text:
+        return True
+    return _cost(query, candidate) <= MAX_COST
+
+
+def _cost(one: Spelling, two: Spelling) -> int:
+    """A weighted edit distance: see the module's docstring for what is cheap."""
+    a, b = one.text, two.text
+    long = max(len(a), len(b)) >= _LONG
+    # previous[j]: cost of turning a[:i-1] into b[:j]
+    previous = [0] * (len(b) + 1)
+    for j in range(1, len(b) + 1):
+        previous[j] = previous[j - 1] + _indel(b, j - 1, one.unvowelled)
+    for i in range(1, len(a) + 1):
+        current = [previous[0] + _indel(a, i - 1, two.unvowelled)] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            x, y = a[i - 1], b[j - 1]
+            current[j] = min(
+                previous[j - 1] + _substitution(x, y, long, one.unvowelled or two.unvowelled),
+                previous[j] + _indel(a, i - 1, two.unvowelled),
+                current[j - 1] + _indel(b, j - 1, one.unvowelled),
+            )
+        previous = current
+    return previous[-1]
+
+
+def _indel(text: str, index: int, other_unvowelled: bool) -> int:
+    """The cost of a letter of `text` that the other spelling lacks."""
+    char = text[index]
+    if char in _VOWELS or (char == "v" and other_unvowelled):
+        if other_unvowelled:
+            return 0
+        return 1 if 0 < index < len(text) - 1 else _FAR
+    return _FAR
+
+
+def _substitution(x: str, y: str, long: bool, unvowelled: bool) -> int:
+    if x == y:
+        return 0
+    pair = frozenset((x, y))
+    if pair == frozenset("ao"):
+        return 1 if long else _FAR
+    if unvowelled and pair <= {"v", "o"}:
+        return 0
+    return 1 if pair in _NEAR and long else _FAR
+
+
+# ---------------------------------------------------------------------------------------------
+# Index side: the name-like words of a text, as `KEY|word` terms
+
+
+# A name-like word: it starts with a capital (or a letter of a script without case), may
+# carry an article (al-Zawahiri), and goes on across hyphens and inner apostrophes
+# (ISIS-K, Mas'ud), not across a possessive 's.
+NAME_RE = re.compile(
+    r"(?<![\w'’-])(?:[aeu]l-)?[^\W\d_a-z][\w]*(?:(?:['’`ʼ](?=\w\w)|[-‐](?=\w))\w+)*"
+)
+# Arabic compound names written as two words: Abdul Rahman, Abd al-Rahman, Abu Bakr. The
+# index keeps them joined as one `names` word, parts separated by `_` (a phrase to match).
+COMPOUND_NAME_RE = re.compile(
+    r"(?<![\w-])(Ab(?:d(?:ul|el|al|ur|ar)?|ou|u)) (?:([ae]l|ul)[- ])?([A-Z]\w{2,})"
+)
+_TERM_CACHE: dict[str, str | None] = {}
+_TERM_CACHE_SIZE = 200_000
+
+
+def name_term(word: str) -> str | None:
+    """The `names` term of a word as it appears in a text, or None if it is not name-like."""
+    term = _TERM_CACHE.get(word)
+    if term is None and word not in _TERM_CACHE:
+        term = _make_name_term(word)
+        if len(_TERM_CACHE) >= _TERM_CACHE_SIZE:
+            _TERM_CACHE.clear()
+        _TERM_CACHE[word] = term
+    return term
+
+
+def _make_name_term(word: str) -> str | None:
+    from library.index_schema import STOP_WORDS, fold
+
+    first = word[0] if word[:3].lower() not in ("al-", "el-", "ul-") else word[3:4]
+    if first.islower() or not has_variants(word):
+        return None
+    surface = fold(word)
+    if surface in STOP_WORDS:
+        return None
+    key = variant_key(surface)
+    return f"{key}{KEY_SEPARATOR}{surface}" if key else None
+
+
+def name_terms(texts: Iterable[str]) -> str:
+    """The `names` field of a document: one term per distinct name-like word, space-separated."""
+    terms: set[str] = set()
+    for text in texts:
+        words = set(NAME_RE.findall(text))
+        if "Ab" in text:
+            words.update(
+                "_".join(filter(None, m.groups())) for m in COMPOUND_NAME_RE.finditer(text)
+            )
+        for word in words:
+            term = name_term(word)
+            if term is not None:
+                terms.add(term)
+    return " ".join(terms)
+
+
+def split_term(term: str) -> tuple[str, str]:
+    """A `names` term as (key, word)."""
+    key, _, word = term.partition(KEY_SEPARATOR)
+    return key, word
+
+
+# ---------------------------------------------------------------------------------------------
+# Query side
+
+
+def candidates(reader: object, word: str) -> Iterator[str]:
+    """The name-like words in the index that share `word`'s key (the words only)."""
+    key = variant_key(word)
+    if not key:
+        return
+    prefix = key + KEY_SEPARATOR
+    for term in reader.expand_prefix("names", prefix):  # type: ignore[attr-defined]
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        yield text[len(prefix) :]
+
+
+def variants_of(reader: object, word: str) -> list[str]:
+    """The spellings in the index (as `names` words) that are variants of `word`, not
+    `word` itself; empty for short words and numbers."""
+    if not has_variants(word):
+        return []
+    mine = spelling(word)
+    found = []
+    for other in candidates(reader, word):
+        if joined(other) != word and is_variant(mine, spelling(other)):
+            found.append(other)
+    return found
+
+
+def joined(word: str) -> str:
+    """A `names` word as the one index word it is also indexed as: `isis-k` → `isisk`,
+    `al-zawahiri` → `zawahiri`, `mas'ud` → `masud`."""
+    text = _MARKS.sub("", word)
+    bare = _ARTICLE.sub("", text)
+    if bare != text and len(bare) >= MIN_LETTERS:
+        text = bare
+    return text.replace("-", "").replace("‐", "")
+
+
+def phrase_words(word: str) -> list[str]:
+    """The index words of a `names` word written as several (`abdul_rahman`), else []."""
+    return word.split("_") if "_" in word else []
+
+
+def suggest_spelling(reader: object, word: str, aliases: object = None) -> str | None:
+    """For a word the library does not have: the closest spelling of the same name it does
+    have (looser than matching: up to two cheap edits), else an alias member that sounds
+    the same; None when there is neither."""
+    if not has_variants(word):
+        return None
+    mine = spelling(word)
+    scored = []
+    for other in candidates(reader, word):
+        cost = 0 if spelling(other).text == mine.text else _cost(mine, spelling(other))
+        if cost <= MAX_COST + 1:
+            frequency = reader.doc_frequency("names", word_term(other))  # type: ignore[attr-defined]
+            scored.append((cost, -frequency, other))
+    if scored:
+        return min(scored)[2]
+    key = variant_key(word)
+    for members in getattr(aliases, "by_words", {}).values():
+        for member in members:
+            if any(variant_key(w) == key for w in member.words):
+                return member.set_name
+    return None
+
+
+def word_term(word: str) -> str:
+    """The `names` term of a `names` word."""
+    return f"{variant_key(word)}{KEY_SEPARATOR}{word}"
