@@ -4,7 +4,8 @@ Whoosh's usual analyzer is a chain of generators (tokenize → lowercase → fol
 drop stop words), each paying Python overhead per word; indexing is most of an import's
 time, so the chain is fused into one loop here. It gives the same words as that chain, plus
 one word for each joined form: `ISIS-K`, `ISIS K` and `IS-K` are also indexed as `isisk`
-and `isk` (the parts alone would be a weak `isis`, or nothing), `Mas'ud` as `masud`.
+and `isk` (the parts alone would be a weak `isis`, or nothing), `Mas'ud` as `masud`,
+`al-Qa'ida` as `qaida`.
 A query (mode "query") gets the joined word only, and `al-Zawahiri` means `zawahiri`.
 Whoosh stores this class by name inside the index: changing or renaming it needs a bump
 of INDEX_SCHEMA_VERSION, which makes Folio rebuild the index from the database.
@@ -24,11 +25,26 @@ from library.index_schema import STOP_WORDS, WORD_RE, fold
 # more letters (Mas'ud, Qur'an; not a possessive 's).
 _HYPHENS = frozenset("-‐")
 _APOSTROPHES = frozenset("'’`ʼ")
-# The Arabic article, left out of a query's joined form: `al-Zawahiri` is `zawahiri`.
-ARTICLES = frozenset({"al", "el", "ul"})
-# A hyphen between two words, or an apostrophe before two letters (the regex begins with
-# the separator so that Python's regex engine can skip ahead to it).
-_JOINS = re.compile(r"[-‐'’`ʼ](?<=\w.)(?=\w)(?:(?<=[-‐])|(?=\w\w))")
+# English clitics: after an apostrophe they are not part of a name (Masood's, don't, we'll).
+CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+# A hyphen between two words, or an apostrophe before anything but a clitic (the regex
+# begins with the separator so that Python's regex engine can skip ahead to it).
+_JOINS = re.compile(
+    r"[-‐'’`ʼ](?<=\w.)(?=\w)(?:(?<=[-‐])|(?!(?i:ll|re|ve|s|t|d|m)(?!\w)))"
+)
+
+
+def is_article(first: str, following: str) -> bool:
+    """Whether `first` is the Arabic article before `following` in a hyphenated name, in
+    any script: al-Zawahiri, ash-Shabab, Аль-Каида, аз-Завахири."""
+    if len(first) > 4:
+        return False
+    from library.variants import latin
+
+    bare = latin(first)[0].replace("'", "")
+    return bare in ("al", "el", "ul") or (
+        len(bare) in (2, 3) and bare[0] in "aeu" and latin(following)[0].startswith(bare[1:])
+    )
 
 
 def junctions(value: str) -> list[int]:
@@ -39,8 +55,10 @@ def junctions(value: str) -> list[int]:
 def joined_form(parts: list[str]) -> str:
     """The one index word of a compound's (folded) words: `isis`+`k` → `isisk`; empty for
     `al-Zawahiri`, which is indexed as its parts, and for a join of stop words."""
-    if parts[0] in ARTICLES:
-        return ""
+    if is_article(parts[0], parts[1]):
+        parts = parts[1:]
+        if len(parts) < 2:
+            return ""
     text = "".join(parts).replace(".", "")
     return "" if text in STOP_WORDS else text
 
@@ -55,7 +73,7 @@ def joins(value: str, end: int, start: int, part: str, original: str) -> bool:
     if separator in _HYPHENS:
         return True
     if separator in _APOSTROPHES:
-        return len(part) >= 2
+        return part not in CLITICS
     return separator == " " and len(original) == 1 and original.isascii() and original.isupper()
 
 
@@ -197,7 +215,7 @@ def query_words(value: str) -> list[tuple[str, int, int]]:
         end = match.end()
     words = []
     for group in groups:
-        if len(group) > 1 and group[0][0] in ARTICLES:
+        if len(group) > 1 and is_article(group[0][0], group[1][0]):
             group = group[1:]
         text = "".join(word for word, _, _ in group)
         if len(text) >= 2 and (len(group) > 1 or text not in STOP_WORDS):
