@@ -226,7 +226,9 @@ def match_documents(
         found = [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **options)]
     except READ_ERRORS as exc:
         raise library.index.damaged(exc) from None
-    suggestion = _suggest(searcher, parsed, query, aliases) if not found else None
+    suggestion = None
+    if not found:
+        suggestion = _suggest(searcher, parsed, query, aliases or alias_lookup(library.conn))
     return Matches(found, _highlights(runnable, query), suggestion, highlight_origins(runnable))
 
 

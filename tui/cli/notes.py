@@ -375,8 +375,11 @@ def import_notes_command(ctx: click.Context, path: str, as_json: bool) -> None:
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} already present"
         + (f", {report.tagged_articles} articles tagged" if report.tagged_articles else "")
+        + (f", {report.aliases_added} alias spellings added" if report.aliases_added else "")
         + moved
     )
+    for conflict in report.alias_conflicts:
+        click.echo(f"folio: warning: alias set not imported: {conflict}", err=True)
     if report.unmatched:
         click.echo(
             f"folio: {len(report.unmatched)} annotation(s) skipped: their article is not in "
