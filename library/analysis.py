@@ -29,9 +29,7 @@ _APOSTROPHES = frozenset("'’`ʼ")
 CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
 # A hyphen between two words, or an apostrophe before anything but a clitic (the regex
 # begins with the separator so that Python's regex engine can skip ahead to it).
-_JOINS = re.compile(
-    r"[-‐'’`ʼ](?<=\w.)(?=\w)(?:(?<=[-‐])|(?!(?i:ll|re|ve|s|t|d|m)(?!\w)))"
-)
+_JOINS = re.compile(r"[-‐'’`ʼ](?<=\w.)(?=\w)(?:(?<=[-‐])|(?!(?i:ll|re|ve|s|t|d|m)(?!\w)))")
 
 
 def is_article(first: str, following: str) -> bool:

@@ -273,12 +273,15 @@ def evaluate_rules(disabled: frozenset[str] = frozenset()) -> Scores:
         mine = rules.spelling(word)
         found = []
         for label in TEXTS:
-            if word in words[label] or (has_variants(word) and any(
-                rules.key(other) == rules.key(word)
-                and joined(other) != word
-                and rules.is_variant(mine, rules.spelling(other))
-                for other in names[label]
-            )):
+            if word in words[label] or (
+                has_variants(word)
+                and any(
+                    rules.key(other) == rules.key(word)
+                    and joined(other) != word
+                    and rules.is_variant(mine, rules.spelling(other))
+                    for other in names[label]
+                )
+            ):
                 found.append(label)
         scores.add(query, found, wanted)
     return scores
