@@ -213,11 +213,13 @@ def has_variants(word: str) -> bool:
 # Index side: the name-like words of a text, as `KEY|word` terms
 
 
-# A name-like word: it starts with a capital (or a letter of a script without case), may
-# carry an article (al-Zawahiri), and goes on across hyphens and inner apostrophes
-# (ISIS-K, Mas'ud), not across a possessive 's.
+# A name-like word: it starts with a capital (or a letter of a script without case), and goes
+# on across hyphens (ISIS-K, al-Zawahiri is found from its Z) and apostrophes (Mas'ud), not
+# across an English clitic (Masood's). The pattern begins with the first letter's class and
+# checks what precedes after it, so that the regex engine skips quickly over lower-case text.
 NAME_RE = re.compile(
-    r"(?<![\w'’-])(?:[aeu]l-)?[^\W\d_a-z][\w]*"
+    r"[A-Z\u00c0-\u024f\u0370-\u052f\u0590-\u06ff\u0750-\u077f\u1e00-\u1fff]"
+    r"(?<![\w'’].)[\w]*"
     r"(?:(?:['’`ʼ](?!(?i:ll|re|ve|s|t|d|m)(?!\w))|[-‐])(?=\w)\w+)*"
 )
 # Arabic compound names written as two words: Abdul Rahman, Abd al-Rahman, Abu Bakr. The
@@ -244,8 +246,8 @@ def _make_name_term(word: str) -> str | None:
 
     head, _, rest = word.partition("-")
     if word[0].islower() and not (rest and rest[0].isupper() and len(head) <= 4):
-        return None  # not a capital, nor an article before one (al-Qaeda, аз-Завахири)
-    if not has_variants(word):
+        return None  # not a capital, nor an article before one (аз-Завахири)
+    if not word[0].isalpha() or not has_variants(word):
         return None
     surface = fold(word)
     if surface in STOP_WORDS:
