@@ -162,13 +162,15 @@ def test_a_slow_search_says_it_is_still_searching(
     library_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_library(library_dir)
-    real_search = operations.search
+    import library.search as core
 
-    def slow(library: operations.Library, query: str, limit: int = 50) -> object:
+    real_search = core.search
+
+    def slow(library: operations.Library, query: str, **options: object) -> object:
         time.sleep(0.8)
-        return real_search(library, query, limit)
+        return real_search(library, query, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(operations, "search", slow)
+    monkeypatch.setattr(core, "search", slow)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
         screen = await _open_search(app, pilot)

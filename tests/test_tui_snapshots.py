@@ -128,6 +128,7 @@ def test_metadata_form_with_an_error(
         await wait_for(lambda: getattr(pilot.app.screen, "loaded", False))
         pilot.app.edit_metadata("art001")
         await wait_for(lambda: type(pilot.app.screen).__name__ == "MetadataForm")
+        await wait_for(lambda: pilot.app.screen.query("#field-date"))  # composed (slow machine)
         pilot.app.screen.query_one("#field-date", Input).value = "2021-02-30"
         await pilot.press("ctrl+s")
         _still(pilot.app)

@@ -4,6 +4,7 @@ clusters of spellings a library uses (`folio names`, the Names screen). Textual-
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from library.aliases import (
     AliasChange,
@@ -16,6 +17,10 @@ from library.aliases import (
 from library.names import NameCluster, name_clusters
 from library.store import Library
 from tui.actions.results import Notice, Outcome
+
+if TYPE_CHECKING:
+    from library.search import SearchResult
+    from notes.search import NoteHit
 
 
 def add_alias(library: Library, name: str, variants: Iterable[str]) -> Outcome[AliasChange]:
@@ -62,3 +67,25 @@ def remove_alias(library: Library, name: str, variants: Iterable[str]) -> Outcom
 def find_names(library: Library, min_count: int = 1) -> Outcome[list[NameCluster]]:
     """The names the library spells in more than one way, most useful first."""
     return Outcome(name_clusters(library, min_count))
+
+
+def search_articles(
+    library: Library, query: str, limit: int = 50, exact: bool = False
+) -> Outcome[tuple[SearchResult, dict[str, list[NoteHit]]]]:
+    """Ranked hits (spelling variants and aliases included unless `exact`, each hit saying
+    what matched) and, by article id, the hits' notes that hold the query's words."""
+    from library.search import search
+    from notes.search import notes_matching
+
+    result = search(library, query, limit=limit, exact=exact)
+    notes = notes_matching(library, [hit.id for hit in result.hits], result.words)
+    return Outcome((result, notes))
+
+
+def search_annotations(
+    library: Library, query: str, limit: int = 50, exact: bool = False
+) -> Outcome[list[NoteHit]]:
+    """Annotations matching `query`, best first (`folio search --notes [--exact]`)."""
+    from notes.search import search_notes
+
+    return Outcome(search_notes(library, query, limit=limit, exact=exact))

@@ -191,6 +191,12 @@ class FolioApp(App[None]):
         """The tags screen."""
         self.push_screen(TagsScreen())
 
+    def action_open_names(self) -> None:
+        """The names screen: names spelled more than one way, to make alias sets of."""
+        from tui.screens.names import NamesScreen
+
+        self.push_screen(NamesScreen())
+
     def action_open_import(self) -> None:
         """The import dialog; afterwards the welcome screen gives way to the library."""
         self.push_screen(ImportScreen(), lambda _changed: self.show_home())

@@ -44,6 +44,7 @@ class LibraryScreen(Screen[None]):
         Binding("down", "focus_table", "To the table", show=False),
         Binding("s", "app.open_search", "Search"),
         Binding("t", "app.open_tags", "Tags"),
+        Binding("n", "app.open_names", "Names"),
         Binding("e", "edit_metadata", "Edit"),
         Binding("i", "app.open_import", "Import"),
         Binding("x", "export", "Export"),

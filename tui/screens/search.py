@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import actions as operations
+from tui.actions import names as name_actions
 from tui.plain import one_line, shown
 
 if TYPE_CHECKING:
@@ -44,7 +45,16 @@ def hit_label(hit: Any) -> Text:
     for snippet in hit.snippets:
         label.append("\n")
         label.append_text(snippet_text(snippet))
+    if why := why_matched(hit):
+        label.append("\n" + one_line(why), style="dim")
     return label
+
+
+def why_matched(hit: Any) -> str:
+    """What matched besides the words as typed: `≈ Massoud (spelling of masood)`."""
+    from tui.cli.names import describe_matched
+
+    return describe_matched(getattr(hit, "matched", []))
 
 
 def highlighted(text: str, spans: list[tuple[int, int]], style: str) -> Text:
@@ -109,6 +119,7 @@ class SearchScreen(Screen[None]):
         Binding("down", "focus_results", "Results", show=False),
         Binding("ctrl+l", "focus_query", "Query"),
         Binding("ctrl+n", "toggle_notes", "Articles/notes"),
+        Binding("ctrl+t", "toggle_exact", "Exact/variants"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -118,6 +129,7 @@ class SearchScreen(Screen[None]):
         self.generation = 0  # increases with each query typed; older results are dropped
         self.shown_query: str | None = None  # the query whose results (or error) are shown
         self.notes_mode = False  # search the notes themselves (`folio search --notes`)
+        self.exact = False  # words as typed only (`folio search --exact`)
 
     def compose(self) -> ComposeResult:
         """Query box, status line, results."""
@@ -156,12 +168,15 @@ class SearchScreen(Screen[None]):
         try:
             notes_by_article: dict[str, list[Any]] = {}
             if self.notes_mode:
-                hits = await self.app.call(operations.search_notes, query, RESULT_LIMIT)
-                suggestion = None
-            else:
-                result, notes_by_article = await self.app.call(
-                    operations.search_with_notes, query, RESULT_LIMIT
+                found = await self.app.call(
+                    name_actions.search_annotations, query, RESULT_LIMIT, self.exact
                 )
+                hits, suggestion = found.value, None
+            else:
+                outcome = await self.app.call(
+                    name_actions.search_articles, query, RESULT_LIMIT, self.exact
+                )
+                result, notes_by_article = outcome.value
                 hits, suggestion = result.hits, result.suggestion
         except operations.FolioError as exc:
             if generation == self.generation:
@@ -182,6 +197,9 @@ class SearchScreen(Screen[None]):
         else:
             status = Text(f"No {what.removesuffix('(s)')}s match.")
         status.append("   ctrl+n: search " + ("articles" if self.notes_mode else "notes"), "dim")
+        status.append(
+            "   ctrl+t: " + ("spelling variants" if self.exact else "exact words only"), "dim"
+        )
         self._show(query, hits, status, notes_by_article)
 
     def _set_status(self, text: Text) -> None:
@@ -250,6 +268,12 @@ class SearchScreen(Screen[None]):
         self.hits = []
         self.query_one("#search-results", OptionList).clear_options()
         self.run_search(box.value)
+
+    def action_toggle_exact(self) -> None:
+        """Words as typed only, or also their spelling variants and aliases."""
+        self.exact = not self.exact
+        self.notify("Exact words only" if self.exact else "Spelling variants and aliases on")
+        self.run_search(self.query_one("#search-query", Input).value)
 
     def action_focus_results(self) -> None:
         """Move to the results list."""
