@@ -45,9 +45,7 @@ def test_names_screen_lists_spellings_and_makes_an_alias_set(library_dir: Path) 
 
     run_app(library_dir, scenario)
     with Library(library_dir) as library:
-        assert [sorted(s.members) for s in list_alias_sets(library.conn)] == [
-            ["Masood", "Massoud"]
-        ]
+        assert [sorted(s.members) for s in list_alias_sets(library.conn)] == [["Masood", "Massoud"]]
 
 
 def test_search_shows_why_a_hit_matched_and_ctrl_t_makes_it_exact(library_dir: Path) -> None:
