@@ -39,6 +39,12 @@ class NamesScreen(Screen[None]):
 
     app: FolioApp
 
+    # Here rather than in folio.tcss: this screen is new, and the stylesheet is shared.
+    DEFAULT_CSS = """
+    #name-clusters { height: 1fr; }
+    #names-status { height: auto; max-height: 2; padding: 0 1; }
+    """
+
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "app.pop_screen", "Back"),
         Binding("a", "make_alias", "Make alias set"),
