@@ -3,9 +3,10 @@
 Whoosh's usual analyzer is a chain of generators (tokenize → lowercase → fold accents →
 drop stop words), each paying Python overhead per word; indexing is most of an import's
 time, so the chain is fused into one loop here. It gives the same words as that chain, plus
-one word for each joined form: `ISIS-K`, `ISIS K` and `IS-K` are also indexed as `isisk`
-and `isk` (the parts alone would be a weak `isis`, or nothing), `Mas'ud` as `masud`,
-`al-Qa'ida` as `qaida`.
+one word for each joined form whose parts would be lost alone: `ISIS-K`, `ISIS K` and
+`IS-K` are also indexed as `isisk` and `isk` (the parts alone would be a weak `isis`, or
+nothing), `Khamene'i` as `khamenei`. Other hyphenated words (`well-known`, `al-Qa'ida`) are
+their words, which a query finds as a phrase.
 A query (mode "query") gets the joined word only, and `al-Zawahiri` means `zawahiri`.
 Whoosh stores this class by name inside the index: changing or renaming it needs a bump
 of INDEX_SCHEMA_VERSION, which makes Folio rebuild the index from the database.
@@ -50,13 +51,21 @@ def junctions(value: str) -> list[int]:
     return [m.start() for m in _JOINS.finditer(value)]
 
 
+def _dropped(word: str) -> bool:
+    """Whether the index leaves a word out on its own (one letter, or a stop word)."""
+    return len(word) < 2 or word in STOP_WORDS
+
+
 def joined_form(parts: list[str]) -> str:
-    """The one index word of a compound's (folded) words: `isis`+`k` → `isisk`; empty for
-    `al-Zawahiri`, which is indexed as its parts, and for a join of stop words."""
+    """The one index word of a compound's (folded) words, when one of them would be lost on
+    its own: `isis`+`k` → `isisk`, `is`+`k` → `isk`. Empty otherwise (`well-known` is the
+    phrase "well known", which its two words find), and for `al-Zawahiri`."""
     if is_article(parts[0], parts[1]):
         parts = parts[1:]
         if len(parts) < 2:
             return ""
+    if not any(_dropped(part) for part in parts):
+        return ""
     text = "".join(parts).replace(".", "")
     return "" if text in STOP_WORDS else text
 
@@ -215,6 +224,9 @@ def query_words(value: str) -> list[tuple[str, int, int]]:
     for group in groups:
         if len(group) > 1 and is_article(group[0][0], group[1][0]):
             group = group[1:]
+        if len(group) > 1 and not any(_dropped(word) for word, _, _ in group):
+            words.extend(item for item in group)  # `well-known`: its words, as a phrase
+            continue
         text = "".join(word for word, _, _ in group)
         if len(text) >= 2 and (len(group) > 1 or text not in STOP_WORDS):
             words.append((text, group[0][1], group[-1][2]))

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from library.aliases import AliasLookup
 from library.index_schema import fold
-from library.variants import joined, phrase_words, variants_of
+from library.variants import index_words, variants_of
 
 # Fields whose words also match their other forms ("drone" finds "drones").
 STEMMED_FIELDS = frozenset({"title", "body", "notes"})
@@ -116,11 +116,11 @@ class _Names:
         if term.fieldname in VARIANT_FIELDS:
             for variant in self.variants(word):
                 boost = term.boost * VARIANT_WEIGHT
-                parts = phrase_words(variant)
+                words = index_words(variant)
                 query = (
-                    Phrase(term.fieldname, parts, boost=boost)
-                    if parts
-                    else Term(term.fieldname, joined(variant), boost=boost)
+                    Term(term.fieldname, words[0], boost=boost)
+                    if len(words) == 1
+                    else Phrase(term.fieldname, words, boost=boost)
                 )
                 extra.append(_tag(query, Origin(word, "variant"), variant.replace("_", " ")))
             for member in self.aliases.others_by_words((word,)) if self.aliases else ():

@@ -183,7 +183,8 @@ def prepare_query(query: str, exact: bool = False) -> str:
     for index in range(0, len(parts), 2):
         text = _CAPITAL_AFTER_WORD.sub(r"\1-\2", parts[index])
         if not exact:
-            text = _COMPOUND_NAME.sub(lambda m: "-".join(filter(None, m.groups())), text)
+            # One word, looked up with its spellings (Abdurrahman, Abd al-Rahman).
+            text = _COMPOUND_NAME.sub(lambda m: "".join(filter(None, m.groups())), text)
             text = _ARTICLE_WORD.sub("", text)
         parts[index] = text
     return "".join(parts)

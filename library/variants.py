@@ -228,6 +228,10 @@ COMPOUND_NAME_RE = re.compile(
     r"(?<![\w-])(Ab(?:d(?:ul|el|al|ur|ar)?|ou|u)) (?:([ae]l|ul)[- ])?([A-Z]\w{2,})"
 )
 _TERM_CACHE: dict[str, str | None] = {}
+# Identifiers in technical text: an underscore, a digit, or a capital inside a word after its
+# fourth letter (McCain and MacArthur are names; BrowserMatch is not).
+_IDENTIFIER = re.compile(r"[_\d]|(?<=\w{3})[a-z][A-Z]")
+_MAX_ACRONYM = 6
 
 
 def name_term(word: str) -> str | None:
@@ -247,7 +251,9 @@ def _make_name_term(word: str) -> str | None:
     head, _, rest = word.partition("-")
     if word[0].islower() and not (rest and rest[0].isupper() and len(head) <= 4):
         return None  # not a capital, nor an article before one (аз-Завахири)
-    if not word[0].isalpha() or not has_variants(word):
+    if not word[0].isalpha() or not has_variants(word) or _IDENTIFIER.search(word):
+        return None  # also not identifiers: snake_case, x86, CamelCase, LONGCAPITALS
+    if word.isupper() and len(word) > _MAX_ACRONYM:
         return None
     surface = fold(word)
     if surface in STOP_WORDS:
@@ -267,7 +273,10 @@ def name_terms(texts: Iterable[str]) -> str:
             )
         for word in words:
             term = name_term(word)
-            if term is not None:
+            # A word the text also writes in lower case is a common word at a sentence's
+            # start (This, Detailed), not a name.
+            lower = word.lower()
+            if term is not None and (lower == word or f" {lower} " not in text):
                 terms.add(term)
     return " ".join(terms)
 
@@ -301,25 +310,17 @@ def variants_of(reader: object, word: str) -> list[str]:
     mine = spelling(word)
     found = []
     for other in candidates(reader, word):
-        if joined(other) != word and is_variant(mine, spelling(other)):
+        if index_words(other) != [word] and is_variant(mine, spelling(other)):
             found.append(other)
     return found
 
 
-def joined(word: str) -> str:
-    """A `names` word as the one index word it is also indexed as: `isis-k` → `isisk`,
-    `al-zawahiri` → `zawahiri`, `mas'ud` → `masud`."""
-    from library.analysis import is_article
+def index_words(word: str) -> list[str]:
+    """The index words a `names` word is found by: one (`isis-k` → `isisk`, `massoud`), or
+    several to match as a phrase (`mas'ud` → mas ud, `abdul_rahman` → abdul rahman)."""
+    from library.analysis import query_words
 
-    head, _, rest = word.partition("-")
-    if rest and is_article(head, rest):
-        word = rest
-    return re.sub(r"[^\w.]", "", word)
-
-
-def phrase_words(word: str) -> list[str]:
-    """The index words of a `names` word written as several (`abdul_rahman`), else []."""
-    return word.split("_") if "_" in word else []
+    return [text for text, _, _ in query_words(word.replace("_", " "))]
 
 
 def suggest_spelling(reader: object, word: str, aliases: object = None) -> str | None:

@@ -254,7 +254,7 @@ def evaluate_rules(disabled: frozenset[str] = frozenset()) -> Scores:
     of it, under `Rules(disabled)`. One-word queries only; used for the ablation."""
     from library.analysis import FoldingWordAnalyzer, query_words
     from library.search import prepare_query
-    from library.variants import NAME_RE, Rules, has_variants, joined, name_terms, split_term
+    from library.variants import NAME_RE, Rules, has_variants, index_words, name_terms, split_term
 
     assert NAME_RE  # the index side's own extraction is used through name_terms
     rules = Rules(disabled)
@@ -277,7 +277,7 @@ def evaluate_rules(disabled: frozenset[str] = frozenset()) -> Scores:
                 has_variants(word)
                 and any(
                     rules.key(other) == rules.key(word)
-                    and joined(other) != word
+                    and index_words(other) != [word]
                     and rules.is_variant(mine, rules.spelling(other))
                     for other in names[label]
                 )
