@@ -70,6 +70,22 @@ def joined_form(parts: list[str]) -> str:
     return "" if text in STOP_WORDS else text
 
 
+_WORD_BEFORE = re.compile(r"[\w.]+$")
+
+
+def _capital_after_word(value: str, match: re.Match[str]) -> tuple[str, int] | None:
+    """For a single capital after a word and a space (`ISIS K`): that word (folded) and
+    where it starts; otherwise None."""
+    start = match.start()
+    original = match.group()
+    if not (start >= 2 and value[start - 1] == " " and original.isascii() and original.isupper()):
+        return None
+    found = _WORD_BEFORE.search(value, max(0, start - 80), start - 1)
+    if found is None:
+        return None
+    return fold(found.group()), found.start()
+
+
 def joins(value: str, end: int, start: int, part: str, original: str) -> bool:
     """Whether the word `original` (folded `part`) at `start` joins the word that ended at
     `end` into one form: across a hyphen, an apostrophe (two or more letters after it), or a
@@ -127,17 +143,16 @@ class FoldingWordAnalyzer(Tokenizer):
             return
         position = start_pos
         # Joins are rare: one regex scan finds where they are, so the loop over words only
-        # compares each word's end with the next join's place.
+        # compares each word's end with the next join's place (this loop runs for every word
+        # of every article: nothing else is added to it).
         places = junctions(value)
         next_join = places[0] if places else -1
         done = 0
         parts: list[str] | None = None  # the words of the compound being read
-        compound_start = last_start = -1  # where it starts; where the last indexed word does
-        previous: Any = None  # the last word's match
+        compound_start = compound_pos = 0  # its first character; the position it began at
         for match in WORD_RE.finditer(value):
             word = match.group()
             word = word.lower() if word.isascii() else fold(word)
-            end = match.end()
             stopped = len(word) < 2 or word in STOP_WORDS
             if not (stopped and removestops):
                 token.text = word
@@ -150,20 +165,22 @@ class FoldingWordAnalyzer(Tokenizer):
                     position += 1
                 if chars:
                     token.startchar = start_char + match.start()
-                    token.endchar = start_char + end
-                last_start = match.start()
+                    token.endchar = start_char + match.end()
                 yield token
-            elif (
-                len(word) == 1
-                and previous is not None
-                and joins(value, previous.end(), match.start(), word, match.group())
-            ):  # `ISIS K`: the previous word and this capital are one form too
-                parts, compound_start = [fold(previous.group())], previous.start()
+            elif len(word) == 1 and parts is None:
+                before = _capital_after_word(value, match)
+                if before is not None:  # `ISIS K`: the word before and this capital join
+                    parts, compound_start = [before[0]], before[1]
+                    compound_pos = position - (not _dropped(before[0]))
             if parts is not None:
                 parts.append(word)
-            if end == next_join:
+            if match.end() == next_join:
                 if parts is None:
-                    parts, compound_start = [word], match.start()
+                    parts, compound_start, compound_pos = (
+                        [word],
+                        match.start(),
+                        position - (not (stopped and removestops)),
+                    )
                 done += 1
                 next_join = places[done] if done < len(places) else -1
             elif parts is not None:
@@ -174,16 +191,15 @@ class FoldingWordAnalyzer(Tokenizer):
                     token.stopped = False
                     token.boost = 1.0
                     if positions:
-                        if last_start >= compound_start:
+                        if position > compound_pos:  # a part was indexed: share its place
                             token.pos = position - 1
                         else:
                             token.pos = position
                             position += 1
                     if chars:
                         token.startchar = start_char + compound_start
-                        token.endchar = start_char + end
+                        token.endchar = start_char + match.end()
                     yield token
-            previous = match
 
     def _query_words(
         self,

@@ -1,5 +1,6 @@
 """`folio names`: the names a library spells in more than one way, found in the index's
-`names` field (one `KEY|word` term per name-like word and article)."""
+`names` field (a dictionary of name-like words as `KEY|word` terms); how many articles use
+each spelling, and which, comes from the body's own index words."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from library.index_schema import NOTE_KIND
 from library.store import Library
-from library.variants import is_variant, spelling, split_term
+from library.variants import index_words, is_variant, spelling, split_term
 
 # A key with more spellings than this is compared by exact spelling only (pairwise
 # comparison is quadratic, and such keys are short and mostly unrelated words).
@@ -67,11 +69,11 @@ def name_clusters(library: Library, min_count: int = 1) -> list[NameCluster]:
         key, word = split_term(term.decode("utf-8") if isinstance(term, bytes) else term)
         groups[key].append(word)
     clusters = []
-    for key, words in groups.items():
+    for words in groups.values():
         if len(words) < 2:
             continue
         for members in _variant_groups(words):
-            spellings = [_spelling(reader, key, word) for word in members]
+            spellings = [_spelling(searcher, word) for word in members]
             kept = [s for s in spellings if s.count >= min_count]
             if len(kept) >= 2:
                 kept.sort(key=lambda s: (-s.count, s.word))
@@ -107,22 +109,34 @@ def _variant_groups(words: list[str]) -> list[list[str]]:
     return [group for group in groups.values() if len(group) > 1]
 
 
-def _spelling(reader: Any, key: str, word: str) -> NameSpelling:
-    """A spelling with the articles that use it (deleted documents left out)."""
-    term = f"{key}|{word}"
+def _spelling(searcher: Any, word: str) -> NameSpelling:
+    """A spelling with the articles whose text uses it (deleted ones and notes left out)."""
+    from whoosh.query import Phrase, Term
+
+    words = index_words(word)
+    if not words:
+        return NameSpelling(word, word, 0)
+    reader = searcher.reader()
     articles: list[tuple[str, str]] = []
     count = 0
-    try:
-        postings = reader.postings("names", term)
-    except Exception:  # a term of a segment whose documents are all deleted
-        return NameSpelling(word, word, 0)
-    for docnum in postings.all_ids():
-        if reader.is_deleted(docnum):
-            continue
+    if len(words) == 1:
+        if ("body", words[0]) not in reader:
+            return NameSpelling(word, word, 0)
+        for docnum in reader.postings("body", words[0]).all_ids():
+            if reader.is_deleted(docnum):
+                continue
+            fields = reader.stored_fields(docnum)
+            if "id" not in fields:  # an annotation's document
+                continue
+            count += 1
+            if len(articles) < _ARTICLES_LISTED:
+                articles.append((fields["id"], fields.get("citekey", "")))
+        return NameSpelling(word, word, count, articles)
+    hits = searcher.search(Phrase("body", words), limit=None, mask=Term("kind", NOTE_KIND))
+    for hit in hits:
         count += 1
         if len(articles) < _ARTICLES_LISTED:
-            fields = reader.stored_fields(docnum)
-            articles.append((fields.get("id", ""), fields.get("citekey", "")))
+            articles.append((hit["id"], hit.get("citekey", "")))
     return NameSpelling(word, word, count, articles)
 
 
@@ -141,8 +155,7 @@ def _fill_written(library: Library, clusters: list[NameCluster]) -> None:
             if row is None:
                 continue
             for text in (row[1], row[0]):
-                found = find_matches(text, {item.word})
-                if found:
-                    start, end, _ = found[0]
-                    item.written = text[start:end]
+                found = [text[a:b] for a, b, _ in find_matches(text, {item.word})]
+                if found:  # as a name writes it, if it is ever written with a capital
+                    item.written = next((w for w in found if not w[0].islower()), found[0])
                     break

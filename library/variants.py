@@ -84,9 +84,11 @@ class Spelling:
 def latin(word: str) -> tuple[str, bool]:
     """`word` in lower-case Latin letters (marks kept), and whether it was written in Arabic
     script (short vowels unwritten)."""
+    text = word.lower()
+    if text.isascii():
+        return text, False
     from anyascii import anyascii
 
-    text = word.lower()
     unvowelled = bool(_ARABIC.search(text))
     if unvowelled:
         if text.startswith("ال") and len(text) > 4:
@@ -184,7 +186,7 @@ class Rules:
 
 
 _VOWEL_SWAP = frozenset("ao")
-_TERM_CACHE_SIZE = 200_000
+_TERM_CACHE_SIZE = 300_000
 DEFAULT_RULES = Rules()
 
 
@@ -262,22 +264,37 @@ def _make_name_term(word: str) -> str | None:
     return f"{key}{KEY_SEPARATOR}{surface}" if key else None
 
 
-def name_terms(texts: Iterable[str]) -> str:
-    """The `names` field of a document: one term per distinct name-like word, space-separated."""
+# Articles that carry a spelling's `names` term, per index writer: the field is a dictionary
+# of spellings, not a list of where they occur (the body has that), and a posting per
+# article would cost a tenth of the index's build time.
+CARRIERS = 2
+
+
+def name_terms(texts: Iterable[str], carried: dict[str, int] | None = None) -> str:
+    """The `names` field of a document: a term for each distinct name-like word, space-
+    separated. With `carried` (one per index writer), a word already given to CARRIERS
+    documents is left out."""
     terms: set[str] = set()
     for text in texts:
         words = set(NAME_RE.findall(text))
         if "Ab" in text:
-            words.update(
-                "_".join(filter(None, m.groups())) for m in COMPOUND_NAME_RE.finditer(text)
-            )
+            found = COMPOUND_NAME_RE.finditer(text)
+            words.update("_".join(filter(None, m.groups())) for m in found)
         for word in words:
             term = name_term(word)
+            if term is None:
+                continue
             # A word the text also writes in lower case is a common word at a sentence's
             # start (This, Detailed), not a name.
             lower = word.lower()
-            if term is not None and (lower == word or f" {lower} " not in text):
-                terms.add(term)
+            if lower != word and f" {lower} " in text:
+                continue
+            terms.add(term)
+    if carried is not None:
+        kept = [term for term in terms if carried.get(term, 0) < CARRIERS]
+        for term in kept:
+            carried[term] = carried.get(term, 0) + 1
+        return " ".join(kept)
     return " ".join(terms)
 
 
