@@ -122,7 +122,7 @@ class _Names:
                     if len(words) == 1
                     else Phrase(term.fieldname, words, boost=boost)
                 )
-                extra.append(_tag(query, Origin(word, "variant"), variant.replace("_", " ")))
+                extra.append(_tag(query, Origin(word, "variant"), variant.replace("+", " ")))
             for member in self.aliases.others_by_words((word,)) if self.aliases else ():
                 if len(member.words) == 1:
                     query = Term(term.fieldname, member.words[0], boost=term.boost)

@@ -36,7 +36,7 @@ class Snippet:
         }
 
 
-_SEPARATORS = re.compile(r"[-‐\s]+")
+_SEPARATORS = re.compile(r"[-‐\s+]+")
 # Words with a letter beyond ASCII: the only ones whose folded form can differ from the text.
 _NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
 

@@ -225,7 +225,7 @@ NAME_RE = re.compile(
     r"(?:(?:['’`ʼ](?!(?i:ll|re|ve|s|t|d|m)(?!\w))|[-‐])(?=\w)\w+)*"
 )
 # Arabic compound names written as two words: Abdul Rahman, Abd al-Rahman, Abu Bakr. The
-# index keeps them joined as one `names` word, parts separated by `_` (a phrase to match).
+# index keeps them joined as one `names` word, parts separated by `+` (a phrase to match).
 COMPOUND_NAME_RE = re.compile(
     r"(?<![\w-])(Ab(?:d(?:ul|el|al|ur|ar)?|ou|u)) (?:([ae]l|ul)[- ])?([A-Z]\w{2,})"
 )
@@ -279,7 +279,7 @@ def name_terms(texts: Iterable[str], carried: dict[str, int] | None = None) -> s
         words = set(NAME_RE.findall(text))
         if "Ab" in text:
             found = COMPOUND_NAME_RE.finditer(text)
-            words.update("_".join(filter(None, m.groups())) for m in found)
+            words.update("+".join(filter(None, m.groups())) for m in found)
         for word in words:
             term = name_term(word)
             if term is None:
@@ -334,10 +334,10 @@ def variants_of(reader: object, word: str) -> list[str]:
 
 def index_words(word: str) -> list[str]:
     """The index words a `names` word is found by: one (`isis-k` → `isisk`, `massoud`), or
-    several to match as a phrase (`mas'ud` → mas ud, `abdul_rahman` → abdul rahman)."""
+    several to match as a phrase (`mas'ud` → mas ud, `abdul+rahman` → abdul rahman)."""
     from library.analysis import query_words
 
-    return [text for text, _, _ in query_words(word.replace("_", " "))]
+    return [text for text, _, _ in query_words(word.replace("+", " "))]
 
 
 def suggest_spelling(reader: object, word: str, aliases: object = None) -> str | None:

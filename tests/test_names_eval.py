@@ -24,6 +24,9 @@ def test_search_finds_the_variants_of_a_name_and_not_the_decoys(eval_library) ->
     scores = evaluate(*eval_library)
     assert scores.precision >= GOAL, scores.wrong_pairs
     assert scores.recall >= GOAL, scores.missed_pairs
+    # The one known miss: Cyrillic "Хезболла" drops the final h (a rule for it would make
+    # the city Sulaymaniyah a spelling of Soleimani).
+    assert set(scores.missed_pairs) <= {("hezbollah", "H4"), ("hizballah", "H4")}
 
 
 def test_exact_search_finds_only_the_spelling_typed(eval_library) -> None:  # type: ignore[no-untyped-def]
