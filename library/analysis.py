@@ -60,12 +60,12 @@ def joined_form(parts: list[str]) -> str:
     """The one index word of a compound's (folded) words, when one of them would be lost on
     its own: `isis`+`k` → `isisk`, `is`+`k` → `isk`. Empty otherwise (`well-known` is the
     phrase "well known", which its two words find), and for `al-Zawahiri`."""
+    if not any(_dropped(part) for part in parts):
+        return ""  # most compounds: no transliteration needed to say so
     if is_article(parts[0], parts[1]):
         parts = parts[1:]
-        if len(parts) < 2:
+        if len(parts) < 2 or not any(_dropped(part) for part in parts):
             return ""
-    if not any(_dropped(part) for part in parts):
-        return ""
     text = "".join(parts).replace(".", "")
     return "" if text in STOP_WORDS else text
 
@@ -156,8 +156,7 @@ class FoldingWordAnalyzer(Tokenizer):
             stopped = len(word) < 2 or word in STOP_WORDS
             if not (stopped and removestops):
                 token.text = word
-                token.stopped = stopped
-                token.boost = 1.0
+                token.stopped = stopped  # (boost stays the 1.0 Token starts with)
                 if keeporiginal:
                     token.original = match.group()
                 if positions:
@@ -167,7 +166,7 @@ class FoldingWordAnalyzer(Tokenizer):
                     token.startchar = start_char + match.start()
                     token.endchar = start_char + match.end()
                 yield token
-            elif len(word) == 1 and parts is None:
+            elif len(word) == 1 and parts is None and match.group().isupper():
                 before = _capital_after_word(value, match)
                 if before is not None:  # `ISIS K`: the word before and this capital join
                     parts, compound_start = [before[0]], before[1]

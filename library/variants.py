@@ -274,7 +274,8 @@ def name_terms(texts: Iterable[str], carried: dict[str, int] | None = None) -> s
     """The `names` field of a document: a term for each distinct name-like word, space-
     separated. With `carried` (one per index writer), a word already given to CARRIERS
     documents is left out."""
-    terms: set[str] = set()
+    carried = {} if carried is None else carried
+    mine: set[str] = set()
     for text in texts:
         words = set(NAME_RE.findall(text))
         if "Ab" in text:
@@ -282,20 +283,16 @@ def name_terms(texts: Iterable[str], carried: dict[str, int] | None = None) -> s
             words.update("+".join(filter(None, m.groups())) for m in found)
         for word in words:
             term = name_term(word)
-            if term is None:
+            if term is None or term in mine or carried.get(term, 0) >= CARRIERS:
                 continue
             # A word the text also writes in lower case is a common word at a sentence's
             # start (This, Detailed), not a name.
             lower = word.lower()
             if lower != word and f" {lower} " in text:
                 continue
-            terms.add(term)
-    if carried is not None:
-        kept = [term for term in terms if carried.get(term, 0) < CARRIERS]
-        for term in kept:
             carried[term] = carried.get(term, 0) + 1
-        return " ".join(kept)
-    return " ".join(terms)
+            mine.add(term)
+    return " ".join(mine)
 
 
 def split_term(term: str) -> tuple[str, str]:
