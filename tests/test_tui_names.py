@@ -4,6 +4,7 @@ and ctrl+t turns spelling variants off."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -26,14 +27,19 @@ def _library(root: Path) -> Path:
     return root
 
 
+async def _screen_from_library(app: FolioApp, pilot: Pilot, key: str, kind: type) -> Any:
+    """Press `key` on the library screen; the screen it opens (of type `kind`)."""
+    await wait_for(lambda: type(app.screen).__name__ == "LibraryScreen")
+    await pilot.press(key)
+    assert isinstance(app.screen, kind)
+    return app.screen
+
+
 def test_names_screen_lists_spellings_and_makes_an_alias_set(library_dir: Path) -> None:
     _library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await wait_for(lambda: type(app.screen).__name__ == "LibraryScreen")
-        await pilot.press("n")
-        screen = app.screen
-        assert isinstance(screen, NamesScreen)
+        screen = await _screen_from_library(app, pilot, "n", NamesScreen)
         await wait_for(lambda: screen.clusters)
         spellings = [s.written for s in screen.clusters[0].spellings]
         assert sorted(spellings) == ["Masood", "Massoud"]
@@ -52,10 +58,7 @@ def test_search_shows_why_a_hit_matched_and_ctrl_t_makes_it_exact(library_dir: P
     _library(library_dir)
 
     async def scenario(app: FolioApp, pilot: Pilot) -> None:
-        await wait_for(lambda: type(app.screen).__name__ == "LibraryScreen")
-        await pilot.press("s")
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
+        screen = await _screen_from_library(app, pilot, "s", SearchScreen)
         await pilot.press(*"masood")
         await wait_for(lambda: screen.shown_query == "masood" and len(screen.hits) == 2)
         results = screen.query_one("#search-results")
