@@ -41,8 +41,12 @@ def document_for(
     if notes:
         doc["notes"] = notes
     doc["body"] = row["text"]
-    texts = [row["title"] or "", row["subtitle"] or "", row["authors"], notes, row["text"]]
-    names = name_terms(texts, carried)
+    names = name_terms(
+        [notes, row["text"]],
+        carried,
+        headings=[row["title"] or "", row["subtitle"] or ""],
+        people=json.loads(row["authors"]),
+    )
     if names:
         doc["names"] = names
     return doc

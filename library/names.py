@@ -10,7 +10,15 @@ from typing import Any
 
 from library.index_schema import NOTE_KIND
 from library.store import Library
-from library.variants import index_words, is_variant, spelling, split_term
+from library.variants import (
+    KEY_SEPARATOR,
+    WEAK_MARK,
+    index_words,
+    is_variant,
+    rare_spelling,
+    spelling,
+    split_term,
+)
 
 # A key with more spellings than this is compared by exact spelling only (pairwise
 # comparison is quadratic, and such keys are short and mostly unrelated words).
@@ -64,12 +72,15 @@ def name_clusters(library: Library, min_count: int = 1) -> list[NameCluster]:
     library.ensure_index()
     searcher = library.index.searcher()
     reader = searcher.reader()
-    groups: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, dict[str, bool]] = defaultdict(dict)  # key → word → strong
     for term in reader.lexicon("names") if "names" in reader.schema else ():
-        key, word = split_term(term.decode("utf-8") if isinstance(term, bytes) else term)
-        groups[key].append(word)
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        key, word = split_term(text)
+        strong = not text.partition(KEY_SEPARATOR)[2].startswith(WEAK_MARK)
+        groups[key][word] = groups[key].get(word, False) or strong
     clusters = []
-    for words in groups.values():
+    for entries in groups.values():
+        words = [w for w, strong in entries.items() if strong or rare_spelling(reader, w)]
         if len(words) < 2:
             continue
         for members in _variant_groups(words):

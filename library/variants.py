@@ -270,35 +270,77 @@ def _make_name_term(word: str) -> str | None:
 CARRIERS = 2
 
 
-def name_terms(texts: Iterable[str], carried: dict[str, int] | None = None) -> str:
-    """The `names` field of a document: a term for each distinct name-like word, space-
-    separated. With `carried` (one per index writer), a word already given to CARRIERS
-    documents is left out."""
+# A name is a capital inside a sentence ("led by Ahmad Massoud"). A word seen with a capital
+# only at the start of a sentence, a line or a title (False, Files, Comments) is stored as a
+# *weak* spelling (`KEY|^word`): a query uses it only when the word is rare in the library
+# (at most WEAK_MAX articles), as a name that happens to open its sentences would be, and a
+# common word is not.
+WEAK_MARK = "^"
+WEAK_MAX = 2
+_OPENERS = frozenset(".!?:;\"“”'‘’([•*#>|—–-\n")
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence, a line or the text."""
+    before = text[max(0, start - 4) : start]
+    if "\n" in before:
+        return True
+    stripped = before.rstrip(" \t\u00a0")
+    return (not stripped and start < 4) or (stripped[-1:] in _OPENERS if stripped else False)
+
+
+def name_terms(
+    texts: Iterable[str],
+    carried: dict[str, int] | None = None,
+    *,
+    headings: Iterable[str] = (),
+    people: Iterable[str] = (),
+) -> str:
+    """The `names` field of a document: a term for each distinct name-like word of `texts`
+    (strong when a capital inside a sentence, else weak), of `headings` (weak: every word of
+    a title has a capital) and of `people` (author names: strong), space-separated. With
+    `carried` (one per index writer), a term already given to CARRIERS documents is left out.
+    """
     carried = {} if carried is None else carried
+    everything = "\n".join([*texts])
+    found: dict[str, bool] = {}  # word → seen inside a sentence
+    for match in NAME_RE.finditer(everything):
+        word = match.group()
+        if not found.get(word):
+            found[word] = not _opens_sentence(everything, match.start())
+    for text, strong in ((t, False) for t in headings):
+        for word in NAME_RE.findall(text):
+            found.setdefault(word, strong)
+    for text in people:
+        for word in NAME_RE.findall(text):
+            found[word] = True
+    together = everything + "\n" + "\n".join(headings)
+    if "Ab" in together:
+        for m in COMPOUND_NAME_RE.finditer(together):
+            found.setdefault("+".join(filter(None, m.groups())), True)
     mine: set[str] = set()
-    for text in texts:
-        words = set(NAME_RE.findall(text))
-        if "Ab" in text:
-            found = COMPOUND_NAME_RE.finditer(text)
-            words.update("+".join(filter(None, m.groups())) for m in found)
-        for word in words:
-            term = name_term(word)
-            if term is None or term in mine or carried.get(term, 0) >= CARRIERS:
-                continue
-            # A word the text also writes in lower case is a common word at a sentence's
-            # start (This, Detailed), not a name.
-            lower = word.lower()
-            if lower != word and f" {lower} " in text:
-                continue
-            carried[term] = carried.get(term, 0) + 1
-            mine.add(term)
+    for word, strong in found.items():
+        term = name_term(word)
+        if term is None:
+            continue
+        if not strong:
+            key, _, surface = term.partition(KEY_SEPARATOR)
+            term = f"{key}{KEY_SEPARATOR}{WEAK_MARK}{surface}"
+        if term in mine or carried.get(term, 0) >= CARRIERS:
+            continue
+        # A word the text also writes in lower case is a common word, not a name.
+        lower = word.lower()
+        if lower != word and f" {lower} " in together:
+            continue
+        carried[term] = carried.get(term, 0) + 1
+        mine.add(term)
     return " ".join(mine)
 
 
 def split_term(term: str) -> tuple[str, str]:
-    """A `names` term as (key, word)."""
+    """A `names` term as (key, word); a weak spelling's word without its mark."""
     key, _, word = term.partition(KEY_SEPARATOR)
-    return key, word
+    return key, word.removeprefix(WEAK_MARK)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,26 +348,51 @@ def split_term(term: str) -> tuple[str, str]:
 
 
 def candidates(reader: object, word: str) -> Iterator[str]:
-    """The name-like words in the index that share `word`'s key (the words only)."""
+    """The name-like words in the index that share `word`'s key (the words only): strong
+    spellings, and weak ones used by at most WEAK_MAX articles (see WEAK_MARK)."""
     key = variant_key(word)
     if not key:
         return
     prefix = key + KEY_SEPARATOR
+    strong: set[str] = set()
+    weak: list[str] = []
     for term in reader.expand_prefix("names", prefix):  # type: ignore[attr-defined]
-        text = term.decode("utf-8") if isinstance(term, bytes) else term
-        yield text[len(prefix) :]
+        text = (term.decode("utf-8") if isinstance(term, bytes) else term)[len(prefix) :]
+        if text.startswith(WEAK_MARK):
+            weak.append(text[1:])
+        else:
+            strong.add(text)
+            yield text
+    for text in weak:
+        if text not in strong and rare_spelling(reader, text):
+            yield text
+
+
+def rare_spelling(reader: object, word: str) -> bool:
+    """Whether a weak spelling is in at most WEAK_MAX articles' text (a common word is in
+    many more)."""
+    words = index_words(word)
+    if len(words) != 1:
+        return True
+    return reader.doc_frequency("body", words[0]) <= WEAK_MAX  # type: ignore[attr-defined]
 
 
 def variants_of(reader: object, word: str) -> list[str]:
     """The spellings in the index (as `names` words) that are variants of `word`, not
-    `word` itself; empty for short words and numbers."""
+    `word` itself; empty for short words and numbers, and for a word the library uses as an
+    ordinary word (in its text, but never as a name: files, digits)."""
     if not has_variants(word):
         return []
     mine = spelling(word)
     found = []
+    named = False
     for other in candidates(reader, word):
-        if index_words(other) != [word] and is_variant(mine, spelling(other)):
+        if index_words(other) == [word]:
+            named = True
+        elif is_variant(mine, spelling(other)):
             found.append(other)
+    if found and not named and reader.doc_frequency("body", word):  # type: ignore[attr-defined]
+        return []
     return found
 
 

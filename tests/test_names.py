@@ -271,3 +271,24 @@ def test_seeds_masood_finds_both_spellings_and_an_alias_finds_iskp(
     assert "002" not in {seed_of[h["id"]] for h in folio.json("search", "ISIS-K")}
     folio("alias", "add", "ISKP", "ISIS-K", "IS-K")
     assert "002" in {seed_of[h["id"]] for h in folio.json("search", "ISIS-K")}
+
+
+def test_a_capital_inside_a_sentence_makes_a_name_one_at_its_start_does_not() -> None:
+    from library.variants import name_terms
+
+    terms = set(name_terms(["Fails happen. Then Massoud left.\nFiles moved."]).split())
+    assert terms == {"msd|massoud", "fls|^fails", "fls|^files", "sn|^then"}
+
+
+def test_ordinary_words_do_not_match_other_words_that_sound_alike(
+    folio: Folio, tmp_path: Path
+) -> None:
+    for number in range(3):
+        write(
+            tmp_path / "src" / f"false{number}.txt",
+            f"Report {number}\n\nFalse alarms are common. Most alarms are false, and fails "
+            "happen.\n",
+        )
+    write(tmp_path / "src" / "files.txt", "Storage\n\nFiles are kept. The files are safe.\n")
+    assert folio("add", str(tmp_path / "src")).exit_code == 0
+    assert [hit["title"] for hit in folio.json("search", "files")] == ["Storage"]
