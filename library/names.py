@@ -84,7 +84,9 @@ def name_clusters(library: Library, min_count: int = 1) -> list[NameCluster]:
         if len(words) < 2:
             continue
         for members in _variant_groups(words):
-            spellings = [_spelling(searcher, word) for word in members]
+            # al-Qaeda and Qaeda are one index word (the article is not indexed): one spelling.
+            by_words = {tuple(index_words(word)): word for word in sorted(members, reverse=True)}
+            spellings = [_spelling(searcher, word) for word in by_words.values()]
             kept = [s for s in spellings if s.count >= min_count]
             if len(kept) >= 2:
                 kept.sort(key=lambda s: (-s.count, s.word))

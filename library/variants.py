@@ -277,16 +277,20 @@ CARRIERS = 2
 # common word is not.
 WEAK_MARK = "^"
 WEAK_MAX = 2
-_OPENERS = frozenset(".!?:;\"“”'‘’([•*#>|—–-\n")
+_ENDS_SENTENCE = frozenset(".!?:")
+_CLOSERS = "\"”’')]*_"
 
 
 def _opens_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` opens a sentence, a line or the text."""
-    before = text[max(0, start - 4) : start]
+    """Whether the word at `start` opens a sentence, a line or the text (a capital after a
+    dash, a quote or a bracket inside a sentence is a name's)."""
+    before = text[max(0, start - 5) : start]
     if "\n" in before:
         return True
     stripped = before.rstrip(" \t\u00a0")
-    return (not stripped and start < 4) or (stripped[-1:] in _OPENERS if stripped else False)
+    if not stripped:
+        return start < 5
+    return stripped.rstrip(_CLOSERS)[-1:] in _ENDS_SENTENCE
 
 
 def name_terms(
