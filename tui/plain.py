@@ -7,6 +7,11 @@ any widget (no Textual API strips it). Widgets build Text/Content from these str
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+_HOW = {"variant": "spelling of", "alias": "alias of", "form": "form of"}
+
 
 def _symbol(code: int) -> str:
     # The same stand-ins as library/textnorm.py uses at import (␛ for ESC…).
@@ -31,3 +36,12 @@ def shown(text: str) -> str:
 def one_line(text: str) -> str:
     """Safe, with line breaks and runs of spaces collapsed (for a table cell or a title)."""
     return " ".join(shown(text).split())
+
+
+def describe_matched(matched: Sequence[Any]) -> str:
+    """One line naming what a search hit matched besides the words as typed (for the CLI and
+    the notebook alike), or "": `≈ Massoud (spelling of masood), ISKP (alias of isis-k)`."""
+    shown = [m for m in matched if m.how in _HOW]
+    if not shown:
+        return ""
+    return "≈ " + ", ".join(f"{m.found} ({_HOW[m.how]} {m.query})" for m in shown)

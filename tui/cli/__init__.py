@@ -20,8 +20,8 @@ from tui.cli.common import (
     open_library,
     stream_json_list,
 )
-from tui.cli.names import describe_matched
 from tui.cli.notes import describe_reanchoring
+from tui.plain import describe_matched
 
 if TYPE_CHECKING:
     from library.articles import Article

@@ -1,9 +1,8 @@
 """`folio alias …` and `folio names`: alias sets of names, and the spelling variants a
-library uses. Also how `folio search` says why a hit matched."""
+library uses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -14,17 +13,6 @@ if TYPE_CHECKING:
     from library.aliases import AliasChange, AliasSet
     from library.names import NameCluster
     from tui.actions.results import Outcome
-
-_HOW = {"variant": "spelling of", "alias": "alias of", "form": "form of"}
-
-
-def describe_matched(matched: Sequence[Any]) -> str:
-    """One line naming what matched other than the words as typed, or "" when nothing did:
-    `≈ Massoud (spelling of masood), ISKP (alias of isis-k)`."""
-    shown = [m for m in matched if m.how in _HOW]
-    if not shown:
-        return ""
-    return "≈ " + ", ".join(f"{m.found} ({_HOW[m.how]} {m.query})" for m in shown)
 
 
 def _quoted(text: str) -> str:

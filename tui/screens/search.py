@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from tui import actions as operations
 from tui.actions import names as name_actions
-from tui.plain import one_line, shown
+from tui.plain import describe_matched, one_line, shown
 
 if TYPE_CHECKING:
     from tui.app import FolioApp
@@ -52,8 +52,6 @@ def hit_label(hit: Any) -> Text:
 
 def why_matched(hit: Any) -> str:
     """What matched besides the words as typed: `≈ Massoud (spelling of masood)`."""
-    from tui.cli.names import describe_matched
-
     return describe_matched(getattr(hit, "matched", []))
 
 
