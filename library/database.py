@@ -247,6 +247,23 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE annotations ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
     """,
+    # Alias sets (issue 13, names and their variants, `folio alias`): a query for any member
+    # of a set matches all of them. Applied at query time, so they live here, never in the index.
+    # key: the member folded (case, accents, spaces), unique across all sets.
+    """
+    CREATE TABLE alias_sets (
+        pk         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE alias_members (
+        set_pk   INTEGER NOT NULL REFERENCES alias_sets(pk) ON DELETE CASCADE,
+        key      TEXT NOT NULL UNIQUE,
+        text     TEXT NOT NULL,
+        position INTEGER NOT NULL
+    );
+    CREATE INDEX alias_members_set ON alias_members(set_pk);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

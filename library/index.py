@@ -282,13 +282,14 @@ def _write_articles(
 ) -> None:
     """Index these articles with `writer` and commit; `replace` drops their old documents
     first (not needed in a new index). A deleted article's id just drops its document."""
+    carried: dict[str, int] = {}  # `names` terms given out by this writer
     try:
         for done, chunk in enumerate(_chunks(ids, _BATCH), start=1):
             if replace:
                 for article_id in chunk:
                     writer.delete_by_term("id", article_id)
                     writer.delete_by_term("article", article_id)
-            for document in documents_for(conn, chunk):
+            for document in documents_for(conn, chunk, carried):
                 writer.add_document(**document)
             if progress:
                 progress(min(done * _BATCH, len(ids)), len(ids))

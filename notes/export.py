@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from itertools import groupby
 
+from library.aliases import list_alias_sets
 from library.articles import articles_by_ids
 from library.citing import format_citation
 from library.index_documents import tags_by_owner
@@ -19,7 +20,8 @@ NOTES_JSON_KEY = "folio_notes"
 
 
 def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[str, object]:
-    """The annotations as a versioned JSON document, with their articles' own tags."""
+    """The annotations as a versioned JSON document, with their articles' own tags and the
+    library's alias sets (part of what a researcher wrote)."""
     ids = list(dict.fromkeys(note.article_id for note in annotations))
     articles = articles_by_ids(conn, ids)
     tags = tags_by_owner(conn, "article_tags", "article_pk", [a.pk for a in articles.values()])
@@ -35,6 +37,7 @@ def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[
         NOTES_JSON_KEY: NOTES_JSON_VERSION,
         "annotations": [note.to_json() for note in annotations],
         "article_tags": article_tags,
+        "aliases": [alias_set.to_json() for alias_set in list_alias_sets(conn)],
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from library.aliases import add_aliases
 from library.articles import Article, article_where, get_article, now_iso
 from library.errors import InvalidValue, NotFound
 from notes.annotations import (
@@ -31,6 +32,8 @@ class NotesImport:
     unchanged: int = 0
     tagged_articles: int = 0
     unmatched: list[str] = field(default_factory=list)
+    aliases_added: int = 0  # spellings added to alias sets
+    alias_conflicts: list[str] = field(default_factory=list)  # why a set was not taken
 
     def to_json(self) -> dict[str, object]:
         """The report as plain JSON data."""
@@ -40,6 +43,8 @@ class NotesImport:
             "unchanged": self.unchanged,
             "tagged_articles": self.tagged_articles,
             "unmatched": self.unmatched,
+            "aliases_added": self.aliases_added,
+            "alias_conflicts": self.alias_conflicts,
         }
 
 
@@ -69,6 +74,14 @@ def read_notes_file(path: Path) -> dict[str, Any]:
         raise InvalidValue(f"{path}: 'annotations' must be a list")
     for number, item in enumerate(data["annotations"], start=1):
         _check_item(path, number, item)
+    for number, entry in enumerate(data.get("aliases") or [], start=1):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and isinstance(entry.get("variants"), list)
+            and all(isinstance(v, str) for v in entry["variants"])
+        ):
+            raise InvalidValue(f"{path}: alias set {number} needs a 'name' and a list 'variants'")
     return data
 
 
@@ -111,6 +124,13 @@ def import_notes(conn: sqlite3.Connection, data: dict[str, Any]) -> NotesImport:
             conn, "article", article.pk, normalize_tags(entry.get("tags", []))
         ):
             report.tagged_articles += 1
+    for entry in data.get("aliases") or []:
+        try:
+            change = add_aliases(conn, entry["name"], entry["variants"])
+        except InvalidValue as exc:  # a spelling this library gives to another set
+            report.alias_conflicts.append(str(exc))
+            continue
+        report.aliases_added += len(change.added)
     return report
 
 

@@ -31,10 +31,13 @@ class NoteHit:
         }
 
 
-def search_notes(library: Library, query: str, *, limit: int = 10) -> list[NoteHit]:
-    """Annotations matching `query` (same syntax as article search), best first."""
+def search_notes(
+    library: Library, query: str, *, limit: int = 10, exact: bool = False
+) -> list[NoteHit]:
+    """Annotations matching `query` (same syntax as article search, spelling variants and
+    aliases included unless `exact`), best first."""
     conn = anchored_connection(library)
-    matches = match_documents(library, query, limit=limit, notes=True)
+    matches = match_documents(library, query, limit=limit, notes=True, exact=exact)
     hits = []
     for fields, score in matches.documents:
         try:

@@ -17,7 +17,14 @@ from textual.widgets import Button, Input, Static, TextArea
 from library.store import Library
 from tests.conftest import Folio, write
 from tests.test_pdf_import import make_pdf
-from tests.tui_support import article_of, make_library, note_at, wait_for, wait_for_screen
+from tests.tui_support import (
+    article_of,
+    import_texts,
+    make_library,
+    note_at,
+    wait_for,
+    wait_for_screen,
+)
 from tui.actions.notes import edit_note
 from tui.app import FolioApp
 from tui.dialogs.annotate import AnnotateDialog
@@ -28,6 +35,7 @@ from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
 from tui.dialogs.tag_article import TagArticleDialog
 from tui.screens.help import HelpScreen
+from tui.screens.names import NamesScreen
 from tui.screens.search import SearchScreen
 from tui.screens.welcome import welcome_text
 
@@ -168,6 +176,30 @@ def test_tags_screen(
         await wait_for(lambda: pilot.app.screen.entries)
 
     snapshot(snap_compare, library_dir, size, scenario)
+
+
+def test_names_screen(
+    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
+) -> None:
+    """Names spelled several ways, each with its articles; the first one highlighted."""
+    make_library(library_dir)
+    with Library(library_dir) as library:
+        import_texts(library, NAMES_TEXTS)
+
+    async def scenario(pilot: Any) -> None:
+        await _library(pilot)
+        await pilot.press("n")
+        screen = await wait_for_screen(pilot.app, NamesScreen)
+        await wait_for(lambda: screen.loaded)
+
+    snapshot(snap_compare, library_dir, size, scenario)
+
+
+NAMES_TEXTS = {
+    "council.txt": "Council Report\n\nAhmad Masood spoke to the council in Kabul.\n",
+    "valley.txt": "Valley Notes\n\nAhmad Massoud spoke. Later Massoud left for Khorsan.\n",
+    "province.txt": "Province Study\n\nThe branch in Khorasan grew; Masud denied it.\n",
+}
 
 
 def test_annotate_dialog(

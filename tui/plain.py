@@ -7,7 +7,15 @@ any widget (no Textual API strips it). Widgets build Text/Content from these str
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from library.textnorm import visible
+
+if TYPE_CHECKING:
+    from library.search import Matched
+
+_HOW = {"variant": "spelling of", "alias": "alias of", "form": "form of"}
 
 
 def shown(text: str) -> str:
@@ -19,3 +27,14 @@ def shown(text: str) -> str:
 def one_line(text: str) -> str:
     """Safe, with line breaks and runs of spaces collapsed (for a table cell or a title)."""
     return " ".join(shown(text).split())
+
+
+def describe_matched(matched: Sequence[Matched]) -> str:
+    """One line naming what a search hit matched besides the words as typed (for the CLI and
+    the notebook alike), or "": `≈ Massoud (spelling of masood), ISKP (alias of isis-k)`."""
+    besides = [m for m in matched if m.how in _HOW]
+    if not besides:
+        return ""
+    return "≈ " + ", ".join(
+        f"{one_line(m.found)} ({_HOW[m.how]} {one_line(m.query)})" for m in besides
+    )

@@ -238,7 +238,8 @@ def export_notes(
 def import_notes(library: Library, path: Path) -> Outcome[NotesImport]:
     """Restore annotations from a notes JSON file (nothing is added twice), then re-anchor
     the restored passages on this library's texts. Annotations whose article is not here
-    are skipped, each reported as an error notice."""
+    are skipped, each reported as an error notice; an alias set that would take a spelling
+    from another set is left out, with a warning."""
     from notes.import_notes import import_notes as restore
     from notes.import_notes import read_notes_file
 
@@ -246,6 +247,10 @@ def import_notes(library: Library, path: Path) -> Outcome[NotesImport]:
     with library.write() as conn:
         report = restore(conn, data)
     notices = reanchor_notes(library).warnings
+    notices.extend(
+        Notice("alias-conflict", f"alias set not imported: {conflict}", subject=str(path))
+        for conflict in report.alias_conflicts
+    )
     if report.unmatched:
         shown = ", ".join(report.unmatched[:5]) + (" …" if len(report.unmatched) > 5 else "")
         notices.append(

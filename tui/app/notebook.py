@@ -263,6 +263,12 @@ class FolioApp(App[None]):
             self.notify(f"Added to {name}.", markup=False)
             self.library_changed()
 
+    def action_open_names(self) -> None:
+        """The names screen: names spelled more than one way, to make alias sets of."""
+        from tui.screens.names import NamesScreen
+
+        self.push_screen(NamesScreen())
+
     def action_open_import(self) -> None:
         """The import dialog; afterwards the welcome screen gives way to the library."""
 

@@ -105,6 +105,7 @@ def _register_commands() -> None:
         exports,
         importing,
         maintenance,
+        names,
         notes,
         search,
         watch,
@@ -112,7 +113,7 @@ def _register_commands() -> None:
 
     for module in (
         maintenance, importing, articles, search, notes, cite, citekeys, collections, exports,
-        watch,
+        watch, names,
     ):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)

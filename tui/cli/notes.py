@@ -348,6 +348,7 @@ def import_notes_command(ctx: click.Context, path: str, as_json: bool) -> None:
         echo(
             f"{report.added} added, {report.updated} updated, {report.unchanged} already present"
             + (f", {report.tagged_articles} articles tagged" if report.tagged_articles else "")
+            + (f", {report.aliases_added} alias spellings added" if report.aliases_added else "")
         )
     finish(outcome)
 

@@ -19,6 +19,7 @@ from tui.cli.common import (
     open_library,
     styled,
 )
+from tui.plain import describe_matched
 
 if TYPE_CHECKING:
     from library.snippets import Snippet
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 @click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
 @click.option("--notes", is_flag=True, help="Find annotations (passages and notes), not articles.")
+@click.option("--exact", is_flag=True, help="Words as typed: no spelling variants, no aliases.")
 @click.option("--save", metavar="NAME", help="Also keep QUERY as saved search NAME.")
 @click.option("--saved", metavar="NAME", help="Run saved search NAME (instead of QUERY).")
 @click.pass_context
@@ -42,6 +44,7 @@ def search(
     sort: str,
     as_json: bool,
     notes: bool,
+    exact: bool,
     save: str | None,
     saved: str | None,
 ) -> None:
@@ -51,16 +54,20 @@ def search(
     Syntax: words (all must match), OR, NOT, "a phrase", field:value
     (title author site date type tag note), wild*cards, fuzzy~ and
     date ranges such as date:[2021 to 2022]. Other forms of a word match
-    too (drone finds drones).
+    too (drone finds drones), and so do other spellings of a name
+    (masood finds Massoud, Masud, Масуд) and its aliases (folio alias);
+    --exact turns those off.
     """
     from tui.actions.search import search_articles
 
     text = _query_text(ctx, query, save, saved)
     if notes:
-        _search_notes(ctx, text, limit, as_json)
+        _search_notes(ctx, text, limit, as_json, exact)
         return
     with open_library(ctx) as library:
-        found = search_articles(library, text, limit=limit, sort=cast("SearchSort", sort)).value
+        found = search_articles(
+            library, text, limit=limit, sort=cast("SearchSort", sort), exact=exact
+        ).value
     if found.suggestion:
         echo(f"No matches. Did you mean: {found.suggestion}", err=True, one_line=True)
     if as_json:
@@ -79,6 +86,8 @@ def search(
         )
         for snippet in hit.snippets:
             echo("    …", *_highlight(snippet, color), "…")
+        if also := describe_matched(hit.matched):
+            echo(f"    {also}", one_line=True)
 
 
 def _query_text(
@@ -103,12 +112,12 @@ def _query_text(
     return text
 
 
-def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> None:
+def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool, exact: bool) -> None:
     """`search --notes`: ranked annotations, each with its article."""
     from tui.actions.search import search_notes
 
     with open_library(ctx) as library:
-        hits = search_notes(library, text, limit=limit).value
+        hits = search_notes(library, text, limit=limit, exact=exact).value
     if as_json:
         emit_json([hit.to_json() for hit in hits])
         return
