@@ -79,7 +79,8 @@ FUZZ = settings(
 @FUZZ
 @given(query=queries)
 def test_any_query_ends_in_a_documented_way(library_dir: Path, query: str) -> None:
-    for args in (["search", query], ["search", query, "--json"], ["search", "--notes", query]):
+    # --json before the query: after a query of `--`, "--json" would be a word to search for.
+    for args in (["search", query], ["search", "--json", query], ["search", "--notes", query]):
         result = _run(library_dir, *args)
         lines = result.stderr.splitlines()
         assert len(lines) <= 1, (query, result.stderr)
