@@ -2,12 +2,20 @@
 
 Whoosh's usual analyzer is a chain of generators (tokenize → lowercase → fold accents →
 drop stop words), each paying Python overhead per word; indexing is most of an import's
-time, so the chain is fused into one loop here. It gives the same words as that chain, plus
-one word for each joined form whose parts would be lost alone: `ISIS-K`, `ISIS K` and
-`IS-K` are also indexed as `isisk` and `isk` (the parts alone would be a weak `isis`, or
-nothing), `Khamene'i` as `khamenei`. Other hyphenated words (`well-known`, `al-Qa'ida`) are
-their words, which a query finds as a phrase.
-A query (mode "query") gets the joined word only, and `al-Zawahiri` means `zawahiri`.
+time, so the chain is fused into one loop here. It gives the same words as that chain, plus:
+
+- one word for each joined form whose parts would be lost alone: `ISIS-K`, `ISIS K` and
+  `IS-K` are also indexed as `isisk` and `isk` (the parts alone would be a weak `isis`, or
+  nothing), `Khamene'i` as `khamenei`. Other hyphenated words (`well-known`, `al-Qa'ida`)
+  are their words, which a query finds together;
+- compound words (joined by dots, underscores or `@`, or after an `@` or `#`) as their
+  parts and their whole: `importlib.machinery.BuiltinLoader` is `importlib`, `machinery`,
+  `builtinloader` at three positions and `importlib.machinery.builtinloader` at the last
+  one; `PerlIOBase_close` is `perliobase`, `close` and `perliobase_close`; `U.S.` is `u.s`
+  (its one-letter parts are not indexed alone), `@handle` is `handle` and `@handle`.
+
+A query (mode "query") gets the joined word only, `al-Zawahiri` means `zawahiri`, and a
+compound is its whole (query_rewrite also looks for its parts as a phrase).
 Whoosh stores this class by name inside the index: changing or renaming it needs a bump
 of INDEX_SCHEMA_VERSION, which makes Folio rebuild the index from the database.
 """
@@ -20,7 +28,7 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-from library.index_schema import STOP_WORDS, WORD_RE, fold
+from library.index_schema import PART_RE, STOP_WORDS, WORD_RE, compound_whole, fold
 
 # Characters that join two words into one form: hyphens, and apostrophes before two or
 # more letters (Mas'ud, Qur'an; not a possessive 's).
@@ -152,9 +160,53 @@ class FoldingWordAnalyzer(Tokenizer):
         compound_start = compound_pos = 0  # its first character; the position it began at
         for match in WORD_RE.finditer(value):
             word = match.group()
+            compound = not word.isalnum()
             word = word.lower() if word.isascii() else fold(word)
             stopped = len(word) < 2 or word in STOP_WORDS
-            if not (stopped and removestops):
+            if compound:
+                # Its parts at positions of their own, then the whole at the last one's
+                # (so a phrase that has the compound as one word still matches).
+                start = position
+                emitted = 0
+                for part in PART_RE.finditer(match.group()):
+                    text = part.group()
+                    text = text.lower() if text.isascii() else fold(text)
+                    dropped = len(text) < 2 or text in STOP_WORDS
+                    if dropped and removestops:
+                        continue
+                    emitted += 1
+                    token.text = text
+                    token.stopped = dropped
+                    token.boost = 1.0
+                    if keeporiginal:
+                        token.original = part.group()
+                    if positions:
+                        token.pos = position
+                        position += 1
+                    if chars:
+                        token.startchar = start_char + match.start() + part.start()
+                        token.endchar = start_char + match.start() + part.end()
+                    yield token
+                whole = compound_whole(word)
+                if whole:
+                    emitted += 1
+                    token.text = whole
+                    token.stopped = False
+                    token.boost = 1.0
+                    if keeporiginal:
+                        token.original = match.group()
+                    if positions:
+                        if position > start:
+                            token.pos = position - 1
+                        else:
+                            token.pos = position
+                            position += 1
+                    if chars:
+                        token.startchar = start_char + match.start()
+                        token.endchar = start_char + match.end()
+                    yield token
+                stopped = not emitted  # (for a hyphen join: whether it took a position)
+            elif not (stopped and removestops):
                 token.text = word
                 token.stopped = stopped  # (boost stays the 1.0 Token starts with)
                 if keeporiginal:
@@ -222,13 +274,16 @@ class FoldingWordAnalyzer(Tokenizer):
 
 
 def query_words(value: str) -> list[tuple[str, int, int]]:
-    """The index words a query's text stands for, with their spans: compounds joined
-    (`ISIS-K` → `isisk`), the article of `al-Zawahiri` left out, stop words dropped."""
+    """The index words a query's text stands for, with their spans: hyphenated compounds
+    joined (`ISIS-K` → `isisk`), the article of `al-Zawahiri` left out, stop words dropped; a
+    compound word is its whole (`os.path` → `os.path`)."""
     groups: list[list[tuple[str, int, int]]] = []
     end = -2
     for match in WORD_RE.finditer(value):
         original = match.group()
         word = original.lower() if original.isascii() else fold(original)
+        if not original.isalnum():  # a compound: its whole (or its one part)
+            word = compound_whole(word) or word.strip("_")
         item = (word, match.start(), match.end())
         if groups and joins(value, end, match.start(), word, original):
             groups[-1].append(item)

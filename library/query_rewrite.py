@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from library.aliases import AliasLookup
-from library.index_schema import fold
+from library.index_schema import PART_RE, STOP_WORDS, fold
 from library.variants import index_words, variants_of
 
 if TYPE_CHECKING:
@@ -173,6 +173,8 @@ def _rewrite(query: Query, reader: IndexReader, names: _Names | None) -> Query:
         return names.widen_term(query, _rewrite(query, reader, None))
     if type(query) is Phrase and names is not None:
         return names.widen_phrase(query)
+    if type(query) is Term and query.fieldname in VARIANT_FIELDS and not query.text.isalnum():
+        return _compound(query)
     if type(query) is Term and query.fieldname in STEMMED_FIELDS:
         limit = max(_FORMS_ALWAYS_BELOW, reader.doc_count() * _FORMS_MAX_DOC_SHARE)
         # Judged by the body, where words are most frequent, so a word is widened alike in
@@ -216,6 +218,22 @@ def _rewrite(query: Query, reader: IndexReader, names: _Names | None) -> Query:
     if query.is_leaf():
         return query
     return query.apply(lambda child: _rewrite(child, reader, names))
+
+
+def _compound(query: Query) -> Query:
+    """A compound word (`os.path`, `PerlIOBase_close`) as its whole, or its parts as a phrase:
+    the index has the whole of each compound it saw (`os.path.join`), and its parts one after
+    the other, so `os.path` is found inside `os.path.join` and in "os path" too."""
+    from whoosh.query import Or, Phrase
+
+    parts = [
+        text
+        for part in PART_RE.findall(query.text)
+        if len(text := part) >= 2 and text not in STOP_WORDS
+    ]
+    if len(parts) < 2:
+        return query
+    return Or([query, Phrase(query.fieldname, parts, boost=query.boost)])
 
 
 def _how(query: Query) -> str:

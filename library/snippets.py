@@ -52,7 +52,8 @@ def _pattern(words: frozenset[str]) -> re.Pattern[str]:
             reverse=True,
         )
     )
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    # Bounded by anything but a letter or digit: `perliobase` is a word of `PerlIOBase_close`.
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
 
 def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
