@@ -1243,6 +1243,12 @@ def main() -> int:
         help="cProfile the import (slows it: do not compare its throughput)",
     )
     parser.add_argument("--skip-fresh", action="store_true", help="skip the subprocess phase")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="import (which builds the index) and stop: no reindex, no search; measure later"
+        " with --reuse",
+    )
     args = parser.parse_args()
 
     if not args.corpus.exists():
@@ -1316,6 +1322,22 @@ def main() -> int:
         report["sizes"] = {"after_import": sizes(workdir, library_dir)}
     del articles
 
+    if args.build_only and not reuse:
+        (workdir / IMPORT_RESULTS).write_text(
+            json.dumps(
+                {
+                    "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+                    "code": report["code"],
+                    **{k: report[k] for k in ("import", "extraction") if k in report},
+                    "sizes_after_import": report["sizes"]["after_import"],
+                },
+                indent=2,
+            )
+        )
+        library.close()
+        log(f"built; measure with --reuse --workdir {workdir}")
+        return 0
+
     # Search on the index exactly as the import left it, then reindex and measure again.
     if not reuse:
         phase("search round on the index as the import left it")
@@ -1349,6 +1371,7 @@ def main() -> int:
             earlier = json.loads(saved.read_text())
             report["sizes"]["after_import"] = earlier["sizes_after_import"]
             after_import = earlier.get("search_after_import")
+            report["built_by_code"] = earlier.get("code")
 
     phase(f"search: warm-up + measured round of {len(queries)} queries")
     run_folio_queries(library, queries)

@@ -234,12 +234,8 @@ def match_documents(
     searcher = library.index.searcher()
     runnable, parsed, aliases = _runnable(library, searcher, query, exact)
     notes_only = Term("kind", NOTE_KIND)
-    options: dict[str, Any] = {"limit": limit}
-    options["filter" if notes else "mask"] = notes_only
-    if sort == "date":
-        options.update(sortedby="date", reverse=True)
     try:
-        found = [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **options)]
+        found = _ranked(searcher, runnable, limit, sort, notes_only, notes)
     except READ_ERRORS as exc:
         raise library.index.damaged(exc) from None
     except WhooshQueryError as exc:  # found only when run: a phrase on a field without positions
@@ -248,6 +244,31 @@ def match_documents(
     if not found:
         suggestion = _suggest(searcher, parsed, query, aliases or alias_lookup(library.conn))
     return Matches(found, _highlights(runnable, query), suggestion, highlight_origins(runnable))
+
+
+def _ranked(
+    searcher: Searcher,
+    runnable: Query,
+    limit: int | None,
+    sort: str,
+    notes_only: Query,
+    notes: bool,
+) -> list[tuple[dict[str, Any], float]]:
+    """The stored fields and score of the best `limit` documents: articles' (or, with
+    `notes`, annotations'), by score or newest first. Ranked by score, the query runs over
+    whole posting lists (library/evaluation.py) when its shape allows, else through Whoosh."""
+    if sort == "score":
+        from library.evaluation import top_documents
+
+        options = {"only" if notes else "mask": notes_only}
+        best = top_documents(searcher, runnable, limit=limit, **options)
+        if best is not None:
+            return [(searcher.stored_fields(doc), score) for doc, score in best]
+    whoosh_options: dict[str, Any] = {"limit": limit}
+    whoosh_options["filter" if notes else "mask"] = notes_only
+    if sort == "date":
+        whoosh_options.update(sortedby="date", reverse=True)
+    return [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **whoosh_options)]
 
 
 def _runnable(

@@ -1,0 +1,255 @@
+"""Whole posting lists read from Whoosh's segments a block at a time, and scored as Whoosh
+scores them (BM25F, the same expression in the same order, so the same floats).
+
+Whoosh's matchers walk postings one document at a time through several layers of Python
+method calls (a union of six fields for every word of a query); most of a query's time was
+there. A block of Whoosh's postings is one pickled tuple (ids as deltas, weights, values),
+so a block's ids, weights and scores come out of a few C calls and one list comprehension.
+Blocks whose ids cannot hold a wanted document are never decoded (their headers give the
+highest id), which is how an AND or a phrase reads only what it needs of a frequent word.
+"""
+
+from __future__ import annotations
+
+import zlib
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pickle import loads
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Whoosh ships no type information: to mypy this name is Any.
+    from whoosh.searching import Searcher
+
+# Scores by document number (the segment's own numbers).
+Scores = dict[int, float]
+
+
+def _length_table() -> list[int]:
+    from whoosh.util.numeric import byte_to_length
+
+    return [byte_to_length(b) for b in range(256)]
+
+
+_LENGTHS: list[int] = []
+
+
+@dataclass
+class Segment:
+    """One segment of the index (a leaf reader) and what scoring reads from it once: its
+    documents' field lengths, its deleted documents."""
+
+    reader: Any
+    offset: int  # its first document's number in the whole index
+    searcher: Any  # the top-level searcher: collection statistics (idf, average lengths)
+    _lengths: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def deleted(self) -> frozenset[int]:
+        """Documents deleted from this segment (their postings stay until a merge)."""
+        reader = self.reader
+        return reader.deleted_docs_set if reader.has_deletions() else frozenset()
+
+    def lengths(self, fieldname: str) -> bytes:
+        """Each document's length in a field, one byte each (Whoosh's length code)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            perdoc = self.reader._perdoc
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            count = self.reader.doc_count_all()
+            if column is None:
+                found = bytes(count)
+            else:
+                # The column is a byte per document (documents past its end have none).
+                stored = min(column._count, count)
+                found = bytes(column._dbfile.get(column._basepos, stored)) + bytes(count - stored)
+            self._lengths[fieldname] = found
+        return found
+
+
+def segments(searcher: Searcher) -> list[Segment]:
+    """The segments of the searcher's index, with their document number offsets."""
+    return [
+        Segment(sub.reader(), offset, searcher)
+        for sub, offset in searcher.leaf_searchers()
+        if hasattr(sub.reader(), "_terms")  # an empty index's reader has no segment
+    ]
+
+
+@dataclass
+class _Block:
+    """One block of a term's postings: its highest id, and where its data is."""
+
+    maxid: int
+    offset: int
+    length: int
+    compressed: bool
+    data: tuple[list[int], list[float], Any] | None = None
+
+
+class TermPostings:
+    """The postings of one term in one segment, read block by block on demand."""
+
+    def __init__(
+        self, segment: Segment, fieldname: str, btext: bytes, matcher: Any, count: int
+    ) -> None:
+        self.segment = segment
+        self.fieldname = fieldname
+        self.btext = btext
+        self.count = count  # documents (deleted ones included, as Whoosh counts them)
+        self._postfile = getattr(matcher, "_postfile", None)
+        self.blocks: list[_Block] = list(_blocks(matcher))
+
+    def _data(self, block: _Block) -> tuple[list[int], list[float], Any]:
+        if block.data is None:
+            raw = self._postfile.get(block.offset, block.length)
+            if block.compressed:
+                raw = zlib.decompress(raw)
+            deltas, weights, values = loads(raw)
+            ids = list(accumulate(deltas))
+            block.data = (ids, _weights(weights, len(ids)), values)
+        return block.data
+
+    def postings(self, within: list[int] | None = None) -> Iterator[tuple[list[int], list[float]]]:
+        """(ids, weights) of each block that may hold one of `within` (sorted document
+        numbers; None for all), with only those documents when `within` is given."""
+        previous = -1
+        for block in self.blocks:
+            if within is not None:
+                start = bisect_left(within, previous + 1)
+                if start == len(within):
+                    return
+                if within[start] > block.maxid:
+                    previous = block.maxid
+                    continue
+            previous = block.maxid
+            ids, weights, _ = self._data(block)
+            if within is None:
+                yield ids, weights
+                continue
+            wanted = set(within[start : bisect_left(within, block.maxid + 1)])
+            kept = [i for i, doc in enumerate(ids) if doc in wanted]
+            if kept:
+                yield [ids[i] for i in kept], [weights[i] for i in kept]
+
+    def positions(self, docs: Iterable[int]) -> dict[int, set[int]]:
+        """The positions of the term in each of `docs` (sorted; documents it is not in are
+        left out). Blocks are decoded as `postings` decodes them."""
+        from whoosh.system import _INT_SIZE
+
+        wanted = sorted(docs)
+        found: dict[int, set[int]] = {}
+        previous = -1
+        for block in self.blocks:
+            start = bisect_left(wanted, previous + 1)
+            if start == len(wanted):
+                break
+            previous = block.maxid
+            if wanted[start] > block.maxid:
+                continue
+            ids, _, values = self._data(block)
+            need = set(wanted[start : bisect_left(wanted, block.maxid + 1)])
+            for i, doc in enumerate(ids):
+                if doc in need:
+                    value = values[i]
+                    if not value.endswith(b"."):
+                        value += b"."
+                    found[doc] = set(accumulate(loads(value[_INT_SIZE:])))
+        return found
+
+
+def _weights(weights: Any, count: int) -> list[float]:
+    """A block's weights as a list (Whoosh stores all-1.0 as None, all-equal as one float)."""
+    if weights is None:
+        return [1.0] * count
+    if isinstance(weights, float):
+        return [weights] * count
+    return list(weights)
+
+
+def _blocks(matcher: Any) -> Iterator[_Block]:
+    """The blocks of a term's postings, read from their headers only (inlined postings
+    are one block already decoded)."""
+    from whoosh.matching import ListMatcher
+
+    if isinstance(matcher, ListMatcher):
+        ids = list(matcher._ids)
+        if ids:
+            weights = _weights(matcher._weights, len(ids))
+            yield _Block(ids[-1], 0, 0, False, (ids, weights, matcher._values))
+        return
+    while True:
+        yield _Block(
+            matcher._maxid,
+            matcher._dataoffset,
+            matcher._nextoffset - matcher._dataoffset,
+            bool(matcher._compression),
+            None,
+        )
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def term_postings(segment: Segment, fieldname: str, text: str | bytes) -> TermPostings | None:
+    """The term's postings in the segment, or None when the segment does not have it."""
+    reader = segment.reader
+    schema_field = reader.schema[fieldname]
+    btext = text if isinstance(text, bytes) else schema_field.to_bytes(text)
+    from whoosh.reading import TermNotFound
+
+    terms = reader._terms
+    try:
+        terminfo = terms.term_info(fieldname, btext)
+    except (KeyError, TermNotFound):
+        return None
+    matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
+    return TermPostings(segment, fieldname, btext, matcher, terminfo.doc_frequency())
+
+
+class TermScorer:
+    """Whoosh's score of a term in a document, worked out for whole blocks at once."""
+
+    def __init__(self, segment: Segment, fieldname: str, btext: bytes) -> None:
+        searcher = segment.searcher
+        schema_field = searcher.schema[fieldname]
+        self.scorable = bool(schema_field.scorable)
+        if self.scorable:
+            weighting = searcher.weighting
+            self.idf = searcher.idf(fieldname, btext)
+            self.avgfl = searcher.avg_field_length(fieldname) or 1
+            self.B = weighting._field_B.get(fieldname, weighting.B)
+            self.K1 = weighting.K1
+            self.lengths = segment.lengths(fieldname)
+
+    def scores(self, ids: list[int], weights: list[float]) -> list[float]:
+        """The scores of these postings (as whoosh.scoring.bm25 computes them)."""
+        if not self.scorable:
+            return weights
+        if not _LENGTHS:
+            _LENGTHS.extend(_length_table())
+        idf, avgfl, B, K1 = self.idf, self.avgfl, self.B, self.K1
+        lengths, table = self.lengths, _LENGTHS
+        return [
+            idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * table[lengths[doc]] / avgfl)))
+            for doc, tf in zip(ids, weights, strict=True)
+        ]
+
+
+def score_term(
+    postings: TermPostings, boost: float = 1.0, within: list[int] | None = None
+) -> Scores:
+    """The term's score in each document it is in (of `within`, when given)."""
+    scorer = TermScorer(postings.segment, postings.fieldname, postings.btext)
+    found: Scores = {}
+    for ids, weights in postings.postings(within):
+        scores = scorer.scores(ids, weights)
+        if boost != 1.0:
+            scores = [score * boost for score in scores]
+        found.update(zip(ids, scores, strict=True))
+    return found
+
