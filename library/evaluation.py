@@ -234,9 +234,9 @@ class _Run:
             if not found:
                 return {}
             per_word[i] = found
-            candidates = sorted(found) if candidates is None else [
-                doc for doc in candidates if doc in found
-            ]
+            candidates = (
+                sorted(found) if candidates is None else [doc for doc in candidates if doc in found]
+            )
             if not candidates:
                 return {}
         assert candidates is not None

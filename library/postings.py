@@ -252,4 +252,3 @@ def score_term(
             scores = [score * boost for score in scores]
         found.update(zip(ids, scores, strict=True))
     return found
-

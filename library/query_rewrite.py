@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from typing import TYPE_CHECKING, NamedTuple
 
 from library.aliases import AliasLookup
@@ -202,10 +203,7 @@ def _rewrite(query: Query, reader: IndexReader, names: _Names | None) -> Query:
     if isinstance(query, NumericRange):
         return _preloaded_range(query, reader)
     if isinstance(query, MultiTerm):
-        words = [_text(word) for word in query._btexts(reader)]
-        if len(words) > MAX_EXPANSIONS:
-            words.sort(key=lambda word: reader.doc_frequency(query.fieldname, word), reverse=True)
-            words = words[:MAX_EXPANSIONS]
+        words = expansions(query, reader)
         if not words:
             return NullQuery
         origin = Origin(_said(query), _how(query))
@@ -234,6 +232,73 @@ def _compound(query: Query) -> Query:
     if len(parts) < 2:
         return query
     return Or([query, Phrase(query.fieldname, parts, boost=query.boost)])
+
+
+def expansions(query: Query, reader: IndexReader) -> list[str]:
+    """The index words a wildcard, fuzzy or range term stands for: at most MAX_EXPANSIONS,
+    the most frequent first, else in the index's order. Remembered per index generation."""
+    key = (generation_key(reader), type(query).__name__, query.fieldname, _text(query.text),
+           getattr(query, "maxdist", None), getattr(query, "prefixlength", None))  # fmt: skip
+    found = _EXPANSIONS.get(key)
+    if found is None:
+        found = _expand(query, reader)
+        _EXPANSIONS[key] = found
+        while len(_EXPANSIONS) > _EXPANSIONS_KEPT:
+            _EXPANSIONS.popitem(last=False)
+    return list(found)
+
+
+_EXPANSIONS: OrderedDict[tuple[object, ...], tuple[str, ...]] = OrderedDict()
+_EXPANSIONS_KEPT = 512
+
+
+def generation_key(reader: IndexReader) -> tuple[str, ...]:
+    """What identifies the words of an index: its segments (never changed once written)."""
+    return tuple(
+        str(getattr(leaf, "_segment", leaf).segment_id()) if hasattr(leaf, "_segment") else ""
+        for leaf, _ in reader.leaf_readers()
+    )
+
+
+def _expand(query: Query, reader: IndexReader) -> tuple[str, ...]:
+    """expansions(), uncached: from the vocabulary files for the text fields (one binary
+    search and a slice per segment; edit distances by rapidfuzz), else through Whoosh."""
+    from whoosh.query import FuzzyTerm, Prefix, Wildcard
+
+    from library.vocabulary import FIELD_CODES, vocabulary
+
+    fieldname = query.fieldname
+    counts: dict[str, int] | None = None
+    if fieldname in FIELD_CODES and type(query) in (FuzzyTerm, Prefix, Wildcard):
+        words = vocabulary(reader)
+        text = _text(query.text)
+        if type(query) is FuzzyTerm:
+            found = fuzzy_matches(words.words(fieldname, text[: query.prefixlength]), text,
+                                  query.maxdist)  # fmt: skip
+        else:
+            pattern = None if type(query) is Prefix else re.compile(query._get_pattern())
+            prefix = text if pattern is None else query._find_prefix(text)
+            stats = words.prefixed(fieldname, prefix)
+            found = [w for w in stats if pattern is None or pattern.match(w)]
+            counts = {word: stats[word][0] for word in found}
+    else:
+        found = [_text(word) for word in query._btexts(reader)]
+    if len(found) > MAX_EXPANSIONS:
+        if counts is None:
+            counts = {word: reader.doc_frequency(fieldname, word) for word in found}
+        found.sort(key=counts.__getitem__, reverse=True)
+        found = found[:MAX_EXPANSIONS]
+    return tuple(found)
+
+
+def fuzzy_matches(candidates: list[str], text: str, maxdist: int) -> list[str]:
+    """The candidates within `maxdist` edits (Levenshtein, as Whoosh's fuzzy terms) of
+    `text`, in the index's order."""
+    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.process import extract
+
+    near = extract(text, candidates, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
+    return sorted(word for word, _, _ in near)
 
 
 def _how(query: Query) -> str:
