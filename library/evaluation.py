@@ -23,12 +23,19 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING, Any
 
+from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Term
+from whoosh.query.compound import PreloadedOr
+from whoosh.query.wrappers import ConstantScoreQuery
+
 from library.postings import Scores, Segment, TermPostings, score_term, segments, term_postings
 
 if TYPE_CHECKING:
     # Whoosh ships no type information: to mypy these names are Any.
     from whoosh.query import Query
     from whoosh.searching import Searcher
+
+# (Whoosh's query classes are imported at the top: this module is imported only to run a
+# query, which needs them anyway.)
 
 
 class Unsupported(Exception):
@@ -50,7 +57,8 @@ def top_documents(
         _check(query)
     except Unsupported:
         return None
-    ranked: list[tuple[float, int]] = []
+    lazy = _has_phrase(query)
+    ranked: list[tuple[float, int, _Run, int]] = []
     for segment in segments(searcher):
         run = _Run(segment)
         found = run.scores(query, None)
@@ -62,19 +70,72 @@ def top_documents(
         allowed = set(run.scores(only, sorted(found))) if only is not None else None
         offset = segment.offset
         ranked.extend(
-            (-score, doc + offset)
+            (-score, doc + offset, run, doc)
             for doc, score in found.items()
             if doc not in excluded and (allowed is None or doc in allowed)
         )
-    best = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
-    return [(doc, -negated) for negated, doc in best]
+    if not lazy:
+        best = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
+        return [(doc, -negated) for negated, doc, _, _ in best]
+    return _verified(query, ranked, limit)
+
+
+def _verified(
+    query: Query, ranked: list[tuple[float, int, _Run, int]], limit: int | None
+) -> list[tuple[int, float]]:
+    """The best documents of a query with phrases, whose scores so far count every phrase
+    candidate (a document with all of a phrase's words) as a match: candidates are checked,
+    best first, until no unchecked one can beat the `limit`th checked one. A phrase's score
+    does not depend on where its words are, so that bound holds."""
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    best: list[tuple[float, int]] = []  # heap of (score, -document): the worst on top
+    checked = 0  # candidates whose phrases were checked, in batches that grow
+    for index, (negated, doc, run, local) in enumerate(ranked):
+        if limit is not None and len(best) >= limit and -negated < best[0][0]:
+            break
+        if index >= checked:
+            checked = index + max(64, 2 * index)
+            _check_phrases(query, ranked[index:checked])
+        score = run.exact(query, local)
+        if score is None:
+            continue
+        item = (score, -doc)
+        if limit is None or len(best) < limit:
+            heapq.heappush(best, item)
+        elif item > best[0]:
+            heapq.heapreplace(best, item)
+    best.sort(reverse=True)
+    return [(-negative, score) for score, negative in best]
+
+
+def _check_phrases(query: Query, batch: list[tuple[float, int, _Run, int]]) -> None:
+    """Check the phrases of `query` for a batch of candidates at once (a block of postings
+    is walked once for all of them, rather than once per document)."""
+    by_run: dict[int, tuple[_Run, list[int]]] = {}
+    for _, _, run, local in batch:
+        by_run.setdefault(id(run), (run, []))[1].append(local)
+    for run, docs in by_run.values():
+        docs.sort()
+        for phrase in _phrases(query):
+            run.check_phrase(phrase, docs)
+
+
+def _phrases(query: Query) -> list[Query]:
+    """The phrase nodes of a query."""
+    if isinstance(query, Phrase):
+        return [query]
+    return [phrase for child in query.children() for phrase in _phrases(child)]
+
+
+def _has_phrase(query: Query) -> bool:
+    """Whether the query has a phrase (whose candidates must be checked)."""
+    if isinstance(query, Phrase):
+        return True
+    return any(_has_phrase(child) for child in query.children())
 
 
 def _check(query: Query) -> None:
     """Raise Unsupported unless every node of `query` is one `_Run.scores` handles."""
-    from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Term
-    from whoosh.query.wrappers import ConstantScoreQuery
-
     if query is NullQuery or type(query) is Term:
         return
     if isinstance(query, Phrase):
@@ -110,6 +171,9 @@ class _Run:
         self.segment = segment
         self._postings: dict[tuple[str, Any], TermPostings | None] = {}
         self._sizes: dict[int, int] = {}
+        self._results: dict[int, Scores] = {}  # each node's scores, by id(node)
+        self._checked: dict[tuple[int, int], bool] = {}  # (id(phrase), document) → matches
+        self._phrase_lists: dict[int, list[TermPostings]] = {}
 
     def postings(self, fieldname: str, text: Any) -> TermPostings | None:
         key = (fieldname, text)
@@ -132,10 +196,67 @@ class _Run:
 
     def scores(self, query: Query, within: list[int] | None) -> Scores:
         """The score of each document that matches `query` (of `within`, sorted document
-        numbers, when given)."""
-        from whoosh.query import And, AndNot, NullQuery, Or, Phrase, Term
-        from whoosh.query.wrappers import ConstantScoreQuery
+        numbers, when given), counting every candidate of a phrase as a match (see
+        `exact`)."""
+        found = self._scores(query, within)
+        self._results[id(query)] = found
+        return found
 
+    def exact(self, query: Query, doc: int) -> float | None:
+        """The score of one document that `scores` found, its phrases checked: None when it
+        does not match after all."""
+        if query is NullQuery:
+            return None
+        found = self._results.get(id(query), {})
+        if type(query) is Term:
+            return found.get(doc)
+        if isinstance(query, Phrase):
+            return found.get(doc) if doc in found and self._phrase_at(query, doc) else None
+        if isinstance(query, Or):
+            parts = [
+                self.exact(child, doc) if doc in self._results.get(id(child), ()) else None
+                for child in query.subqueries
+            ]
+            if all(part is None for part in parts):
+                return None
+            if isinstance(query, PreloadedOr):
+                total = 0.0
+                for part in parts:
+                    if part is not None:
+                        total += part * query.boost
+                return total
+            total = sum(part for part in parts if part is not None)
+            return total * query.boost if query.boost != 1.0 else total
+        if type(query) is And:
+            total = 0.0
+            for child in query.subqueries:
+                if isinstance(child, Not):
+                    if self.exact(child.query, doc) is not None:
+                        return None
+                    total += 1.0
+                    continue
+                part = self.exact(child, doc)
+                if part is None:
+                    return None
+                total += part
+            return total * query.boost if query.boost != 1.0 else total
+        if type(query) is AndNot:
+            if self.exact(query.b, doc) is not None:
+                return None
+            return self.exact(query.a, doc)
+        if type(query) is ConstantScoreQuery:
+            return None if self.exact(query.child, doc) is None else query.score
+        raise Unsupported(type(query).__name__)
+
+    def _matching(self, query: Query, within: list[int]) -> list[int]:
+        """The documents of `within` that match `query` for certain (phrases checked): what
+        a NOT removes."""
+        found = self.scores(query, within)
+        if not _has_phrase(query):
+            return list(found)
+        return [doc for doc in found if self.exact(query, doc) is not None]
+
+    def _scores(self, query: Query, within: list[int] | None) -> Scores:
         if query is NullQuery:
             return {}
         if type(query) is Term:
@@ -150,9 +271,9 @@ class _Run:
         if isinstance(query, Or):
             return self._or(query, within)
         if type(query) is AndNot:
-            found = self.scores(query.a, within)
+            found = dict(self.scores(query.a, within))
             if found:
-                for doc in self.scores(query.b, sorted(found)):
+                for doc in self._matching(query.b, sorted(found)):
                     found.pop(doc, None)
             return found
         if type(query) is ConstantScoreQuery:
@@ -160,8 +281,6 @@ class _Run:
         raise Unsupported(type(query).__name__)
 
     def _or(self, query: Query, within: list[int] | None) -> Scores:
-        from whoosh.query.compound import PreloadedOr
-
         total: Scores = {}
         if isinstance(query, PreloadedOr):
             # Whoosh's preloaded union adds each child's score times the boost, in order.
@@ -173,10 +292,10 @@ class _Run:
         for child in query.subqueries:
             found = self.scores(child, within)
             if not total:
-                total = found
+                total = dict(found)
                 continue
             if len(found) > len(total):
-                total, found = found, total
+                total, found = dict(found), total
             for doc, score in found.items():
                 if doc in total:
                     total[doc] += score
@@ -187,8 +306,6 @@ class _Run:
         return total
 
     def _and(self, query: Query, within: list[int] | None) -> Scores:
-        from whoosh.query import Not
-
         positive = [q for q in query.subqueries if not isinstance(q, Not)]
         negative = [q.query for q in query.subqueries if isinstance(q, Not)]
         positive.sort(key=self.size)
@@ -204,7 +321,7 @@ class _Run:
             within = sorted(total)
         assert total is not None
         for child in negative:
-            for doc in self.scores(child, sorted(total)):
+            for doc in self._matching(child, sorted(total)):
                 total.pop(doc, None)
             # Whoosh scores a NOT clause inside an AND as 1.0 for every document it keeps.
             total = {doc: score + 1.0 for doc, score in total.items()}
@@ -240,24 +357,51 @@ class _Run:
             if not candidates:
                 return {}
         assert candidates is not None
-        positions = [lists[i].positions(candidates) for i in range(len(words))]
+        self._phrase_lists[id(query)] = lists
         found_docs: Scores = {}
         for doc in candidates:
-            starts = positions[0].get(doc)
-            if not starts:
-                continue
-            for i in range(1, len(words)):
-                after = positions[i].get(doc)
-                if not after:
-                    starts = set()
-                    break
-                starts = {p for p in starts if p + i in after}
+            score = _tree_sum([per_word[i][doc] for i in range(len(words))])
+            found_docs[doc] = score * query.boost if query.boost != 1.0 else score
+        return found_docs
+
+    def check_phrase(self, query: Query, docs: list[int]) -> None:
+        """Check the phrase for those of `docs` (sorted) that are its candidates and not
+        checked yet, a word at a time over all of them."""
+        candidates = self._results.get(id(query))
+        lists = self._phrase_lists.get(id(query))
+        if not candidates or lists is None:
+            return
+        key = id(query)
+        todo = [doc for doc in docs if doc in candidates and (key, doc) not in self._checked]
+        if not todo:
+            return
+        starts = lists[0].positions_of(todo)
+        for i in range(1, len(lists)):
+            alive = [doc for doc in todo if starts.get(doc)]
+            if not alive:
+                break
+            after = lists[i].positions_of(alive)
+            starts = {
+                doc: {p for p in starts[doc] if p + i in after.get(doc, ())} for doc in alive
+            }
+        for doc in todo:
+            self._checked[(key, doc)] = bool(starts.get(doc))
+
+    def _phrase_at(self, query: Query, doc: int) -> bool:
+        """Whether the phrase's words are one after the other in the document (a candidate:
+        it has every word)."""
+        key = (id(query), doc)
+        known = self._checked.get(key)
+        if known is None:
+            lists = self._phrase_lists[id(query)]
+            starts: set[int] = set()
+            for i, postings in enumerate(lists):
+                at = postings.positions(doc)
+                starts = at if i == 0 else {p for p in starts if p + i in at}
                 if not starts:
                     break
-            if starts:
-                score = _tree_sum([per_word[i][doc] for i in range(len(words))])
-                found_docs[doc] = score * query.boost if query.boost != 1.0 else score
-        return found_docs
+            known = self._checked[key] = bool(starts)
+        return known
 
 
 def _tree_sum(values: list[float]) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pickle import loads
@@ -103,6 +103,7 @@ class TermPostings:
         self.count = count  # documents (deleted ones included, as Whoosh counts them)
         self._postfile = getattr(matcher, "_postfile", None)
         self.blocks: list[_Block] = list(_blocks(matcher))
+        self._maxids: list[int] | None = None
 
     def _data(self, block: _Block) -> tuple[list[int], list[float], Any]:
         if block.data is None:
@@ -136,30 +137,47 @@ class TermPostings:
             if kept:
                 yield [ids[i] for i in kept], [weights[i] for i in kept]
 
-    def positions(self, docs: Iterable[int]) -> dict[int, set[int]]:
-        """The positions of the term in each of `docs` (sorted; documents it is not in are
-        left out). Blocks are decoded as `postings` decodes them."""
+    def positions_of(self, docs: list[int]) -> dict[int, set[int]]:
+        """The positions of the term in each of `docs` (sorted; documents without the term
+        are left out), walking the blocks once."""
         from whoosh.system import _INT_SIZE
 
-        wanted = sorted(docs)
         found: dict[int, set[int]] = {}
-        previous = -1
+        start, count = 0, len(docs)
         for block in self.blocks:
-            start = bisect_left(wanted, previous + 1)
-            if start == len(wanted):
+            if start >= count:
                 break
-            previous = block.maxid
-            if wanted[start] > block.maxid:
+            if docs[start] > block.maxid:
                 continue
+            end = bisect_left(docs, block.maxid + 1, start)
             ids, _, values = self._data(block)
-            need = set(wanted[start : bisect_left(wanted, block.maxid + 1)])
-            for i, doc in enumerate(ids):
-                if doc in need:
-                    value = values[i]
-                    if not value.endswith(b"."):
+            for doc in docs[start:end]:
+                at = bisect_left(ids, doc)
+                if at < len(ids) and ids[at] == doc:
+                    value = values[at]
+                    if value[-1:] != b".":
                         value += b"."
                     found[doc] = set(accumulate(loads(value[_INT_SIZE:])))
+            start = end
         return found
+
+    def positions(self, doc: int) -> set[int]:
+        """The positions of the term in a document (empty when it is not there)."""
+        from whoosh.system import _INT_SIZE
+
+        if self._maxids is None:
+            self._maxids = [block.maxid for block in self.blocks]
+        index = bisect_left(self._maxids, doc)
+        if index == len(self.blocks):
+            return set()
+        ids, _, values = self._data(self.blocks[index])
+        at = bisect_left(ids, doc)
+        if at == len(ids) or ids[at] != doc:
+            return set()
+        value = values[at]
+        if not value.endswith(b"."):
+            value += b"."
+        return set(accumulate(loads(value[_INT_SIZE:])))
 
 
 def _weights(weights: Any, count: int) -> list[float]:
