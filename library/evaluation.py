@@ -68,14 +68,23 @@ def top_documents(
         if mask is not None:
             excluded.update(run.scores(mask, sorted(found)))
         allowed = set(run.scores(only, sorted(found))) if only is not None else None
+        # Best first, the lower number first among equal scores (sorts in C: a stable sort
+        # by score of the numbers in order); a phrase's candidates all go on to be checked.
+        docs = sorted(found)
+        docs.sort(key=found.__getitem__, reverse=True)
+        wanted = None if lazy or limit is None else limit
         offset = segment.offset
-        ranked.extend(
-            (-score, doc + offset, run, doc)
-            for doc, score in found.items()
-            if doc not in excluded and (allowed is None or doc in allowed)
-        )
+        for doc in docs:
+            if doc in excluded or (allowed is not None and doc not in allowed):
+                continue
+            ranked.append((-found[doc], doc + offset, run, doc))
+            if wanted is not None:
+                wanted -= 1
+                if not wanted:
+                    break
     if not lazy:
-        best = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        best = ranked[:limit] if limit is not None else ranked
         return [(doc, -negated) for negated, doc, _, _ in best]
     return _verified(query, ranked, limit)
 

@@ -50,11 +50,14 @@ def word_forms(reader: IndexReader, fieldname: str, word: str) -> list[str]:
     )
     if shared < _MIN_STEM_PREFIX:
         return [word]
+    from library.vocabulary import FIELD_CODES, vocabulary
+
     forms = {word}
-    for count, candidate in enumerate(reader.expand_prefix(fieldname, word[:shared])):
-        if count >= _MAX_FORMS_SCANNED:
-            break
-        text = _text(candidate)
+    if fieldname in FIELD_CODES:
+        candidates = sorted(vocabulary(reader).words(fieldname, word[:shared]))
+    else:
+        candidates = [_text(term) for term in reader.expand_prefix(fieldname, word[:shared])]
+    for text in candidates[:_MAX_FORMS_SCANNED]:
         if text != word and _stem(text) == root:
             forms.add(text)
     return sorted(forms)

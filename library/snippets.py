@@ -37,8 +37,10 @@ class Snippet:
 
 
 _SEPARATORS = re.compile(r"[-‐\s+]+")
-# Words with a letter beyond ASCII: the only ones whose folded form can differ from the text.
-_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
+# Words: those with a letter beyond ASCII are the only ones whose folded form can differ from
+# the text. (Finding words and testing them is faster than a pattern for such words, which
+# backtracks over every ASCII word.)
+_WORD = re.compile(r"\w+")
 
 
 @functools.lru_cache(maxsize=32)
@@ -68,8 +70,8 @@ def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
         return matches
     folded = [
         (m.start(), m.end(), word)
-        for m in _NON_ASCII_WORD.finditer(text)
-        if (word := fold(m.group())) in wanted
+        for m in _WORD.finditer(text)
+        if not m.group().isascii() and (word := fold(m.group())) in wanted
     ]
     if not folded:
         return matches

@@ -364,11 +364,13 @@ def candidates(reader: IndexReader, word: str) -> Iterator[str]:
     key = variant_key(word)
     if not key:
         return
+    from library.vocabulary import vocabulary
+
     prefix = key + KEY_SEPARATOR
     strong: set[str] = set()
     weak: list[str] = []
-    for term in reader.expand_prefix("names", prefix):
-        text = (term.decode("utf-8") if isinstance(term, bytes) else term)[len(prefix) :]
+    for term in sorted(vocabulary(reader).words("names", prefix)):
+        text = term[len(prefix) :]
         if text.startswith(WEAK_MARK):
             weak.append(text[1:])
         else:

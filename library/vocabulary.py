@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     # Whoosh ships no type information: to mypy these names are Any.
     from whoosh.reading import IndexReader
 
-# The text fields whose words are kept, each under a one-letter code.
-FIELD_CODES = {"title": "t", "authors": "a", "site": "s", "notes": "n", "body": "b"}
+# The fields whose words are kept, each under a one-letter code: the text fields, and the
+# `names` dictionary of spellings (library.variants looks keys up in it).
+FIELD_CODES = {"title": "t", "authors": "a", "site": "s", "notes": "n", "body": "b", "names": "m"}
 EXTENSION = ".folio_vocab"  # (Whoosh's own pattern for a segment's files: letters, _ and .)
 _RECORD_LENGTHS = struct.Struct("!ii")  # Whoosh's term table: key length, value length
 _FIELD_NUMBER = struct.Struct("!H")
