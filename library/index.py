@@ -161,6 +161,7 @@ class SearchIndex:
             writer = self.writer(**_bulk_options(len(ids)))
             _write_articles(writer, conn, ids, progress, replace=True)
         _clear_queue(conn, high)
+        _write_vocabularies(self.index_dir)
         return len(ids)
 
     def rebuild(self, conn: sqlite3.Connection, progress: Progress | None = None) -> int:
@@ -187,6 +188,7 @@ class SearchIndex:
                 writer = open_writer(new_index, **_bulk_options(len(ids)))
                 _write_articles(writer, conn, ids, progress, replace=False)
                 (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")
+                _write_vocabularies(fresh)
                 self._swap_in(fresh)
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
@@ -299,6 +301,21 @@ def _write_articles(
     except BaseException:
         writer.cancel()
         raise
+
+
+def _write_vocabularies(index_dir: Path) -> None:
+    """Write the vocabulary files of the index's new segments (library/vocabulary.py), so
+    that searches never wait for them. Best effort: a search writes a missing one itself."""
+    from whoosh import index as whoosh_index
+
+    from library.vocabulary import prepare
+
+    with contextlib.suppress(OSError, *READ_ERRORS):
+        reader = whoosh_index.open_dir(str(index_dir)).reader()
+        try:
+            prepare(reader)
+        finally:
+            reader.close()
 
 
 def _clear_queue(conn: sqlite3.Connection, high: int | None) -> None:

@@ -52,8 +52,9 @@ def segment_files(reader: IndexReader) -> list[tuple[Any, Path]]:
     return found
 
 
-def write_segment_vocabulary(leaf: Any, path: Path) -> None:
-    """Write the vocabulary file of one segment (atomically: a reader never sees half)."""
+def segment_vocabulary(leaf: Any) -> bytes:
+    """The vocabulary file's contents for one segment, read from its term table (a scan of
+    the raw records: Whoosh's own iteration decodes every term's statistics in Python)."""
     terms = leaf._terms
     codes = {
         number: FIELD_CODES[name].encode()
@@ -68,25 +69,33 @@ def write_segment_vocabulary(leaf: Any, path: Path) -> None:
     position, end = 0, len(data)
     while position < end:
         key_length, value_length = unpack_lengths(data, position)
-        key = position + 8
+        key = position + _RECORD_LENGTHS.size
         value = key + key_length
         code = codes.get(unpack_field(data, key)[0])
         if code is not None:
             weight, docs = unpack_info(data, value)
-            word = data[key + 2 : value]
+            word = data[key + _FIELD_NUMBER.size : value]
             lines.append(b"%s%s\t%d\t%r" % (code, word, docs, weight))
         position = value + value_length
     lines.sort()
+    lines.append(b"")
+    return b"\n".join(lines)
+
+
+def write_segment_vocabulary(leaf: Any, path: Path) -> bytes:
+    """Write the vocabulary file of one segment (atomically: a reader never sees half);
+    returns its contents."""
+    contents = segment_vocabulary(leaf)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vocab-")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(b"\n".join(lines))
-            out.write(b"\n")
+            out.write(contents)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    return contents
 
 
 def prepare(reader: IndexReader) -> None:
@@ -97,14 +106,15 @@ def prepare(reader: IndexReader) -> None:
 
 
 class SegmentVocabulary:
-    """One segment's vocabulary file, memory-mapped."""
+    """One segment's vocabulary: its file memory-mapped (or its contents, when the file
+    could not be written)."""
 
-    def __init__(self, path: Path) -> None:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            self.data: bytes | mmap.mmap = (
-                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-            )
+    def __init__(self, path: Path | None = None, contents: bytes = b"") -> None:
+        self.data: bytes | mmap.mmap = contents
+        if path is not None:
+            with open(path, "rb") as handle:
+                if os.fstat(handle.fileno()).st_size:
+                    self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
     def _first_at_least(self, key: bytes) -> int:
         """The offset of the first line not sorting before `key`: a binary search over
@@ -145,9 +155,14 @@ def _open(leaf: Any, path: Path) -> SegmentVocabulary:
     key = str(path)
     found = _OPEN.get(key)
     if found is None:
-        if not path.exists():
-            write_segment_vocabulary(leaf, path)
-        found = _OPEN[key] = SegmentVocabulary(path)
+        if path.exists():
+            found = SegmentVocabulary(path)
+        else:
+            try:
+                found = SegmentVocabulary(contents=write_segment_vocabulary(leaf, path))
+            except OSError:  # a read-only or full disk: this process keeps it in memory
+                found = SegmentVocabulary(contents=segment_vocabulary(leaf))
+        _OPEN[key] = found
         while len(_OPEN) > _OPEN_MAX:
             _OPEN.popitem(last=False)
     return found
