@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +34,9 @@ SORTS = ("score", "date")
 _FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
 _LONG_FUZZY_WORD = 5
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
-# Spelling suggestions cost a Levenshtein automaton per unknown word, growing with its
-# length: a pasted paragraph took minutes. Past these bounds a query gets no suggestion.
+# A pasted paragraph gets no spelling suggestion (see library/spelling.py for the bounds
+# on the work of one).
 SUGGEST_MAX_CHARS = 200
-SUGGEST_MAX_WORD = 30
-SUGGEST_SECONDS = 0.5
 _OPERATOR_AHEAD = r"(?!(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b)"
 # `al Zawahiri` (the Arabic article as a word of its own) is `Zawahiri`.
 _ARTICLE_WORD = re.compile(rf"(?<![\w:\-])(?:al|el|ul)\s+{_OPERATOR_AHEAD}(?=[^\W\d_])", re.I)
@@ -355,67 +352,43 @@ def _suggest(
     searcher: Searcher, parsed: Query, query: str, aliases: AliasLookup | None
 ) -> str | None:
     """A corrected query when nothing matched: a spelling of a word that the library uses
-    (or an alias) first, then the closest words of the index's vocabulary; none for a query
-    too long to correct in reasonable time (see SUGGEST_MAX_CHARS)."""
+    (or an alias) first, then the closest words of the library (library/spelling.py); none
+    for a query too long to correct (see SUGGEST_MAX_CHARS). The work is bounded by the words
+    compared, whatever the library's size."""
+    from library.spelling import corrected_query
+
     if len(query) > SUGGEST_MAX_CHARS:
         return None
-    deadline = time.monotonic() + SUGGEST_SECONDS
     reader = searcher.reader()
-    spelled = _suggest_spelling(reader, parsed, query, aliases, deadline)
+    spelled = _suggest_spelling(reader, parsed, query, aliases)
     if spelled is not None:
         return spelled
-    correctors = {
-        name: _BoundedCorrector(reader.corrector(name), deadline)
-        for name in searcher.schema.names()
-    }
-    try:
-        corrected = searcher.correct_query(parsed, query, correctors, prefix=1, maxdist=2)
-    except Exception:
-        return None
-    text = corrected.string
-    return text if text and text != query else None
+    return corrected_query(reader, parsed, query)
 
 
 def _suggest_spelling(
-    reader: IndexReader, parsed: Query, query: str, aliases: AliasLookup | None, deadline: float
+    reader: IndexReader, parsed: Query, query: str, aliases: AliasLookup | None
 ) -> str | None:
     """`query` with its first unknown word replaced by a spelling of the same name that the
-    library uses (or an alias), within the same bounds as the edit-distance suggestions."""
+    library uses (or an alias), looked up for at most MAX_WORDS_CORRECTED words."""
     from whoosh.query import Term
 
+    from library.spelling import MAX_WORD, MAX_WORDS_CORRECTED, replace_word
+
     lowered = query.lower()
+    looked_up = 0
     for node in _walk(parsed):
-        if time.monotonic() > deadline:
-            return None
         if not (type(node) is Term and node.fieldname == "body"):
             continue
         word = node.text
-        if len(word) > SUGGEST_MAX_WORD or reader.doc_frequency("body", word):
+        if len(word) > MAX_WORD or reader.doc_frequency("body", word):
             continue
         if word not in lowered:
             continue
+        looked_up += 1
+        if looked_up > MAX_WORDS_CORRECTED:
+            return None
         better = suggest_spelling(reader, word, aliases)
         if better:
-            return _replace_word(query, word, f'"{better}"' if " " in better else better)
+            return replace_word(query, word, f'"{better}"' if " " in better else better)
     return None
-
-
-def _replace_word(query: str, word: str, replacement: str) -> str:
-    """`query` with its first `word` (as a whole word, any case) replaced."""
-    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
-    return pattern.sub(lambda _match: replacement, query, count=1)
-
-
-class _BoundedCorrector:
-    """A field's Whoosh corrector that suggests nothing for a word over SUGGEST_MAX_WORD
-    letters or once the deadline has passed (Whoosh only calls `suggest`)."""
-
-    def __init__(self, inner: Any, deadline: float) -> None:
-        self.inner = inner
-        self.deadline = deadline
-
-    def suggest(self, text: str, limit: int = 5, maxdist: int = 2, prefix: int = 0) -> list[str]:
-        """The inner corrector's suggestions, within the bounds."""
-        if len(text) > SUGGEST_MAX_WORD or time.monotonic() > self.deadline:
-            return []
-        return list(self.inner.suggest(text, limit=limit, maxdist=maxdist, prefix=prefix))

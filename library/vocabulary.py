@@ -177,6 +177,11 @@ class Vocabulary:
         # Words compared or listed, for tests that bound the work (see library.spelling).
         self.scanned = 0
 
+    def count(self, fieldname: str, prefix: str) -> int:
+        """How many entries start with `prefix` (summed over segments; counted, not read)."""
+        key = (FIELD_CODES[fieldname] + prefix).encode()
+        return sum(segment.range(key).count(b"\n") for segment in self.segments)
+
     def words(self, fieldname: str, prefix: str) -> list[str]:
         """Words of the field that start with `prefix` (in no particular order)."""
         key = (FIELD_CODES[fieldname] + prefix).encode()

@@ -160,29 +160,60 @@ def test_plain_words_match_other_forms_of_the_word(filled: Folio) -> None:
 
 
 def test_suggestion_work_is_bounded_by_length(filled: Folio, monkeypatch) -> None:
-    """A pasted paragraph (10,000 characters) gets no spelling suggestion: each unknown word
-    costs a Levenshtein automaton, and that took minutes. Short queries still get one."""
-    from whoosh.searching import Searcher
+    """A pasted paragraph (10,000 characters) gets no spelling suggestion; a short query
+    still gets one."""
+    from library import spelling
 
-    calls: list[int] = []
-    real = Searcher.correct_query
+    calls: list[str] = []
+    real = spelling.nearest_word
 
-    def spy(self, q, qstring, *args, **kwargs):
-        calls.append(len(qstring))
-        return real(self, q, qstring, *args, **kwargs)
+    def spy(words, fields, word):  # type: ignore[no-untyped-def]
+        calls.append(word)
+        return real(words, fields, word)
 
-    monkeypatch.setattr(Searcher, "correct_query", spy)
+    monkeypatch.setattr(spelling, "nearest_word", spy)
     pasted = " ".join(f"floodgtes{n}" for n in range(1000))[:10_000]
     result = filled("search", pasted, "--json")
     assert result.exit_code == 0 and "Did you mean" not in result.stderr
     assert calls == []
-    assert "Did you mean: floodgates" in filled("search", "floodgtes").stderr
-    assert calls == [len("floodgtes")]
+    assert "Did you mean: floodgates" in filled("search", "floodgtes", "--exact").stderr
+    assert calls == ["floodgtes"]
 
 
-def test_suggestion_work_is_bounded_by_time(filled: Folio, monkeypatch) -> None:
-    from library import search as search_module
+def test_suggestion_work_is_bounded_by_words_compared(
+    folio: Folio, tmp_path: Path, monkeypatch
+) -> None:
+    """The work of "did you mean" is bounded by what it reads, whatever the library's size:
+    at most MAX_CANDIDATES words compared for one unknown word (a longer prefix narrows a
+    crowded first letter), at most MAX_WORDS_CORRECTED unknown words per query."""
+    from library import spelling
+    from library.vocabulary import Vocabulary
 
-    monkeypatch.setattr(search_module, "SUGGEST_SECONDS", 0.0)
-    result = filled("search", "floodgtes")
-    assert result.exit_code == 0 and "Did you mean" not in result.stderr
+    words = " ".join(f"pa{a}{b}{c}" for a in "abcdefgh" for b in "abcdefgh" for c in "abcd")
+    write(tmp_path / "many.txt", f"Many Words\n\nThe words {words} end here.\n")
+    assert folio("add", str(tmp_path / "many.txt")).exit_code == 0
+    monkeypatch.setattr(spelling, "MAX_CANDIDATES", 40)
+    listed: list[int] = []  # words read for each prefix, while suggesting
+    corrected: list[str] = []
+    real_words, real_nearest = Vocabulary.words, spelling.nearest_word
+
+    def counted(self, fieldname, prefix):  # type: ignore[no-untyped-def]
+        found = real_words(self, fieldname, prefix)
+        if corrected:
+            listed.append(len(found))
+        return found
+
+    def nearest(words, fields, word):  # type: ignore[no-untyped-def]
+        corrected.append(word)
+        return real_nearest(words, fields, word)
+
+    monkeypatch.setattr(Vocabulary, "words", counted)
+    monkeypatch.setattr(spelling, "nearest_word", nearest)
+    result = folio("search", "pabcx", "--exact")
+    assert "Did you mean: pabca" in result.stderr  # (ties: the first in the index's order)
+    # 256 words start with "pa": the search read those starting with "pab" (32) instead.
+    assert corrected == ["pabcx"] and listed and max(listed) <= 40
+    corrected.clear()
+    unknown = " OR ".join(f"zq{n}xy" for n in range(20))
+    folio("search", unknown, "--exact")
+    assert len(corrected) == spelling.MAX_WORDS_CORRECTED
