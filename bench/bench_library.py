@@ -914,7 +914,7 @@ def phase_imports(library_dir: Path, workdir: Path, queries: list[tuple[str, str
     try:
         import tui.cli
 
-        known = set(tui.cli.cli.commands)
+        known = set(tui.cli.cli.list_commands(None))  # type: ignore[arg-type]
         for name in sorted(known):
             commands.append((f"{name} --help", [str(FOLIO_BIN), name, "--help"]))
     except Exception:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import gc
 import json
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from library.citekeys import base_citekey, key_source_of_fields, unique_citekey
 from library.errors import NotFound
 from library.extracted import METADATA_FIELDS, Extracted, FieldValue, Origin
 
@@ -211,6 +209,8 @@ def articles_by_ids(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Artic
 
 def new_article_id(conn: sqlite3.Connection) -> str:
     """A random short id not used yet."""
+    import secrets  # (not at the top: `folio search` never makes an id)
+
     while True:
         candidate = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
         if conn.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone() is None:
@@ -235,6 +235,7 @@ def citekey_taken(conn: sqlite3.Connection, key: str) -> bool:
 def assign_citekey(conn: sqlite3.Connection, fields: dict[str, FieldValue]) -> str:
     """A fresh unique key for an article with these fields, by the library's formula and
     from found or typed values only (guessed ones stay out of keys)."""
+    from library.citekeys import base_citekey, key_source_of_fields, unique_citekey
     from library.settings import citekey_formula
 
     base = base_citekey(key_source_of_fields(fields), citekey_formula(conn))

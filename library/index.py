@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from library.errors import LibraryError
 from library.index_documents import documents_for
 from library.index_schema import INDEX_SCHEMA_VERSION, build_schema
-from library.index_workers import open_writer
 
 if TYPE_CHECKING:
     # Whoosh ships no type information, so to mypy these names are Any; they say what
@@ -99,6 +98,8 @@ class SearchIndex:
     def writer(self, **options: Any) -> IndexWriter:
         """A writer that waits for another process's lock rather than failing."""
         from whoosh.index import LockError
+
+        from library.index_workers import open_writer
 
         try:
             return open_writer(self.open(), timeout=self.writer_timeout, **options)
@@ -185,6 +186,8 @@ class SearchIndex:
             try:
                 new_index = whoosh_index.create_in(str(fresh), build_schema())
                 ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")]
+                from library.index_workers import open_writer
+
                 writer = open_writer(new_index, **_bulk_options(len(ids)))
                 _write_articles(writer, conn, ids, progress, replace=False)
                 (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")

@@ -240,8 +240,7 @@ def _compound(query: Query) -> Query:
 def expansions(query: Query, reader: IndexReader) -> list[str]:
     """The index words a wildcard, fuzzy or range term stands for: at most MAX_EXPANSIONS,
     the most frequent first, else in the index's order. Remembered per index generation."""
-    key = (generation_key(reader), type(query).__name__, query.fieldname, _text(query.text),
-           getattr(query, "maxdist", None), getattr(query, "prefixlength", None))  # fmt: skip
+    key = (generation_key(reader), repr(query))  # (Whoosh's repr has every parameter)
     found = _EXPANSIONS.get(key)
     if found is None:
         found = _expand(query, reader)
@@ -251,7 +250,7 @@ def expansions(query: Query, reader: IndexReader) -> list[str]:
     return list(found)
 
 
-_EXPANSIONS: OrderedDict[tuple[object, ...], tuple[str, ...]] = OrderedDict()
+_EXPANSIONS: OrderedDict[tuple[tuple[str, ...], str], tuple[str, ...]] = OrderedDict()
 _EXPANSIONS_KEPT = 512
 
 

@@ -36,6 +36,61 @@ def test_cli_startup_does_not_import_whoosh_or_extractors() -> None:
     assert not heavy & modules
 
 
+def test_the_command_map_names_every_command_and_its_module() -> None:
+    import importlib
+
+    from tui.cli import COMMAND_MODULES
+
+    defined = {
+        command.name: module
+        for module in set(COMMAND_MODULES.values())
+        for command in importlib.import_module(f"tui.cli.{module}").COMMANDS
+    }
+    assert defined == COMMAND_MODULES
+
+
+def test_fresh_search_imports_only_what_searching_needs(tmp_path: Path) -> None:
+    """`folio search` loads its own command module, not the others (nor what they import),
+    and none of the modules Whoosh would load for features Folio does not use."""
+    source = tmp_path / "bees.txt"
+    source.write_text("Bees\n\nHoney bees and their hives.\n")
+    library = str(tmp_path / "lib")
+    made = f"from tui.cli import cli\ncli(['--library', {library!r}, 'add', {str(source)!r}])"
+    subprocess.run([sys.executable, "-c", made], cwd=ROOT, capture_output=True)
+    code = (
+        "import sys\n"
+        "from tui.cli import cli\n"
+        f"try:\n    cli(['--library', {str(tmp_path / 'lib')!r}, 'search', 'honey', '--json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    modules = set(out.split())
+    assert "whoosh.index" in modules and "tui.cli.search" in modules  # it did search
+    others = {f"tui.cli.{name}" for name in ("cite", "citekeys", "notes", "importing", "names")}
+    unused = {"urllib.request", "asyncio", "cached_property", "whoosh.lang.morph_en",
+              "whoosh.lang.dmetaphone", "ctypes", "library.citekeys", "textual"}  # fmt: skip
+    assert not (others | unused) & modules
+
+
+def test_whoosh_features_behind_stand_ins_still_work() -> None:
+    """The stand-ins are only seen while Whoosh imports: the real modules load on use."""
+    code = (
+        "import library, sys\n"
+        "import whoosh.query, whoosh.analysis, whoosh.compat\n"
+        "from whoosh.query.terms import variations\n"
+        "assert 'rendered' in variations('render')\n"
+        "from whoosh.analysis.morph import double_metaphone\n"
+        "assert double_metaphone('Smith')[0] == 'SM0'\n"
+        "import urllib.request, cached_property\n"
+        "assert hasattr(urllib.request, 'urlopen')\n"
+        "assert hasattr(cached_property, 'threaded_cached_property')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+
+
 def test_list_command_does_not_import_textual_when_run(tmp_path: Path) -> None:
     code = (
         "import sys\n"

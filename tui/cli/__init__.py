@@ -16,10 +16,43 @@ import click
 
 from tui.cli.common import fail
 
+# Each command's module (its COMMANDS list defines it): a command's module, and what it
+# imports, is loaded only when that command runs (or `--help` lists them all). A fresh
+# `folio search` imports tui.cli.search alone. tests/test_import_hygiene.py checks this map.
+COMMAND_MODULES = {
+    "init": "maintenance", "check": "maintenance", "reindex": "maintenance",
+    "add": "importing",
+    "list": "articles", "show": "articles", "edit": "articles", "rm": "articles",
+    "search": "search",
+    "note": "notes", "notes": "notes", "note-edit": "notes", "note-rm": "notes", "tag": "notes",
+    "tags": "notes", "tag-rename": "notes", "import-notes": "notes", "quote": "notes",
+    "export": "cite", "cite": "cite", "import-bib": "cite",
+    "rekey": "citekeys", "config": "citekeys",
+    "collection": "collections", "collections": "collections", "searches": "collections",
+    "exports": "exports",
+    "watch": "watch",
+    "alias": "names", "names": "names",
+}  # fmt: skip
+
 
 class FolioGroup(click.Group):
     """The `folio` group: click's own errors (a usage mistake, an unknown command) end in one
-    line on stderr like every other error, not click's usage block."""
+    line on stderr like every other error, not click's usage block. Commands are loaded from
+    their modules when asked for (COMMAND_MODULES)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, sorted (as click lists them)."""
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported on first use."""
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            import importlib
+
+            module = importlib.import_module(f"tui.cli.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def main(
         self,
@@ -93,33 +126,6 @@ def _run_tui(library_dir: str | None) -> None:
 def tui(ctx: click.Context) -> None:
     """Open the full-screen notebook (the same as `folio` with no command)."""
     _run_tui(ctx.obj["library"])
-
-
-def _register_commands() -> None:
-    """Add the commands, one module per topic (`folio --help` lists them by name)."""
-    from tui.cli import (
-        articles,
-        cite,
-        citekeys,
-        collections,
-        exports,
-        importing,
-        maintenance,
-        names,
-        notes,
-        search,
-        watch,
-    )
-
-    for module in (
-        maintenance, importing, articles, search, notes, cite, citekeys, collections, exports,
-        watch, names,
-    ):  # fmt: skip
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register_commands()
 
 
 def main() -> None:
