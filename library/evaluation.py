@@ -27,7 +27,16 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Term
 from whoosh.query.compound import PreloadedOr
 from whoosh.query.wrappers import ConstantScoreQuery
 
-from library.postings import Scores, Segment, TermPostings, score_term, segments, term_postings
+from library.postings import (
+    Scores,
+    Segment,
+    TermPostings,
+    TermScorer,
+    add_scores,
+    score_term,
+    segments,
+    term_postings,
+)
 
 if TYPE_CHECKING:
     # Whoosh ships no type information: to mypy these names are Any.
@@ -58,9 +67,20 @@ def top_documents(
     except Unsupported:
         return None
     lazy = _has_phrase(query)
+    terms = _disjunction(query) if limit is not None and not lazy else None
     ranked: list[tuple[float, int, _Run, int]] = []
     for segment in segments(searcher):
         run = _Run(segment)
+        if terms is not None and limit is not None:
+            excluded = set(segment.deleted)
+            if mask is not None:
+                excluded.update(run.scores(mask, None))
+            allowed = set(run.scores(only, None)) if only is not None else None
+            ranked.extend(
+                (-score, doc + segment.offset, run, doc)
+                for score, doc in run.top_of_sum(terms, limit, excluded, allowed)
+            )
+            continue
         found = run.scores(query, None)
         if not found:
             continue
@@ -115,6 +135,28 @@ def _verified(
             heapq.heapreplace(best, item)
     best.sort(reverse=True)
     return [(-negative, score) for score, negative in best]
+
+
+# A term in at most this many documents is read whole without checking whether it must be.
+_CHEAP_TERM = 1000
+
+
+def _disjunction(query: Query, boost: float = 1.0) -> list[tuple[Query, float]] | None:
+    """A query that only adds up terms' scores (terms under ORs) as its terms, each with
+    the factor its score is multiplied by; None for any other shape."""
+    if query is NullQuery:
+        return []
+    if type(query) is Term:
+        return [(query, boost * query.boost)]
+    if isinstance(query, Or) and not (query.minmatch or query.scale):
+        terms: list[tuple[Query, float]] = []
+        for child in query.subqueries:
+            found = _disjunction(child, boost * query.boost)
+            if found is None:
+                return None
+            terms.extend(found)
+        return terms
+    return None
 
 
 def _check_phrases(query: Query, batch: list[tuple[float, int, _Run, int]]) -> None:
@@ -189,6 +231,63 @@ class _Run:
         if key not in self._postings:
             self._postings[key] = term_postings(self.segment, fieldname, text)
         return self._postings[key]
+
+    def top_of_sum(
+        self,
+        terms: list[tuple[Query, float]],
+        limit: int,
+        excluded: set[int],
+        allowed: set[int] | None,
+    ) -> list[tuple[float, int]]:
+        """The `limit` best (score, document) of a sum of terms' scores (the documents of
+        `allowed`, not of `excluded`), reading frequent terms only where they matter.
+
+        The terms are read whole from the highest-scoring down (rare words score high), until
+        the `limit`th best score so far beats what every term left could add together: no
+        document that none of the terms read has can make the top then, and the terms left
+        (typically the frequent, low-scoring ones: `files` among the words of `fixes~`) are
+        read only in the blocks of the documents that still can (MaxScore)."""
+        entries = []
+        for term, factor in terms:
+            postings = self.postings(term.fieldname, term.text)
+            if postings is None:
+                continue
+            scorer = TermScorer(self.segment, postings.fieldname, postings.btext)
+            entries.append((scorer.highest(postings.terminfo) * factor, postings, factor))
+        entries.sort(key=lambda entry: -entry[0])
+        left = sum(entry[0] for entry in entries)
+        total: Scores = {}
+
+        def threshold() -> float:
+            if excluded or allowed is not None:
+                eligible = [
+                    score
+                    for doc, score in total.items()
+                    if doc not in excluded and (allowed is None or doc in allowed)
+                ]
+            else:
+                eligible = list(total.values())
+            best = heapq.nlargest(limit, eligible)
+            return best[-1] if len(best) >= limit else -1.0
+
+        bound = -1.0
+        for highest, postings, factor in entries:
+            # The bound is worth working out only before a term costly to read whole.
+            if left < bound or postings.count > _CHEAP_TERM:
+                bound = threshold()
+            if left < bound:
+                within = sorted(doc for doc, score in total.items() if score + left >= bound)
+                add_scores(total, postings, factor, within)
+            else:
+                add_scores(total, postings, factor)
+            left -= highest
+        docs = [
+            doc
+            for doc in sorted(total)
+            if doc not in excluded and (allowed is None or doc in allowed)
+        ]
+        docs.sort(key=total.__getitem__, reverse=True)
+        return [(total[doc], doc) for doc in docs[:limit]]
 
     def size(self, query: Query) -> int:
         """An upper bound of the documents `query` matches in this segment (from the

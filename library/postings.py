@@ -95,12 +95,13 @@ class TermPostings:
     """The postings of one term in one segment, read block by block on demand."""
 
     def __init__(
-        self, segment: Segment, fieldname: str, btext: bytes, matcher: Any, count: int
+        self, segment: Segment, fieldname: str, btext: bytes, matcher: Any, terminfo: Any
     ) -> None:
         self.segment = segment
         self.fieldname = fieldname
         self.btext = btext
-        self.count = count  # documents (deleted ones included, as Whoosh counts them)
+        self.terminfo = terminfo
+        self.count = terminfo.doc_frequency()  # documents (deleted ones counted, as Whoosh)
         self._postfile = getattr(matcher, "_postfile", None)
         self.blocks: list[_Block] = list(_blocks(matcher))
         self._maxids: list[int] | None = None
@@ -226,7 +227,7 @@ def term_postings(segment: Segment, fieldname: str, text: str | bytes) -> TermPo
     except (KeyError, TermNotFound):
         return None
     matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
-    return TermPostings(segment, fieldname, btext, matcher, terminfo.doc_frequency())
+    return TermPostings(segment, fieldname, btext, matcher, terminfo)
 
 
 class TermScorer:
@@ -243,6 +244,15 @@ class TermScorer:
             self.B = weighting._field_B.get(fieldname, weighting.B)
             self.K1 = weighting.K1
             self.lengths = segment.lengths(fieldname)
+
+    def highest(self, terminfo: Any) -> float:
+        """No document scores more than this (the term's highest weight at its shortest
+        length, as Whoosh's own bound): a little over, so rounding cannot undercut it."""
+        if not self.scorable:
+            return float(terminfo.max_weight()) * (1 + 1e-9)
+        tf, fl = terminfo.max_weight(), terminfo.min_length()
+        idf, avgfl, B, K1 = self.idf, self.avgfl, self.B, self.K1
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) * (1 + 1e-9)
 
     def scores(self, ids: list[int], weights: list[float]) -> list[float]:
         """The scores of these postings (as whoosh.scoring.bm25 computes them)."""
@@ -262,11 +272,25 @@ def score_term(
     postings: TermPostings, boost: float = 1.0, within: list[int] | None = None
 ) -> Scores:
     """The term's score in each document it is in (of `within`, when given)."""
-    scorer = TermScorer(postings.segment, postings.fieldname, postings.btext)
     found: Scores = {}
+    add_scores(found, postings, boost, within)
+    return found
+
+
+def add_scores(
+    total: Scores, postings: TermPostings, boost: float = 1.0, within: list[int] | None = None
+) -> None:
+    """Add the term's score (times `boost`) to each document's in `total`."""
+    scorer = TermScorer(postings.segment, postings.fieldname, postings.btext)
+    get = total.get
+    fresh = not total  # (a term's documents are distinct: no sums needed)
     for ids, weights in postings.postings(within):
         scores = scorer.scores(ids, weights)
         if boost != 1.0:
             scores = [score * boost for score in scores]
-        found.update(zip(ids, scores, strict=True))
-    return found
+        if fresh:
+            total.update(zip(ids, scores, strict=True))
+            continue
+        for doc, score in zip(ids, scores, strict=True):
+            before = get(doc)
+            total[doc] = score if before is None else before + score
