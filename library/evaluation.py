@@ -118,21 +118,24 @@ def _verified(
     does not depend on where its words are, so that bound holds."""
     ranked.sort(key=lambda item: (item[0], item[1]))
     best: list[tuple[float, int]] = []  # heap of (score, -document): the worst on top
-    checked = 0  # candidates whose phrases were checked, in batches that grow
-    for index, (negated, doc, run, local) in enumerate(ranked):
-        if limit is not None and len(best) >= limit and -negated < best[0][0]:
+    start = 0
+    while start < len(ranked):
+        if limit is not None and len(best) >= limit and -ranked[start][0] < best[0][0]:
             break
-        if index >= checked:
-            checked = index + max(64, 2 * index)
-            _check_phrases(query, ranked[index:checked])
-        score = run.exact(query, local)
-        if score is None:
-            continue
-        item = (score, -doc)
-        if limit is None or len(best) < limit:
-            heapq.heappush(best, item)
-        elif item > best[0]:
-            heapq.heapreplace(best, item)
+        batch = ranked[start : start + max(64, 2 * start)]
+        start += len(batch)
+        exact = _exact_batch(query, batch)
+        for negated, doc, _, _ in batch:
+            if limit is not None and len(best) >= limit and -negated < best[0][0]:
+                break
+            score = exact.get(doc)
+            if score is None:
+                continue
+            item = (score, -doc)
+            if limit is None or len(best) < limit:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
     best.sort(reverse=True)
     return [(-negative, score) for score, negative in best]
 
@@ -159,16 +162,19 @@ def _disjunction(query: Query, boost: float = 1.0) -> list[tuple[Query, float]] 
     return None
 
 
-def _check_phrases(query: Query, batch: list[tuple[float, int, _Run, int]]) -> None:
-    """Check the phrases of `query` for a batch of candidates at once (a block of postings
-    is walked once for all of them, rather than once per document)."""
-    by_run: dict[int, tuple[_Run, list[int]]] = {}
-    for _, _, run, local in batch:
-        by_run.setdefault(id(run), (run, []))[1].append(local)
-    for run, docs in by_run.values():
+def _exact_batch(query: Query, batch: list[tuple[float, int, _Run, int]]) -> dict[int, float]:
+    """The checked scores of a batch of candidates (by document number in the index): the
+    phrases checked for all of them at once, a block of postings walked once."""
+    by_run: dict[int, tuple[_Run, int, list[int]]] = {}
+    for _, doc, run, local in batch:
+        by_run.setdefault(id(run), (run, doc - local, []))[2].append(local)
+    exact: dict[int, float] = {}
+    for run, offset, docs in by_run.values():
         docs.sort()
         for phrase in _phrases(query):
             run.check_phrase(phrase, docs)
+        exact.update((doc + offset, score) for doc, score in run.exact_many(query, docs).items())
+    return exact
 
 
 def _phrases(query: Query) -> list[Query]:
@@ -310,50 +316,60 @@ class _Run:
         self._results[id(query)] = found
         return found
 
-    def exact(self, query: Query, doc: int) -> float | None:
-        """The score of one document that `scores` found, its phrases checked: None when it
-        does not match after all."""
+    def exact_many(self, query: Query, docs: list[int]) -> Scores:
+        """`exact` for several documents at once (those that match, with their scores);
+        the phrases must have been checked for them (check_phrase)."""
         if query is NullQuery:
-            return None
+            return {}
         found = self._results.get(id(query), {})
         if type(query) is Term:
-            return found.get(doc)
+            return {doc: found[doc] for doc in docs if doc in found}
         if isinstance(query, Phrase):
-            return found.get(doc) if doc in found and self._phrase_at(query, doc) else None
+            key = id(query)
+            checked = self._checked
+            return {doc: found[doc] for doc in docs if doc in found and checked.get((key, doc))}
         if isinstance(query, Or):
-            parts = [
-                self.exact(child, doc) if doc in self._results.get(id(child), ()) else None
-                for child in query.subqueries
-            ]
-            if all(part is None for part in parts):
-                return None
-            if isinstance(query, PreloadedOr):
-                total = 0.0
-                for part in parts:
-                    if part is not None:
-                        total += part * query.boost
+            parts = [self.exact_many(child, docs) for child in query.subqueries]
+            total: Scores = {}
+            preloaded = isinstance(query, PreloadedOr)
+            for part in parts:
+                for doc, score in part.items():
+                    if preloaded:
+                        score *= query.boost
+                    total[doc] = total[doc] + score if doc in total else score
+            if preloaded or query.boost == 1.0:
                 return total
-            total = sum(part for part in parts if part is not None)
-            return total * query.boost if query.boost != 1.0 else total
+            return {doc: score * query.boost for doc, score in total.items()}
         if type(query) is And:
-            total = 0.0
+            kept: Scores | None = None
+            nots = 0
             for child in query.subqueries:
                 if isinstance(child, Not):
-                    if self.exact(child.query, doc) is not None:
-                        return None
-                    total += 1.0
+                    nots += 1
                     continue
-                part = self.exact(child, doc)
-                if part is None:
-                    return None
-                total += part
-            return total * query.boost if query.boost != 1.0 else total
+                part = self.exact_many(child, docs if kept is None else list(kept))
+                if kept is None:
+                    kept = part
+                else:
+                    kept = {doc: score + part[doc] for doc, score in kept.items() if doc in part}
+            assert kept is not None
+            for child in query.subqueries:
+                if isinstance(child, Not) and kept:
+                    for doc in self.exact_many(child.query, list(kept)):
+                        kept.pop(doc, None)
+            if nots:
+                kept = {doc: score + nots for doc, score in kept.items()}
+            if query.boost != 1.0:
+                kept = {doc: score * query.boost for doc, score in kept.items()}
+            return kept
         if type(query) is AndNot:
-            if self.exact(query.b, doc) is not None:
-                return None
-            return self.exact(query.a, doc)
+            kept = self.exact_many(query.a, docs)
+            if kept:
+                for doc in self.exact_many(query.b, list(kept)):
+                    kept.pop(doc, None)
+            return kept
         if type(query) is ConstantScoreQuery:
-            return None if self.exact(query.child, doc) is None else query.score
+            return dict.fromkeys(self.exact_many(query.child, docs), query.score)
         raise Unsupported(type(query).__name__)
 
     def _matching(self, query: Query, within: list[int]) -> list[int]:
@@ -362,7 +378,10 @@ class _Run:
         found = self.scores(query, within)
         if not _has_phrase(query):
             return list(found)
-        return [doc for doc in found if self.exact(query, doc) is not None]
+        docs = sorted(found)
+        for phrase in _phrases(query):
+            self.check_phrase(phrase, docs)
+        return list(self.exact_many(query, docs))
 
     def _scores(self, query: Query, within: list[int] | None) -> Scores:
         if query is NullQuery:
@@ -451,26 +470,20 @@ class _Run:
             if postings is None:
                 return {}
             lists.append(postings)
-        order = sorted(range(len(words)), key=lambda i: lists[i].count)
-        per_word: dict[int, Scores] = {}
+        # The documents with every word, rarest word first, each word read only in the blocks
+        # that can hold a document still in the running; then the words' scores there.
         candidates = within
-        for i in order:
-            found = score_term(lists[i], 1.0, candidates)
-            if not found:
-                return {}
-            per_word[i] = found
-            candidates = (
-                sorted(found) if candidates is None else [doc for doc in candidates if doc in found]
-            )
+        for i in sorted(range(len(words)), key=lambda i: lists[i].count):
+            candidates = lists[i].ids(candidates)
             if not candidates:
                 return {}
         assert candidates is not None
         self._phrase_lists[id(query)] = lists
-        found_docs: Scores = {}
-        for doc in candidates:
-            score = _tree_sum([per_word[i][doc] for i in range(len(words))])
-            found_docs[doc] = score * query.boost if query.boost != 1.0 else score
-        return found_docs
+        per_word = [score_term(postings, 1.0, candidates) for postings in lists]
+        found = _summed(per_word, candidates)
+        if query.boost != 1.0:
+            return {doc: score * query.boost for doc, score in found.items()}
+        return found
 
     def check_phrase(self, query: Query, docs: list[int]) -> None:
         """Check the phrase for those of `docs` (sorted) that are its candidates and not
@@ -495,21 +508,19 @@ class _Run:
         for doc in todo:
             self._checked[(key, doc)] = bool(starts.get(doc))
 
-    def _phrase_at(self, query: Query, doc: int) -> bool:
-        """Whether the phrase's words are one after the other in the document (a candidate:
-        it has every word)."""
-        key = (id(query), doc)
-        known = self._checked.get(key)
-        if known is None:
-            lists = self._phrase_lists[id(query)]
-            starts: set[int] = set()
-            for i, postings in enumerate(lists):
-                at = postings.positions(doc)
-                starts = at if i == 0 else {p for p in starts if p + i in at}
-                if not starts:
-                    break
-            known = self._checked[key] = bool(starts)
-        return known
+
+def _summed(per_word: list[Scores], docs: list[int]) -> Scores:
+    """Each document's sum of the words' scores, added in the order of _tree_sum."""
+    if len(per_word) == 1:
+        (only,) = per_word
+        return {doc: only[doc] for doc in docs}
+    if len(per_word) == 2:
+        a, b = per_word
+        return {doc: a[doc] + b[doc] for doc in docs}
+    if len(per_word) == 3:
+        a, b, c = per_word
+        return {doc: a[doc] + (b[doc] + c[doc]) for doc in docs}
+    return {doc: _tree_sum([scores[doc] for scores in per_word]) for doc in docs}
 
 
 def _tree_sum(values: list[float]) -> float:

@@ -138,6 +138,13 @@ class TermPostings:
             if kept:
                 yield [ids[i] for i in kept], [weights[i] for i in kept]
 
+    def ids(self, within: list[int] | None = None) -> list[int]:
+        """The documents (of `within`, sorted, when given) that have the term, in order."""
+        found: list[int] = []
+        for ids, _ in self.postings(within):
+            found.extend(ids)
+        return found
+
     def positions_of(self, docs: list[int]) -> dict[int, set[int]]:
         """The positions of the term in each of `docs` (sorted; documents without the term
         are left out), walking the blocks once."""
