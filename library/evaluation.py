@@ -228,6 +228,7 @@ class _Run:
         self.segment = segment
         self._postings: dict[tuple[str, Any], TermPostings | None] = {}
         self._sizes: dict[int, int] = {}
+        self._has_phrases: dict[int, bool] = {}
         self._results: dict[int, Scores] = {}  # each node's scores, by id(node)
         self._checked: dict[tuple[int, int], bool] = {}  # (id(phrase), document) → matches
         self._phrase_lists: dict[int, list[TermPostings]] = {}
@@ -297,15 +298,49 @@ class _Run:
 
     def size(self, query: Query) -> int:
         """An upper bound of the documents `query` matches in this segment (from the
-        terms' document frequencies), to order an AND's children."""
+        terms' document counts), to order an AND's children."""
         found = self._sizes.get(id(query))
         if found is None:
-            reader = self.segment.reader
-            try:
-                found = int(query.estimate_size(reader))
-            except Exception:
-                found = reader.doc_count_all()
-            self._sizes[id(query)] = found
+            found = self._sizes[id(query)] = self._size(query)
+        return found
+
+    def _size(self, query: Query) -> int:
+        if query is NullQuery:
+            return 0
+        if type(query) is Term:
+            postings = self.postings(query.fieldname, query.text)
+            return postings.count if postings is not None else 0
+        if isinstance(query, Phrase):
+            return min(self._size(Term(query.fieldname, word)) for word in query.words)
+        if type(query) is And:
+            return min(self.size(child) for child in query.subqueries if not isinstance(child, Not))
+        if type(query) is AndNot:
+            return self.size(query.a)
+        if type(query) is ConstantScoreQuery:
+            if getattr(query, "folio_range", None) is not None:
+                return self.segment.reader.doc_count_all()  # read last, from its column
+            return self.size(query.child)
+        return sum(self.size(child) for child in query.children())
+
+    def _in_range(self, query: Query, within: list[int]) -> Scores | None:
+        """The documents of `within` whose value is in the query's numeric range (see
+        query_rewrite._preloaded_range), scored as the range; None without a column."""
+        fieldname, start, end, startexcl, endexcl = query.folio_range
+        values = self.segment.numbers(fieldname)
+        if values is None:
+            return None
+        missing = self.segment.reader.schema[fieldname].default
+        count = len(values)
+        found: Scores = {}
+        for doc in within:
+            value = values[doc] if doc < count else missing
+            if value == missing:
+                continue
+            if start is not None and (value <= start if startexcl else value < start):
+                continue
+            if end is not None and (value >= end if endexcl else value > end):
+                continue
+            found[doc] = query.score
         return found
 
     def scores(self, query: Query, within: list[int] | None) -> Scores:
@@ -317,12 +352,12 @@ class _Run:
         return found
 
     def exact_many(self, query: Query, docs: list[int]) -> Scores:
-        """`exact` for several documents at once (those that match, with their scores);
-        the phrases must have been checked for them (check_phrase)."""
+        """The scores of those of `docs` that match `query` for certain (the phrases must
+        have been checked for them: check_phrase)."""
         if query is NullQuery:
             return {}
         found = self._results.get(id(query), {})
-        if type(query) is Term:
+        if not self._lazy(query):  # what scores() found is certain
             return {doc: found[doc] for doc in docs if doc in found}
         if isinstance(query, Phrase):
             key = id(query)
@@ -372,6 +407,13 @@ class _Run:
             return dict.fromkeys(self.exact_many(query.child, docs), query.score)
         raise Unsupported(type(query).__name__)
 
+    def _lazy(self, query: Query) -> bool:
+        """Whether the node has a phrase (its scores count unchecked candidates)."""
+        found = self._has_phrases.get(id(query))
+        if found is None:
+            found = self._has_phrases[id(query)] = _has_phrase(query)
+        return found
+
     def _matching(self, query: Query, within: list[int]) -> list[int]:
         """The documents of `within` that match `query` for certain (phrases checked): what
         a NOT removes."""
@@ -404,6 +446,10 @@ class _Run:
                     found.pop(doc, None)
             return found
         if type(query) is ConstantScoreQuery:
+            if within is not None and getattr(query, "folio_range", None) is not None:
+                found = self._in_range(query, within)
+                if found is not None:
+                    return found
             return dict.fromkeys(self.scores(query.child, within), query.score)
         raise Unsupported(type(query).__name__)
 

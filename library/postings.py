@@ -11,6 +11,7 @@ highest id), which is how an AND or a phrase reads only what it needs of a frequ
 
 from __future__ import annotations
 
+import sys
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ class Segment:
     offset: int  # its first document's number in the whole index
     searcher: Any  # the top-level searcher: collection statistics (idf, average lengths)
     _lengths: dict[str, bytes] = field(default_factory=dict)
+    _numbers: dict[str, Any] = field(default_factory=dict)
 
     @property
     def deleted(self) -> frozenset[int]:
@@ -68,6 +70,28 @@ class Segment:
                 stored = min(column._count, count)
                 found = bytes(column._dbfile.get(column._basepos, stored)) + bytes(count - stored)
             self._lengths[fieldname] = found
+        return found
+
+
+    def numbers(self, fieldname: str) -> Any:
+        """Each document's value in a sortable numeric field (an array; documents without
+        one hold the field's default, e.g. 2**64 - 1 for a date), or None without a column."""
+        found = self._numbers.get(fieldname)
+        if found is None:
+            from array import array
+
+            reader = self.reader
+            if not reader.has_column(fieldname):
+                return None
+            column = reader.column_reader(fieldname, translate=False)
+            if not hasattr(column, "_typecode") or column._fixedlen != 8:
+                return None
+            count = min(column._count, reader.doc_count_all())
+            found = array("Q")
+            found.frombytes(column._dbfile.get(column._basepos, 8 * count))
+            if sys.byteorder == "little":
+                found.byteswap()  # (stored big-endian)
+            self._numbers[fieldname] = found
         return found
 
 

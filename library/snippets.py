@@ -37,10 +37,12 @@ class Snippet:
 
 
 _SEPARATORS = re.compile(r"[-‐\s+]+")
-# Words: those with a letter beyond ASCII are the only ones whose folded form can differ from
-# the text. (Finding words and testing them is faster than a pattern for such words, which
-# backtracks over every ASCII word.)
-_WORD = re.compile(r"\w+")
+# Letters beyond ASCII: the words that have one are the only ones whose folded form can
+# differ from the text. Each is found from such a letter (a pattern for the words themselves
+# backtracks over every ASCII word), then widened to its word.
+_NON_ASCII_LETTER = re.compile(r"[^\W\x00-\x7f]")
+_WORD_END = re.compile(r"\w*")
+_WORD_START = re.compile(r"\w*\Z")
 
 
 @functools.lru_cache(maxsize=32)
@@ -69,9 +71,9 @@ def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
     if text.isascii():
         return matches
     folded = [
-        (m.start(), m.end(), word)
-        for m in _WORD.finditer(text)
-        if not m.group().isascii() and (word := fold(m.group())) in wanted
+        (start, end, word)
+        for start, end in _non_ascii_words(text)
+        if (word := fold(text[start:end])) in wanted
     ]
     if not folded:
         return matches
@@ -80,6 +82,21 @@ def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
         if not merged or match[0] >= merged[-1][1]:
             merged.append(match)
     return merged
+
+
+def _non_ascii_words(text: str) -> list[tuple[int, int]]:
+    """The spans of the words of `text` that have a letter beyond ASCII."""
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for letter in _NON_ASCII_LETTER.finditer(text):
+        at = letter.start()
+        if at < end:
+            continue  # in the word found last
+        before = _WORD_START.search(text, max(0, at - 100), at)
+        start = before.start() if before else at
+        end = _WORD_END.match(text, at).end()
+        spans.append((start, end))
+    return spans
 
 
 def make_snippets(text: str, terms: Iterable[str], count: int = 2) -> list[Snippet]:
