@@ -318,7 +318,8 @@ class _Run:
             return self.size(query.a)
         if type(query) is ConstantScoreQuery:
             if getattr(query, "folio_range", None) is not None:
-                return self.segment.reader.doc_count_all()  # read last, from its column
+                count: int = self.segment.reader.doc_count_all()
+                return count  # read last, from its column
             return self.size(query.child)
         return sum(self.size(child) for child in query.children())
 
@@ -447,9 +448,9 @@ class _Run:
             return found
         if type(query) is ConstantScoreQuery:
             if within is not None and getattr(query, "folio_range", None) is not None:
-                found = self._in_range(query, within)
-                if found is not None:
-                    return found
+                in_range = self._in_range(query, within)
+                if in_range is not None:
+                    return in_range
             return dict.fromkeys(self.scores(query.child, within), query.score)
         raise Unsupported(type(query).__name__)
 

@@ -132,6 +132,7 @@ class TermPostings:
 
     def _data(self, block: _Block) -> tuple[list[int], list[float], Any]:
         if block.data is None:
+            assert self._postfile is not None  # (inlined postings come decoded)
             raw = self._postfile.get(block.offset, block.length)
             if block.compressed:
                 raw = zlib.decompress(raw)
@@ -144,6 +145,7 @@ class TermPostings:
         """(ids, weights) of each block that may hold one of `within` (sorted document
         numbers; None for all), with only those documents when `within` is given."""
         previous = -1
+        start = 0
         for block in self.blocks:
             if within is not None:
                 start = bisect_left(within, previous + 1)
@@ -283,7 +285,8 @@ class TermScorer:
             return float(terminfo.max_weight()) * (1 + 1e-9)
         tf, fl = terminfo.max_weight(), terminfo.min_length()
         idf, avgfl, B, K1 = self.idf, self.avgfl, self.B, self.K1
-        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) * (1 + 1e-9)
+        bound: float = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        return bound * (1 + 1e-9)
 
     def scores(self, ids: list[int], weights: list[float]) -> list[float]:
         """The scores of these postings (as whoosh.scoring.bm25 computes them)."""

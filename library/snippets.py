@@ -94,7 +94,8 @@ def _non_ascii_words(text: str) -> list[tuple[int, int]]:
             continue  # in the word found last
         before = _WORD_START.search(text, max(0, at - 100), at)
         start = before.start() if before else at
-        end = _WORD_END.match(text, at).end()
+        word = _WORD_END.match(text, at)
+        end = word.end() if word else at + 1
         spans.append((start, end))
     return spans
 
