@@ -40,6 +40,12 @@ STAND_INS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# Whoosh modules imported as modules (`from whoosh import highlight`) for what Folio never
+# calls (highlighting, the Levenshtein automaton of Whoosh's fuzzy terms, which Folio expands
+# itself): loaded lazily, when first used (importlib.util.LazyLoader).
+LAZY = frozenset({"whoosh.highlight", "whoosh.automata.lev"})
+
+
 def _deferred(module: str, name: str) -> Callable[..., Any]:
     """A function that imports `module` when called and calls its `name`."""
 
@@ -91,12 +97,17 @@ class _StandInFinder:
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         stand_ins = STAND_INS.get(fullname)
-        if stand_ins is None:
+        if stand_ins is None and fullname not in LAZY:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         if spec is None or spec.loader is None:
             return None
-        spec.loader = _StandInLoader(spec.loader, stand_ins)  # type: ignore[assignment]
+        if stand_ins is None:
+            from importlib.util import LazyLoader
+
+            spec.loader = LazyLoader(spec.loader)
+        else:
+            spec.loader = _StandInLoader(spec.loader, stand_ins)  # type: ignore[assignment]
         return spec
 
 
