@@ -20,6 +20,7 @@ import contextlib
 import mmap
 import os
 import re
+import stat
 import struct
 import tempfile
 from collections import OrderedDict
@@ -90,6 +91,8 @@ def write_segment_vocabulary(leaf: Any, path: Path) -> bytes:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(contents)
+        with contextlib.suppress(OSError):  # readable as the segment's own files are
+            os.chmod(temporary, stat.S_IMODE(os.stat(path.with_suffix(".trm")).st_mode))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -94,9 +94,9 @@ def _query_text(
     ctx: click.Context, query: tuple[str, ...], save: str | None, saved: str | None
 ) -> str:
     """The query to run: QUERY (kept under `save` if asked), or saved search `saved`."""
-    from tui.actions.collections import save_search, saved_search
-
     if saved is not None:
+        from tui.actions.collections import saved_search
+
         if query or save is not None:
             fail("give QUERY or --saved NAME, not both (--save needs a QUERY)", 2)
         with open_library(ctx) as library:
@@ -105,6 +105,8 @@ def _query_text(
         fail("give a QUERY to search for (or --saved NAME)", 2)
     text = " ".join(query)
     if save is not None:
+        from tui.actions.collections import save_search
+
         with open_library(ctx) as library:
             outcome = save_search(library, save, text)
         echo(f"Saved search '{outcome.value.name}'.", err=True)
