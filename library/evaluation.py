@@ -543,6 +543,22 @@ class _Run:
         todo = [doc for doc in docs if doc in candidates and (key, doc) not in self._checked]
         if not todo:
             return
+        if len(lists) > 2:
+            # The rarest two words in a row first: most candidates fail there, without the
+            # positions of the phrase's other (commoner) words being decoded.
+            pair = min(range(len(lists) - 1), key=lambda i: lists[i].count + lists[i + 1].count)
+            first = lists[pair].positions_of(todo)
+            alive = [doc for doc in todo if doc in first]
+            second = lists[pair + 1].positions_of(alive)
+            passed = {
+                doc for doc in alive if any(p + 1 in second.get(doc, ()) for p in first[doc])
+            }
+            for doc in todo:
+                if doc not in passed:
+                    self._checked[(key, doc)] = False
+            todo = [doc for doc in todo if doc in passed]
+            if not todo:
+                return
         starts = lists[0].positions_of(todo)
         for i in range(1, len(lists)):
             alive = [doc for doc in todo if starts.get(doc)]

@@ -167,8 +167,20 @@ class TermPostings:
     def ids(self, within: list[int] | None = None) -> list[int]:
         """The documents (of `within`, sorted, when given) that have the term, in order."""
         found: list[int] = []
-        for ids, _ in self.postings(within):
-            found.extend(ids)
+        if within is None:
+            for block in self.blocks:
+                found.extend(self._data(block)[0])
+            return found
+        previous = -1
+        for block in self.blocks:
+            start = bisect_left(within, previous + 1)
+            if start == len(within):
+                break
+            previous = block.maxid
+            if within[start] > block.maxid:
+                continue
+            wanted = within[start : bisect_left(within, block.maxid + 1)]
+            found.extend(sorted(set(self._data(block)[0]).intersection(wanted)))
         return found
 
     def positions_of(self, docs: list[int]) -> dict[int, set[int]]:
