@@ -64,8 +64,14 @@ def top_documents(
     query has a shape this evaluation leaves to Whoosh."""
     try:
         _check(query)
-    except Unsupported:
+        return _top_documents(searcher, query, limit, mask, only)
+    except Unsupported:  # (a phrase on a field without positions: Whoosh says what is wrong)
         return None
+
+
+def _top_documents(
+    searcher: Searcher, query: Query, limit: int | None, mask: Query | None, only: Query | None
+) -> list[tuple[int, float]]:
     lazy = _has_phrase(query)
     terms = _disjunction(query) if limit is not None and not lazy else None
     ranked: list[tuple[float, int, _Run, int]] = []
@@ -550,9 +556,7 @@ class _Run:
             first = lists[pair].positions_of(todo)
             alive = [doc for doc in todo if doc in first]
             second = lists[pair + 1].positions_of(alive)
-            passed = {
-                doc for doc in alive if any(p + 1 in second.get(doc, ()) for p in first[doc])
-            }
+            passed = {doc for doc in alive if any(p + 1 in second.get(doc, ()) for p in first[doc])}
             for doc in todo:
                 if doc not in passed:
                     self._checked[(key, doc)] = False
@@ -565,9 +569,7 @@ class _Run:
             if not alive:
                 break
             after = lists[i].positions_of(alive)
-            starts = {
-                doc: {p for p in starts[doc] if p + i in after.get(doc, ())} for doc in alive
-            }
+            starts = {doc: {p for p in starts[doc] if p + i in after.get(doc, ())} for doc in alive}
         for doc in todo:
             self._checked[(key, doc)] = bool(starts.get(doc))
 

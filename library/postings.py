@@ -72,7 +72,6 @@ class Segment:
             self._lengths[fieldname] = found
         return found
 
-
     def numbers(self, fieldname: str) -> Any:
         """Each document's value in a sortable numeric field (an array; documents without
         one hold the field's default, e.g. 2**64 - 1 for a date), or None without a column."""

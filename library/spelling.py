@@ -1,4 +1,4 @@
-""""Did you mean": the closest words of the library for the words of a query it lacks.
+""" "Did you mean": the closest words of the library for the words of a query it lacks.
 
 A word the index does not have is compared with the words of the same fields that share
 its first letter (its first two when those are too many), taken from the vocabulary files

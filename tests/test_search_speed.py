@@ -141,6 +141,18 @@ def test_a_word_in_many_blocks_is_read_only_where_needed(filled: Library) -> Non
     assert sum(block.data is not None for block in again.blocks) == 1  # that block alone
 
 
+def test_a_shape_found_unsupported_midway_is_left_to_whoosh(filled: Library) -> None:
+    """A phrase on a field without positions (tags) passes the shape check and is found
+    unsupported only while evaluating: the evaluation steps aside (None), so Whoosh runs
+    the query and says what is wrong, rather than an exception escaping from here."""
+    from whoosh.query import And, Phrase, Term
+
+    searcher = filled.index.searcher()
+    phrase = Phrase("tags", ["flood", "gate"])
+    assert top_documents(searcher, phrase, limit=10) is None
+    assert top_documents(searcher, And([Term("body", "flood"), phrase]), limit=None) is None
+
+
 def test_search_results_are_the_same_through_either_path(
     filled: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
