@@ -10,9 +10,10 @@ from textual.pilot import Pilot
 
 from library.aliases import list_alias_sets
 from library.store import Library
-from tests.tui_support import import_texts, run_app, wait_for
+from tests.tui_support import import_texts, run_app, wait_for, wait_for_screen
 from tui.app import FolioApp
 from tui.screens.names import NamesScreen
+from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
 
 TEXTS = {
@@ -68,5 +69,23 @@ def test_search_shows_why_a_hit_matched_and_ctrl_t_makes_it_exact(library_dir: P
         await pilot.press("ctrl+t")
         await wait_for(lambda: screen.shown_query == "masood")
         assert screen.exact and len(screen.hits) == 1
+
+    run_app(library_dir, scenario)
+
+
+def test_the_reader_highlights_what_the_search_matched_exact_or_not(library_dir: Path) -> None:
+    _library(library_dir)
+    with Library(library_dir) as library:
+        ids = dict(library.conn.execute("SELECT title, id FROM articles").fetchall())
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        app.open_reader(ids["Valley Notes"], query="massoud masood")
+        reader = await wait_for_screen(app, ReaderScreen)
+        await wait_for(lambda: len(reader.match_spans) == 2)  # Massoud, twice: variants on
+        app.open_reader(ids["Valley Notes"], query="masood OR massoud", exact=True)
+        await wait_for(lambda: reader.exact)
+        await wait_for(lambda: len(reader.match_spans) == 2)
+        app.open_reader(ids["Valley Notes"], query="masood", exact=True)
+        await wait_for(lambda: not reader.match_spans)  # "Massoud" is not "masood" as typed
 
     run_app(library_dir, scenario)

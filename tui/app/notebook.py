@@ -204,21 +204,27 @@ class FolioApp(App[None]):
 
     @guarded_work("opening the article", exclusive=True, group="open-reader")
     async def open_reader(
-        self, article_id: str, *, query: str | None = None, passage: int | None = None
+        self,
+        article_id: str,
+        *,
+        query: str | None = None,
+        passage: int | None = None,
+        exact: bool = False,
     ) -> None:
-        """Read an article (from a search: at the passage, matched words highlighted).
+        """Read an article (from a search: at the passage, matched words highlighted; with
+        `exact`, as the search matched them: as typed, no spelling variants).
 
         The article is read before the screen shows, so its text is laid out only once;
         one reader screen is kept and reused (installed), which halves the time to open."""
-        data = await self.call(load_reader_data, article_id, query)
+        data = await self.call(load_reader_data, article_id, query, exact)
         reader = self.reader
         if reader is None:
             reader = self.reader = ReaderScreen(
-                article_id, query=query, passage=passage, loaded=data
+                article_id, query=query, passage=passage, loaded=data, exact=exact
             )
             self.install_screen(reader, name="reader")
         else:
-            reader.show(data, query=query, passage=passage)
+            reader.show(data, query=query, passage=passage, exact=exact)
         if reader in self.screen_stack:
             while self.screen is not reader:
                 self.pop_screen()

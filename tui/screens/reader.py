@@ -88,14 +88,17 @@ class ReaderData:
     matches: list[tuple[int, int]]
 
 
-def load_reader_data(library: Library, article_id: str, query: str | None) -> ReaderData:
-    """Read everything the reader needs (runs in a thread, under the library lock)."""
+def load_reader_data(
+    library: Library, article_id: str, query: str | None, exact: bool = False
+) -> ReaderData:
+    """Read everything the reader needs (runs in a thread, under the library lock); the
+    query's matches are its words as typed only when `exact` (no spelling variants)."""
     article = article_actions.show_article(library, article_id).value.article
     annotations = note_actions.list_notes(library, article.id).value
     matches: list[tuple[int, int]] = []
     if query:
         try:
-            matches = search_actions.match_spans(library, query, article.text).value
+            matches = search_actions.match_spans(library, query, article.text, exact=exact).value
         except FolioError:
             matches = []
     return ReaderData(article, annotations, matches)
@@ -138,10 +141,12 @@ class ReaderScreen(Screen[None]):
         query: str | None = None,
         passage: int | None = None,
         loaded: ReaderData | None = None,
+        exact: bool = False,
     ) -> None:
         super().__init__()
         self.article_id = article_id
         self.query_text = query
+        self.exact = exact  # the search that opened it matched words as typed only
         self.passage = passage
         self.loaded = loaded
         self.article: Any = None
@@ -182,13 +187,16 @@ class ReaderScreen(Screen[None]):
     @guarded_work("reading the article", exclusive=True, group="reader-load")
     async def load(self) -> None:
         """Read the article, its notes and (from a search) the matched words."""
-        data = await self.app.call(load_reader_data, self.article_id, self.query_text)
+        data = await self.app.call(load_reader_data, self.article_id, self.query_text, self.exact)
         self._apply(data, text_loaded=False)
 
-    def show(self, data: ReaderData, *, query: str | None, passage: int | None) -> None:
+    def show(
+        self, data: ReaderData, *, query: str | None, passage: int | None, exact: bool = False
+    ) -> None:
         """Show another article in this (already built) screen: the app keeps one reader,
         because building a screen costs more than loading a 100 KB text into it."""
         self.article_id, self.query_text, self.passage = data.article.id, query, passage
+        self.exact = exact
         self.current_note = None
         if not self.is_mounted:
             self.loaded = data

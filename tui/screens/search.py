@@ -262,14 +262,16 @@ class SearchScreen(Screen[None]):
         query = self.query_one("#search-query", Input).value
         if kind == "note":
             note = hit.annotation
-            self.app.open_reader(note.article_id, query=query, passage=note.start)
+            self.app.open_reader(
+                note.article_id, query=query, passage=note.start, exact=self.exact
+            )
             return
         passage = None
         if hit.snippets and hit.snippets[0].highlights:
             passage = hit.snippets[0].highlights[0][0]
         elif hit.snippets:
             passage = hit.snippets[0].start
-        self.app.open_reader(hit.id, query=query, passage=passage)
+        self.app.open_reader(hit.id, query=query, passage=passage, exact=self.exact)
 
     def action_toggle_notes(self) -> None:
         """Search the articles, or the notes themselves."""
