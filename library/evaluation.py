@@ -524,10 +524,19 @@ class _Run:
                 return {}
             lists.append(postings)
         # The documents with every word, rarest word first, each word read only in the blocks
-        # that can hold a document still in the running; then the words' scores there.
+        # that can hold a document still in the running.
         candidates = within
+        # Three words or more: the rarest two in a row checked for every candidate (few pass:
+        # a phrase of three words is rare), so that the words are scored and the whole
+        # phrase checked only for those. Their blocks are decoded whole from the start.
+        pair = min(range(len(words) - 1), key=lambda i: lists[i].count + lists[i + 1].count)
+        paired = (pair, pair + 1) if len(words) > 2 else ()
         for i in sorted(range(len(words)), key=lambda i: lists[i].count):
-            candidates = lists[i].ids(candidates)
+            candidates = lists[i].ids(candidates, whole=i in paired)
+            if not candidates:
+                return {}
+        if paired:
+            candidates = _adjacent(lists[pair], lists[pair + 1], candidates)
             if not candidates:
                 return {}
         assert candidates is not None
@@ -549,20 +558,6 @@ class _Run:
         todo = [doc for doc in docs if doc in candidates and (key, doc) not in self._checked]
         if not todo:
             return
-        if len(lists) > 2:
-            # The rarest two words in a row first: most candidates fail there, without the
-            # positions of the phrase's other (commoner) words being decoded.
-            pair = min(range(len(lists) - 1), key=lambda i: lists[i].count + lists[i + 1].count)
-            first = lists[pair].positions_of(todo)
-            alive = [doc for doc in todo if doc in first]
-            second = lists[pair + 1].positions_of(alive)
-            passed = {doc for doc in alive if any(p + 1 in second.get(doc, ()) for p in first[doc])}
-            for doc in todo:
-                if doc not in passed:
-                    self._checked[(key, doc)] = False
-            todo = [doc for doc in todo if doc in passed]
-            if not todo:
-                return
         starts = lists[0].positions_of(todo)
         for i in range(1, len(lists)):
             alive = [doc for doc in todo if starts.get(doc)]
@@ -572,6 +567,13 @@ class _Run:
             starts = {doc: {p for p in starts[doc] if p + i in after.get(doc, ())} for doc in alive}
         for doc in todo:
             self._checked[(key, doc)] = bool(starts.get(doc))
+
+
+def _adjacent(first: TermPostings, second: TermPostings, docs: list[int]) -> list[int]:
+    """Those of `docs` (sorted; each has both words) where the second word follows the first."""
+    before = first.positions_of(docs)
+    after = second.positions_of(docs)
+    return [doc for doc in docs if any(p + 1 in after[doc] for p in before[doc])]
 
 
 def _summed(per_word: list[Scores], docs: list[int]) -> Scores:

@@ -137,8 +137,42 @@ def test_a_word_in_many_blocks_is_read_only_where_needed(filled: Library) -> Non
     few = postings.ids()[-3:]  # in the last block
     again = term_postings(segment, "body", "kernel")
     assert again is not None and again.ids(few) == few
-    assert [block.data is not None for block in again.blocks][-1:] == [True]
-    assert sum(block.data is not None for block in again.blocks) == 1  # that block alone
+    read = [block.head is not None or block.data is not None for block in again.blocks]
+    assert read[-1:] == [True]
+    assert sum(read) == 1  # that block alone
+    # Its ids and weights alone: the positions are decoded where a phrase asks for them.
+    assert again.blocks[-1].data is None
+    assert again.positions_of(few) and again.blocks[-1].data is not None
+
+
+def test_blocks_decoded_in_part_or_whole_give_whoosh_postings(filled: Library) -> None:
+    """A block's ids and weights read from the start of its pickle, its values loaded with
+    bytes() for _codecs.encode, and positions unpickled together are what Whoosh's own
+    matcher reads, for every block of every word of the body."""
+    from library.postings import segments, term_postings
+
+    searcher = filled.index.searcher()
+    checked = 0
+    for segment in segments(searcher):
+        reader = segment.reader
+        for word in reader.lexicon("body"):
+            postings = term_postings(segment, "body", word)
+            assert postings is not None
+            first = term_postings(segment, "body", word)
+            assert first is not None
+            ids = postings.ids()  # from the blocks' heads
+            weights = [w for block in postings.blocks for w in postings._head(block)[1]]
+            positions = first.positions_of(ids)  # from whole blocks
+            matcher = reader.postings("body", word)
+            theirs = []
+            while matcher.is_active():
+                theirs.append((matcher.id(), matcher.weight(), set(matcher.value_as("positions"))))
+                matcher.next()
+            mine = zip(ids, weights, [positions[doc] for doc in ids], strict=True)
+            # (Whoosh's matcher leaves the deleted article out; its postings stay until a merge)
+            assert [posting for posting in mine if posting[0] not in segment.deleted] == theirs
+            checked += len(postings.blocks) > 1
+    assert checked  # words with several blocks among them
 
 
 def test_a_shape_found_unsupported_midway_is_left_to_whoosh(filled: Library) -> None:
