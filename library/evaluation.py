@@ -529,17 +529,19 @@ class _Run:
         # Three words or more: the rarest two in a row checked for every candidate (few pass:
         # a phrase of three words is rare), so that the words are scored and the whole
         # phrase checked only for those. Their blocks are decoded whole from the start.
-        pair = min(range(len(words) - 1), key=lambda i: lists[i].count + lists[i + 1].count)
-        paired = (pair, pair + 1) if len(words) > 2 else ()
+        paired: tuple[int, ...] = ()
+        if len(words) > 2:
+            pair = min(range(len(words) - 1), key=lambda i: lists[i].count + lists[i + 1].count)
+            paired = (pair, pair + 1)
         for i in sorted(range(len(words)), key=lambda i: lists[i].count):
             candidates = lists[i].ids(candidates, whole=i in paired)
             if not candidates:
                 return {}
+        assert candidates is not None
         if paired:
-            candidates = _adjacent(lists[pair], lists[pair + 1], candidates)
+            candidates = _adjacent(lists[paired[0]], lists[paired[1]], candidates)
             if not candidates:
                 return {}
-        assert candidates is not None
         self._phrase_lists[id(query)] = lists
         per_word = [score_term(postings, 1.0, candidates) for postings in lists]
         found = _summed(per_word, candidates)
