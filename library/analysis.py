@@ -108,6 +108,20 @@ def joins(value: str, end: int, start: int, part: str, original: str) -> bool:
     return separator == " " and len(original) == 1 and original.isascii() and original.isupper()
 
 
+def _compound_token(
+    token: Token, text: str, stopped: bool, original: str | bool, span: tuple[int, int]
+) -> None:
+    """Make the (reused) token a compound's part or whole: its text, `original` when it is
+    kept, and `span` (its characters, set when the token has character offsets)."""
+    token.text = text
+    token.stopped = stopped
+    token.boost = 1.0
+    if original:
+        token.original = original
+    if token.chars:
+        token.startchar, token.endchar = span
+
+
 class FoldingWordAnalyzer(Tokenizer):
     """Words of two or more characters, lower-cased and accent-folded, minus stop words,
     plus the joined form of hyphenated words.
@@ -168,6 +182,7 @@ class FoldingWordAnalyzer(Tokenizer):
                 # (so a phrase that has the compound as one word still matches).
                 start = position
                 emitted = 0
+                offset = start_char + match.start()
                 for part in PART_RE.finditer(match.group()):
                     text = part.group()
                     text = text.lower() if text.isascii() else fold(text)
@@ -175,35 +190,23 @@ class FoldingWordAnalyzer(Tokenizer):
                     if dropped and removestops:
                         continue
                     emitted += 1
-                    token.text = text
-                    token.stopped = dropped
-                    token.boost = 1.0
-                    if keeporiginal:
-                        token.original = part.group()
+                    span = (offset + part.start(), offset + part.end())
+                    _compound_token(token, text, dropped, keeporiginal and part.group(), span)
                     if positions:
                         token.pos = position
                         position += 1
-                    if chars:
-                        token.startchar = start_char + match.start() + part.start()
-                        token.endchar = start_char + match.start() + part.end()
                     yield token
                 whole = compound_whole(word)
                 if whole:
                     emitted += 1
-                    token.text = whole
-                    token.stopped = False
-                    token.boost = 1.0
-                    if keeporiginal:
-                        token.original = match.group()
+                    span = (offset, start_char + match.end())
+                    _compound_token(token, whole, False, keeporiginal and match.group(), span)
                     if positions:
                         if position > start:
                             token.pos = position - 1
                         else:
                             token.pos = position
                             position += 1
-                    if chars:
-                        token.startchar = start_char + match.start()
-                        token.endchar = start_char + match.end()
                     yield token
                 stopped = not emitted  # (for a hyphen join: whether it took a position)
             elif not (stopped and removestops):
