@@ -1,0 +1,169 @@
+"""Segments of an article's text and their fingerprints: how the same passage is recognised
+in another article, verbatim or in another translation.
+
+A text is cut into segments: sentences, and the clause before a colon that opens a quote
+(`Serenko told the publication: “Our sources say…` is two segments), so that a quote
+matches its source whatever the reporter wrote around it. Each segment keeps its offsets
+in the stored text.
+
+Two views of a segment make copies look alike:
+- `comparable`: lower-case words (transliterated to ASCII: `Масуд` is `masud`), for the
+  character-level similarity that aligns segments;
+- its *skeleton*: the content words (not "the", "of"…) without vowels or doubled letters,
+  and with z/s, k/q/c, w/v as one letter, so spellings of one name agree
+  (`Massoud`/`Masood` → `msd`, `jihadists`/`Jahidists` → `jhdsts`, `realise`/`realize`).
+A segment's fingerprints are the two smallest hashes of its skeleton's runs of three words
+(a bottom-2 min-hash): two copies of a segment share one as long as most of their runs
+agree, so a changed word ("under way"/"underway", "the Taliban"/"IG-Khorasan") rarely hides
+a passage of two sentences, while two unrelated sentences seldom share one.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from library.stopwords import all_function_words
+
+__all__ = [
+    "PRINTS_PER_SEGMENT",
+    "Segment",
+    "Segmented",
+    "comparable",
+    "segments",
+    "skeleton",
+    "text_prints",
+]
+
+# Content words per shingle, hashes kept per segment, and how many content words a segment
+# needs to have any.
+SHINGLE = 3
+PRINTS_PER_SEGMENT = 2
+MIN_CONTENT_WORDS = 4
+# Where a segment ends: a sentence (end punctuation, closing quotes, a space, then a
+# capital or a digit, perhaps after an opening quote), a colon or semicolon that opens a
+# quote, or a line. Abbreviations ("Dr. Rubin") split a sentence in two, in every copy alike.
+_BREAK = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])|[:;](?=\s+[\"“‘«„])|\n")
+# Typography to ASCII before transliteration: most web text is ASCII but for its quote
+# marks and dashes, and `anyascii` costs more than everything else here.
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("“”„‟«»″", '"'),
+        **dict.fromkeys("‘’‚‛′‹›", "'"),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+        **dict.fromkeys("\u00a0\u2009\u202f\u200b\u00ad", " "),
+        "…": "...",
+    }
+)
+# A word of the stored text, as `comparable` splits it (letters and digits, not "_").
+_TEXT_WORDS = re.compile(r"[^\W_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORDS = re.compile(r"[a-z0-9]+")
+# Letters that spellings and transliterations swap: realise/realize, Kabul/Qabul,
+# Wladimir/Vladimir (vowels are dropped: Massoud/Masood).
+_SPELLINGS = bytes.maketrans(b"zkqw", b"sccv")
+# The second and later letters of a run of one letter (replaced by nothing: a literal
+# replacement, which `re` does without calling back into Python).
+_DOUBLED = re.compile(rb"(?<=([a-z]))\1+")
+# A word of one letter or digit (what is left of "way", "you").
+_SINGLE = re.compile(rb"(?<![a-z0-9])[a-z0-9](?![a-z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One sentence or clause: its offsets in the text and its comparable words."""
+
+    start: int
+    end: int
+    words: str  # `comparable(text[start:end])`
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """A text and its segments."""
+
+    text: str
+    segments: list[Segment]
+
+    @classmethod
+    def of(cls, text: str) -> Segmented:
+        """The text cut into segments."""
+        return cls(text, segments(text))
+
+    def word_offsets(self, segment: Segment) -> list[tuple[int, int]] | None:
+        """Where each of the segment's comparable words is in the text (None when the text's
+        words cannot be matched one for one: a script transliterated into several words)."""
+        found = [m.span() for m in _TEXT_WORDS.finditer(self.text, segment.start, segment.end)]
+        return found if len(found) == segment.words.count(" ") + 1 else None
+
+
+def segments(text: str) -> list[Segment]:
+    """The text's segments in order (those with no word left out)."""
+    found: list[Segment] = []
+    start = 0
+    for end in [*(match.end() for match in _BREAK.finditer(text)), len(text)]:
+        piece = text[start:end]
+        words = comparable(piece)
+        if words:
+            first = start + len(piece) - len(piece.lstrip())
+            found.append(Segment(first, first + len(piece.strip()), words))
+        start = end
+    return found
+
+
+def comparable(text: str) -> str:
+    """`text` as lower-case ASCII words separated by single spaces."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(_to_ascii, text)
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def _to_ascii(match: re.Match[str]) -> str:
+    """A run of non-ASCII characters in ASCII: typography mapped, letters transliterated."""
+    plain = match.group().translate(_TYPOGRAPHY)
+    if plain.isascii():
+        return plain
+    from anyascii import anyascii
+
+    return str(anyascii(plain))
+
+
+def skeleton(words: str) -> list[bytes]:
+    """The content words of comparable `words`, without vowels and doubled letters."""
+    return skeletons([words])[0]
+
+
+def skeletons(lines: Sequence[str]) -> list[list[bytes]]:
+    """`skeleton` of each of several comparable texts (done together: one pass of each
+    byte operation over all of them)."""
+    stop = _stop_words()
+    kept = "\n".join(
+        " ".join([word for word in line.split() if word not in stop]) for line in lines
+    )
+    folded = kept.encode().translate(_SPELLINGS, b"aeiouy")
+    stripped = _SINGLE.sub(b"", _DOUBLED.sub(b"", folded))
+    return [line.split() for line in stripped.split(b"\n")]
+
+
+def text_prints(found: Sequence[Segment]) -> list[tuple[int, int]]:
+    """The fingerprints of a text's segments, as (hash, segment index) pairs: for each
+    segment of MIN_CONTENT_WORDS content words or more, the PRINTS_PER_SEGMENT smallest
+    hashes of its skeleton's runs of SHINGLE words."""
+    crc = zlib.crc32
+    prints: list[tuple[int, int]] = []
+    for index, words in enumerate(skeletons([segment.words for segment in found])):
+        if len(words) < MIN_CONTENT_WORDS:
+            continue
+        shingles = zip(*(words[k:] for k in range(SHINGLE)), strict=False)
+        hashes = sorted({crc(b" ".join(shingle)) for shingle in shingles})
+        prints.extend((value, index) for value in hashes[:PRINTS_PER_SEGMENT])
+    return prints
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Function words, as comparable words (ASCII): they carry no fingerprint."""
+    return frozenset(comparable(" ".join(all_function_words())).split())
