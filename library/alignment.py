@@ -29,6 +29,7 @@ LONG_SEGMENT = 60
 # of the longer one.
 CONTAINED_MIN = 40
 CONTAINED_MATCH = 0.9
+LONGER = 0.9  # "much shorter": under this share of the other's length
 # A passage of one segment counts when it is this long in both texts and this similar (a
 # single sentence quoted whole); a passage of several segments when they add up to this
 # many characters.
@@ -56,7 +57,7 @@ def similarity(left: str, right: str) -> float:
     segment much shorter than the other, how well it matches the best part of the longer."""
     score = fuzz.ratio(left, right) / 100
     short, long = (left, right) if len(left) <= len(right) else (right, left)
-    if len(short) >= CONTAINED_MIN and len(short) < 0.8 * len(long):
+    if len(short) >= CONTAINED_MIN and len(short) < LONGER * len(long):
         contained = fuzz.partial_ratio(short, long) / 100
         if contained >= CONTAINED_MATCH:
             return max(score, contained)
@@ -171,7 +172,7 @@ def _passage(
 def _edge(text: Segmented, segment: Segment, other_words: str, *, start: bool) -> int:
     """Where a passage starts (or ends) in `segment`: at its edge, or, when it is much
     longer than the segment it matched, where the matched words begin (or end) in it."""
-    if len(segment.words) * 0.8 <= len(other_words):
+    if len(segment.words) * LONGER <= len(other_words):
         return segment.start if start else segment.end
     found = fuzz.partial_ratio_alignment(other_words, segment.words)
     if found is None or found.score / 100 < CONTAINED_MATCH:

@@ -8,6 +8,7 @@ from library.articles import enqueue_index
 from library.blobs import blob_path
 from library.database import transaction
 from library.index import IndexDamaged
+from library.passages import pending_count
 from library.store import Library
 
 
@@ -26,6 +27,9 @@ class CheckReport:
     # Annotations whose article text changed since they were anchored (the notes package
     # re-anchors them on its next use, or `folio check --repair`).
     unanchored: int = 0
+    # Texts not yet scanned for passages they share (derived data that is behind, not
+    # damage: it does not make the library unclean; `folio check --repair` scans them).
+    passages_pending: int = 0
 
     @property
     def clean(self) -> bool:
@@ -55,6 +59,7 @@ def check_library(library: Library) -> CheckReport:
     report.pending = conn.execute("SELECT count(DISTINCT article_id) FROM index_queue").fetchone()[
         0
     ]
+    report.passages_pending = pending_count(conn)
     report.unanchored = conn.execute(
         "SELECT count(*) FROM annotations AS n JOIN articles AS a ON a.pk = n.article_pk"
         " WHERE n.exact IS NOT NULL AND n.anchored_on IS NOT a.text_sha256"

@@ -78,7 +78,7 @@ class Discovery:
     how each pair is related."""
 
     article_pk: int
-    chars: int
+    chars: int  # from its first segment's start to its last one's end
     shared: dict[int, list[SharedPassage]] = field(default_factory=dict)
     kinds: dict[int, Kind] = field(default_factory=dict)
 
@@ -216,7 +216,7 @@ class _Scanner:
         prints = text_prints(mine)
         postings = self._postings({value for value, _ in prints})
         kept = [(value, index) for value, index in prints if len(postings.get(value, ())) < COMMON]
-        discovery = Discovery(pk, sum(segment.end - segment.start for segment in mine))
+        discovery = Discovery(pk, mine[-1].end - mine[0].start if mine else 0)
         for other, seeds in self._candidates(mine, kept, postings):
             them = self.texts.get(other)
             if them is not None:

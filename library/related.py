@@ -65,13 +65,15 @@ class Related:
         }
 
     @property
+    def extent(self) -> str:
+        """`12 passages, 41% of the text` (of the article it is related to)."""
+        count = len(self.passages)
+        return f"{count} passage{'s' if count != 1 else ''}, {self.share:.0%} of the text"
+
+    @property
     def summary(self) -> str:
         """`12 passages, 41% of the text (same source)`."""
-        count = len(self.passages)
-        return (
-            f"{count} passage{'s' if count != 1 else ''}, {self.share:.0%} of the text "
-            f"({self.kind})"
-        )
+        return f"{self.extent} ({self.kind})"
 
 
 def _chars(conn: sqlite3.Connection, pks: list[int]) -> dict[int, int]:
@@ -112,8 +114,8 @@ def related_articles(conn: sqlite3.Connection, article: Article) -> list[Related
         related.append(
             Related(
                 other,
-                shared / own_chars if own_chars else 0.0,
-                other_shared / other_chars if other_chars else 0.0,
+                min(1.0, shared / own_chars) if own_chars else 0.0,
+                min(1.0, other_shared / other_chars) if other_chars else 0.0,
                 kind_of(len(group), shared, own_chars, other_shared, other_chars),
                 [_located(link, mine, theirs) for link in group],
             )
@@ -129,8 +131,8 @@ def _located(link: Link, mine: Locator, theirs: Locator) -> RelatedPassage:
         link.other_start,
         link.other_end,
         link.similarity,
-        mine.at(link.start),
-        theirs.at(link.other_start),
+        mine.within(link.start, link.end),
+        theirs.within(link.other_start, link.other_end),
     )
 
 

@@ -9,6 +9,7 @@ from library.search import match_documents
 from library.snippets import find_matches
 from library.store import Library
 from notes.annotations import Annotation, get_annotation
+from notes.claims import article_facts
 from notes.reading import anchored_connection, read_annotations_of_articles
 
 
@@ -20,21 +21,29 @@ class NoteHit:
     score: float
     quote_highlights: list[tuple[int, int]]
     note_highlights: list[tuple[int, int]]
+    date: str | None = None  # the article's publication date
 
     def to_json(self) -> dict[str, object]:
         """The hit as plain JSON data."""
         return {
             **self.annotation.to_json(),
+            "date": self.date,
             "score": round(self.score, 4),
             "quote_highlights": [list(span) for span in self.quote_highlights],
             "note_highlights": [list(span) for span in self.note_highlights],
         }
 
 
-def search_notes(library: Library, query: str, *, limit: int = 10) -> list[NoteHit]:
-    """Annotations matching `query` (same syntax as article search), best first."""
+def search_notes(
+    library: Library, query: str, *, limit: int = 10, sort: str = "score"
+) -> list[NoteHit]:
+    """Annotations matching `query` (same syntax as article search), best first, or, with
+    `sort="date"`, newest article first (as for articles)."""
     conn = anchored_connection(library)
-    matches = match_documents(library, query, limit=limit, notes=True)
+    # By date, every match is read: the index would put notes on undated articles first.
+    matches = match_documents(
+        library, query, limit=None if sort == "date" else limit, notes=True, sort=sort
+    )
     hits = []
     for fields, score in matches.documents:
         try:
@@ -49,6 +58,13 @@ def search_notes(library: Library, query: str, *, limit: int = 10) -> list[NoteH
                 _spans(annotation.note, matches.words),
             )
         )
+    facts = article_facts(conn, [hit.annotation for hit in hits])
+    for hit in hits:
+        fact = facts.get(hit.annotation.article_id)
+        hit.date = fact.date if fact else None
+    if sort == "date":  # newest first, as for articles; undated last
+        hits.sort(key=lambda hit: hit.date or "", reverse=True)
+        hits = hits[:limit]
     return hits
 
 

@@ -164,8 +164,7 @@ def attach(
     from library.identifiers import classify
     from library.importing import attach_source
     from library.webcapture import fetch_page
-    from tui.actions.importing import attach_file
-    from tui.actions.notes import reanchor_notes
+    from tui.actions.importing import attach_file, texts_stored
 
     item = classify(given)
     if item.kind != "url":
@@ -176,8 +175,7 @@ def attach(
         library.max_file_bytes = max_file_bytes
     source = fetch_page(item.value, library.max_file_bytes)
     result = attach_source(library, source, ref)
-    notices = reanchor_notes(library).warnings if result.status == "updated" else []
-    return Outcome(result, notices)
+    return Outcome(result, texts_stored(library, [result]).warnings)
 
 
 def service_url(library: Library, setting: str) -> Outcome[tuple[str, bool]]:

@@ -46,11 +46,14 @@ def search_articles(
     return Outcome(found)
 
 
-def search_notes(library: Library, query: str, *, limit: int = 10) -> Outcome[list[NoteHit]]:
-    """Annotations whose passage, note or tags match `query`, best first."""
+def search_notes(
+    library: Library, query: str, *, limit: int = 10, sort: SearchSort = "score"
+) -> Outcome[list[NoteHit]]:
+    """Annotations whose passage, note or tags match `query`, best first (or those on the
+    newest articles first)."""
     from notes.search import search_notes as find_notes
 
-    return Outcome(find_notes(library, query, limit=limit))
+    return Outcome(find_notes(library, query, limit=limit, sort=sort))
 
 
 def match_spans(library: Library, query: str, text: str) -> Outcome[list[tuple[int, int]]]:

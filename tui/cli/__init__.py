@@ -71,13 +71,14 @@ def _register_commands() -> None:
         importing,
         maintenance,
         notes,
+        related,
         search,
         watch,
     )
 
     for module in (
-        maintenance, importing, articles, search, notes, cite, citekeys, collections, exports,
-        watch,
+        maintenance, importing, articles, search, notes, related, cite, citekeys, collections,
+        exports, watch,
     ):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)

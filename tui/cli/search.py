@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(("score", "date")),
+    default="score",
+    show_default=True,
+    help="date: newest article first (with --notes too).",
+)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
 @click.option("--notes", is_flag=True, help="Find annotations (passages and notes), not articles.")
 @click.option("--save", metavar="NAME", help="Also keep QUERY as saved search NAME.")
@@ -47,7 +53,7 @@ def search(
 
     text = _query_text(ctx, query, save, saved)
     if notes:
-        _search_notes(ctx, text, limit, as_json)
+        _search_notes(ctx, text, limit, as_json, cast("SearchSort", sort))
         return
     with open_library(ctx) as library:
         found = search_articles(library, text, limit=limit, sort=cast("SearchSort", sort)).value
@@ -92,12 +98,14 @@ def _query_text(
     return text
 
 
-def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> None:
-    """`search --notes`: ranked annotations, each with its article."""
+def _search_notes(
+    ctx: click.Context, text: str, limit: int, as_json: bool, sort: SearchSort
+) -> None:
+    """`search --notes`: ranked annotations (or newest article first), each with its article."""
     from tui.actions.search import search_notes
 
     with open_library(ctx) as library:
-        hits = search_notes(library, text, limit=limit).value
+        hits = search_notes(library, text, limit=limit, sort=sort).value
     if as_json:
         emit_json([hit.to_json() for hit in hits])
         return
@@ -109,6 +117,7 @@ def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool) -> N
         click.echo(
             f"{click.style(found.id, fg='cyan')}  [{found.citekey}] {found.where}  "
             f"{click.style(one_line(found.article_title or '(untitled)', 70), bold=True)}"
+            f"{'  — ' + hit.date if hit.date else ''}"
         )
         if found.exact is not None:
             click.echo(f"    “{_mark(found.exact, hit.quote_highlights, color)}”")
