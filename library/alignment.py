@@ -1,11 +1,12 @@
 """Aligning two articles' segments into the passages they share.
 
 The fingerprints of `library.fingerprints` say where to look: pairs of segments (one in
-each article) that share a fingerprint. From each such seed the alignment grows along the
-text in both articles, comparing neighbouring segments by character similarity, so it
-follows a passage through changed words, a sentence one translation split in two, a
-sentence left out or added in between. Runs of matching segments are the shared passages.
-Only segments near a seed are ever compared: the cost is that of the passages found.
+each article) that share a fingerprint. From each such seed the alignment walks along the
+text in both articles, forwards and backwards, comparing the next segments by character
+similarity, so it follows a passage through changed words, a sentence one translation
+split in two, a sentence left out or added in between. Runs of matching segments are the
+shared passages. Only segments next to a match are ever compared: the cost is that of the
+passages found.
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ LONGER = 0.9  # "much shorter": under this share of the other's length
 SINGLE_MIN = 90
 SINGLE_MATCH = 0.85
 PASSAGE_MIN = 70
-# How far (in segments) the alignment looks past a matched pair for the next one.
+# How far (in segments) the alignment looks past a matched pair for the next one, and the
+# steps it tries, in order: the next segment in both texts; a sentence one text split in
+# two; a segment one text added; a segment both changed beyond recognition.
 REACH = 2
+STEPS = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,7 @@ def similarity(left: str, right: str) -> float:
     score = fuzz.ratio(left, right) / 100
     short, long = (left, right) if len(left) <= len(right) else (right, left)
     if len(short) >= CONTAINED_MIN and len(short) < LONGER * len(long):
-        contained = fuzz.partial_ratio(short, long) / 100
+        contained = fuzz.partial_ratio(short, long, score_cutoff=CONTAINED_MATCH * 100) / 100
         if contained >= CONTAINED_MATCH:
             return max(score, contained)
     return score
@@ -80,27 +84,33 @@ def align(me: Segmented, them: Segmented, seeds: Iterable[tuple[int, int]]) -> l
     segments that share a fingerprint), in the order of `me`."""
     mine, theirs = me.segments, them.segments
     matched: dict[tuple[int, int], float] = {}
-    seen: set[tuple[int, int]] = set()
-    todo = list(dict.fromkeys(seeds))
-    while todo:
-        pair = todo.pop()
-        if pair in seen:
+    tested: dict[tuple[int, int], bool] = {}
+
+    def matches(pair: tuple[int, int]) -> bool:
+        if pair not in tested:
+            i, j = pair
+            tested[pair] = False
+            if 0 <= i < len(mine) and 0 <= j < len(theirs):
+                left, right = mine[i].words, theirs[j].words
+                score = similarity(left, right)
+                if _matches(left, right, score):
+                    matched[pair] = score
+                    tested[pair] = True
+        return tested[pair]
+
+    for seed in dict.fromkeys(seeds):
+        if seed in tested or not matches(seed):
             continue
-        seen.add(pair)
-        i, j = pair
-        if not (0 <= i < len(mine) and 0 <= j < len(theirs)):
-            continue
-        left, right = mine[i].words, theirs[j].words
-        score = similarity(left, right)
-        if not _matches(left, right, score):
-            continue
-        matched[pair] = score
-        todo.extend(
-            (i + di, j + dj)
-            for di in range(-REACH, REACH + 1)
-            for dj in range(-REACH, REACH + 1)
-            if (di or dj) and (i + di, j + dj) not in seen
-        )
+        for sign in (1, -1):
+            i, j = seed
+            while True:
+                for di, dj in STEPS:
+                    step = (i + sign * di, j + sign * dj)
+                    if matches(step):
+                        i, j = step
+                        break
+                else:
+                    break
     return [
         passage
         for group in _runs(matched)

@@ -8,7 +8,7 @@ from library.articles import enqueue_index
 from library.blobs import blob_path
 from library.database import transaction
 from library.index import IndexDamaged
-from library.passages import pending_count
+from library.passage_links import pending_count
 from library.store import Library
 
 

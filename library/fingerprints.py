@@ -15,7 +15,9 @@ Two views of a segment make copies look alike:
 A segment's fingerprints are the two smallest hashes of its skeleton's runs of three words
 (a bottom-2 min-hash): two copies of a segment share one as long as most of their runs
 agree, so a changed word ("under way"/"underway", "the Taliban"/"IG-Khorasan") rarely hides
-a passage of two sentences, while two unrelated sentences seldom share one.
+a passage of two sentences, while two unrelated sentences seldom share one. Its sketch, the
+eight smallest, tells a copy (several in common) from a segment that only shares a common
+phrase with it (one), without reading the other text.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from library.stopwords import all_function_words
 
@@ -35,6 +38,7 @@ __all__ = [
     "comparable",
     "segments",
     "skeleton",
+    "sketch_overlap",
     "text_prints",
 ]
 
@@ -42,11 +46,14 @@ __all__ = [
 # needs to have any.
 SHINGLE = 3
 PRINTS_PER_SEGMENT = 2
+SKETCH = 8
 MIN_CONTENT_WORDS = 4
 # Where a segment ends: a sentence (end punctuation, closing quotes, a space, then a
 # capital or a digit, perhaps after an opening quote), a colon or semicolon that opens a
 # quote, or a line. Abbreviations ("Dr. Rubin") split a sentence in two, in every copy alike.
-_BREAK = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])|[:;](?=\s+[\"“‘«„])|\n")
+_BREAK = re.compile(
+    r"[.!?…。！？][\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])|[:;](?=\s+[\"“‘«„])|\n\s*"
+)
 # Typography to ASCII before transliteration: most web text is ASCII but for its quote
 # marks and dashes, and `anyascii` costs more than everything else here.
 _TYPOGRAPHY = str.maketrans(
@@ -68,13 +75,17 @@ _SPELLINGS = bytes.maketrans(b"zkqw", b"sccv")
 # The second and later letters of a run of one letter (replaced by nothing: a literal
 # replacement, which `re` does without calling back into Python).
 _DOUBLED = re.compile(rb"(?<=([a-z]))\1+")
+# Runs of spaces (left where words were taken out), and each run of SHINGLE words of a
+# skeleton (overlapping: one starts at every word).
+_SPACES = re.compile(rb" {2,}")
+_RUNS = re.compile(rb"(?=(?<![^ ])([^ ]+" + rb"(?: [^ ]+)" * (SHINGLE - 1) + rb"))")
 # A word of one letter or digit (what is left of "way", "you").
-_SINGLE = re.compile(rb"(?<![a-z0-9])[a-z0-9](?![a-z0-9])")
+_SINGLE = re.compile(rb"\b[a-z0-9]\b")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One sentence or clause: its offsets in the text and its comparable words."""
+class Segment(NamedTuple):
+    """One sentence or clause: its offsets in the text and its comparable words. (A tuple:
+    a text has hundreds, and making one costs less than a dataclass.)"""
 
     start: int
     end: int
@@ -133,34 +144,53 @@ def _to_ascii(match: re.Match[str]) -> str:
 
 def skeleton(words: str) -> list[bytes]:
     """The content words of comparable `words`, without vowels and doubled letters."""
-    return skeletons([words])[0]
+    return skeletons([words])[0].split()
 
 
-def skeletons(lines: Sequence[str]) -> list[list[bytes]]:
-    """`skeleton` of each of several comparable texts (done together: one pass of each
-    byte operation over all of them)."""
+def skeletons(lines: Sequence[str]) -> list[bytes]:
+    """The skeleton of each of several comparable texts, its words separated by single
+    spaces (done together: one pass of each byte operation over all of them)."""
     stop = _stop_words()
     kept = "\n".join(
         " ".join([word for word in line.split() if word not in stop]) for line in lines
     )
     folded = kept.encode().translate(_SPELLINGS, b"aeiouy")
-    stripped = _SINGLE.sub(b"", _DOUBLED.sub(b"", folded))
-    return [line.split() for line in stripped.split(b"\n")]
+    stripped = _SPACES.sub(b" ", _SINGLE.sub(b"", _DOUBLED.sub(b"", folded)))
+    return [line.strip(b" ") for line in stripped.split(b"\n")]
 
 
-def text_prints(found: Sequence[Segment]) -> list[tuple[int, int]]:
-    """The fingerprints of a text's segments, as (hash, segment index) pairs: for each
-    segment of MIN_CONTENT_WORDS content words or more, the PRINTS_PER_SEGMENT smallest
-    hashes of its skeleton's runs of SHINGLE words."""
+@dataclass(frozen=True, slots=True)
+class TextPrints:
+    """A text's fingerprints, as (hash, segment index) pairs, and each segment's sketch: the
+    SKETCH smallest hashes of its runs (16 bits of each), compared to tell a copy of a
+    segment from one that only shares a common phrase."""
+
+    prints: list[tuple[int, int]]
+    sketches: list[tuple[int, ...]]
+
+
+def text_prints(found: Sequence[Segment]) -> TextPrints:
+    """The fingerprints of a text's segments: for each segment of MIN_CONTENT_WORDS content
+    words or more, the PRINTS_PER_SEGMENT smallest hashes of its skeleton's runs of SHINGLE
+    words; and the sketch of every segment (empty for the shorter ones)."""
     crc = zlib.crc32
+    runs = _RUNS.findall
     prints: list[tuple[int, int]] = []
-    for index, words in enumerate(skeletons([segment.words for segment in found])):
-        if len(words) < MIN_CONTENT_WORDS:
+    sketches: list[tuple[int, ...]] = []
+    for index, line in enumerate(skeletons([segment.words for segment in found])):
+        if line.count(b" ") + 1 < MIN_CONTENT_WORDS:
+            sketches.append(())
             continue
-        shingles = zip(*(words[k:] for k in range(SHINGLE)), strict=False)
-        hashes = sorted({crc(b" ".join(shingle)) for shingle in shingles})
+        hashes = sorted(set(map(crc, runs(line))))
         prints.extend((value, index) for value in hashes[:PRINTS_PER_SEGMENT])
-    return prints
+        sketches.append(tuple(value % 65521 + 1 for value in hashes[:SKETCH]))
+    return TextPrints(prints, sketches)
+
+
+def sketch_overlap(mine: Sequence[int], theirs: Sequence[int]) -> int:
+    """How many hashes two segments' sketches share (a copy shares most; a segment that only
+    has a common phrase in common, one or two)."""
+    return len(set(mine).intersection(theirs))
 
 
 @lru_cache(maxsize=1)

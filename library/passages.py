@@ -18,29 +18,24 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from library.alignment import SharedPassage, align, segments_match
 from library.database import rows_in, transaction
-from library.fingerprints import Segment, Segmented, comparable, text_prints
+from library.fingerprints import (
+    SKETCH,
+    Segment,
+    Segmented,
+    comparable,
+    sketch_overlap,
+    text_prints,
+)
+from library.passage_links import Kind, covered_length, kind_of, pending_count
 from library.settings import get_setting, set_setting
 
-__all__ = [
-    "PASSAGES_VERSION",
-    "Discovery",
-    "Kind",
-    "Link",
-    "catch_up",
-    "covered_length",
-    "kind_of",
-    "links_of",
-    "pending_count",
-    "requeue_all",
-]
+__all__ = ["PASSAGES_VERSION", "Discovery", "catch_up", "requeue_all"]
 
-Kind = Literal["republication", "same source", "quotes"]
 # The rules passages are found by. A library scanned under another number is scanned again.
 PASSAGES_VERSION = 1
 _VERSION_SETTING = "passages-version"
@@ -49,27 +44,15 @@ CHUNK = 1000
 COMMON = 40
 # Articles aligned with one text, those sharing the most fingerprints first.
 MAX_CANDIDATES = 40
-# Seed pairs of segments read to confirm a candidate before its whole text is.
+# Sketches sharing this many hashes are a segment and its copy; sharing fewer (but two:
+# the fingerprint and one more) they might be, and the other segment is read to tell, for
+# at most CHECKED_SEEDS seed pairs of a candidate.
+SURE_OVERLAP = 4
+MAYBE_OVERLAP = 2
 CHECKED_SEEDS = 3
-# Both texts mostly shared: a republication. Several passages, or a long one: the same
-# source (an interview reported by two outlets). Otherwise: quotes.
-REPUBLICATION_SHARE = 0.5
-SAME_SOURCE_PASSAGES = 3
-SAME_SOURCE_CHARS = 600
+_TO_THE_END = 2**31 - 1  # a substr() length that reaches the end of any text
 
 Progress = Callable[[int, int], object]
-
-
-@dataclass(frozen=True)
-class Link:
-    """A passage of one article (start, end) found in another (other_start, other_end)."""
-
-    other_pk: int
-    start: int
-    end: int
-    other_start: int
-    other_end: int
-    similarity: float
 
 
 @dataclass
@@ -81,11 +64,6 @@ class Discovery:
     chars: int  # from its first segment's start to its last one's end
     shared: dict[int, list[SharedPassage]] = field(default_factory=dict)
     kinds: dict[int, Kind] = field(default_factory=dict)
-
-
-def pending_count(conn: sqlite3.Connection) -> int:
-    """How many texts are waiting to be scanned."""
-    return int(conn.execute("SELECT count(*) FROM passage_queue").fetchone()[0])
 
 
 def requeue_all(conn: sqlite3.Connection) -> None:
@@ -164,31 +142,53 @@ class _Texts:
             self.cache.popitem(last=False)
 
 
-@dataclass
 class _Scan:
-    """What a scan stores about one text: the offsets of its segments (to check a
-    candidate's segment without reading its whole text) and the fingerprints it added (to
-    take them out when the text changes)."""
+    """What a scan stores about one text: where its segments start and their sketches (to
+    tell whether a candidate has a copy of a segment without reading the candidate's whole
+    text), and the fingerprints it added to `passage_prints` (to take them out when the
+    text changes). Packed as: segment and print counts, segment starts (32-bit), sketches
+    (SKETCH 16-bit values a segment, 0 where it has fewer), prints (32-bit)."""
 
-    starts: array[int]
-    ends: array[int]
-    prints: array[int]
+    def __init__(self, starts: array[int], sketches: array[int], prints: array[int]) -> None:
+        self.starts = starts
+        self.sketches = sketches
+        self.prints = prints
+
+    @classmethod
+    def of(
+        cls, found: Sequence[Segment], sketches: list[tuple[int, ...]], prints: list[int]
+    ) -> _Scan:
+        """The scan of a text with these segments, segment sketches and stored prints."""
+        padded = array("H")
+        for sketch in sketches:
+            padded.extend(sketch)
+            padded.extend([0] * (SKETCH - len(sketch)))
+        return cls(array("I", [segment.start for segment in found]), padded, array("I", prints))
+
+    def sketch(self, segment: int) -> tuple[int, ...]:
+        """The sketch of one segment (empty past the last)."""
+        values = self.sketches[segment * SKETCH : (segment + 1) * SKETCH]
+        return tuple(value for value in values if value)
 
     def to_blob(self) -> bytes:
-        """Packed: segment count, starts, ends, then the fingerprints (unsigned 32-bit)."""
-        return array("I", [len(self.starts)]).tobytes() + b"".join(
-            part.tobytes() for part in (self.starts, self.ends, self.prints)
-        )
+        """The scan packed for `passage_scans.scan`."""
+        counts = array("I", [len(self.starts), len(self.prints)])
+        parts = (counts, self.starts, self.sketches, self.prints)
+        return b"".join(part.tobytes() for part in parts)
 
     @classmethod
     def from_blob(cls, blob: bytes) -> _Scan:
         """Unpack `to_blob`."""
-        values = array("I")
-        values.frombytes(blob)
-        count = values[0]
-        return cls(
-            values[1 : 1 + count], values[1 + count : 1 + 2 * count], values[1 + 2 * count :]
-        )
+        counts = array("I")
+        counts.frombytes(blob[:8])
+        segments = counts[0]
+        starts, sketches, prints = array("I"), array("H"), array("I")
+        middle = 8 + 4 * segments
+        end = middle + 2 * SKETCH * segments
+        starts.frombytes(blob[8:middle])
+        sketches.frombytes(blob[middle:end])
+        prints.frombytes(blob[end:])
+        return cls(starts, sketches, prints)
 
 
 class _Scanner:
@@ -213,17 +213,22 @@ class _Scanner:
         me = Segmented.of(row[0])
         mine = me.segments
         self.texts.remember(pk, row[1], me)
-        prints = text_prints(mine)
-        postings = self._postings({value for value, _ in prints})
-        kept = [(value, index) for value, index in prints if len(postings.get(value, ())) < COMMON]
+        found = text_prints(mine)
+        postings = self._postings({value for value, _ in found.prints})
+        kept = [
+            (value, index) for value, index in found.prints if len(postings.get(value, ())) < COMMON
+        ]
         discovery = Discovery(pk, mine[-1].end - mine[0].start if mine else 0)
-        for other, seeds in self._candidates(mine, kept, postings):
+        for other, seeds in self._candidates(mine, found.sketches, kept, postings):
             them = self.texts.get(other)
             if them is not None:
                 shared = align(me, them, seeds)
                 if shared:
                     discovery.shared[other] = shared
-        self._store(pk, row[1], discovery, mine, kept)
+        for value, index in kept:
+            self.unwritten.setdefault(value, []).append((pk, index))
+        scan = _Scan.of(mine, found.sketches, sorted({value for value, _ in kept}))
+        self._store(pk, row[1], discovery, scan)
         return discovery
 
     def _postings(self, values: set[int]) -> dict[int, list[tuple[int, int]]]:
@@ -239,53 +244,69 @@ class _Scanner:
     def _candidates(
         self,
         mine: list[Segment],
+        sketches: list[tuple[int, ...]],
         kept: list[tuple[int, int]],
         postings: dict[int, list[tuple[int, int]]],
     ) -> list[tuple[int, list[tuple[int, int]]]]:
         """The other articles worth aligning with: those where a segment sharing a
-        fingerprint with one of ours is similar to it (checked from the stored offsets,
-        without reading the whole text), those sharing the most segments first."""
+        fingerprint with one of ours is a copy of it (not a common phrase), those sharing
+        the most segments first."""
         seeds: dict[int, list[tuple[int, int]]] = {}
         for value, index in kept:
             for other, their_index in postings.get(value, ()):
                 seeds.setdefault(other, []).append((index, their_index))
         ranked = sorted(seeds.items(), key=lambda item: -len({i for i, _ in item[1]}))
-        ranked = ranked[:MAX_CANDIDATES]
-        scans = self._scans([other for other, _ in ranked])
-        return [
-            (other, pairs)
-            for other, pairs in ranked
-            if other in scans and self._confirmed(mine, other, scans[other], pairs)
-        ]
-
-    def _scans(self, pks: list[int]) -> dict[int, _Scan]:
-        select = "SELECT article_pk, scan FROM passage_scans WHERE article_pk IN ({marks})"
-        return {pk: _Scan.from_blob(blob) for pk, blob in rows_in(self.conn, select, list(pks))}
+        scans = self._scans([other for other, _ in ranked[: MAX_CANDIDATES * 4]])
+        confirmed = []
+        for other, pairs in ranked:
+            scan = scans.get(other)
+            if scan is not None and self._confirmed(mine, sketches, other, scan, pairs):
+                confirmed.append((other, pairs))
+                if len(confirmed) == MAX_CANDIDATES:
+                    break
+        return confirmed
 
     def _confirmed(
-        self, mine: list[Segment], other: int, scan: _Scan, pairs: list[tuple[int, int]]
+        self,
+        mine: list[Segment],
+        sketches: list[tuple[int, ...]],
+        other: int,
+        scan: _Scan,
+        pairs: list[tuple[int, int]],
     ) -> bool:
-        """Whether one of the first seed pairs really is two similar segments."""
-        for index, their_index in pairs[:CHECKED_SEEDS]:
-            if their_index >= len(scan.starts):
-                continue
-            start, end = scan.starts[their_index], scan.ends[their_index]
-            row = self.conn.execute(
-                "SELECT substr(text, ?, ?) FROM articles WHERE pk = ?",
-                (start + 1, end - start, other),
-            ).fetchone()
-            if row is not None and segments_match(mine[index].words, comparable(row[0] or "")):
+        """Whether a seed pair is a segment and a copy of it: their sketches say so, or,
+        when they only might, the other's segment (read alone) is like ours."""
+        maybe = []
+        for i, j in pairs:
+            overlap = sketch_overlap(sketches[i], scan.sketch(j))
+            if overlap >= SURE_OVERLAP:
+                return True
+            if overlap >= MAYBE_OVERLAP:
+                maybe.append((i, j))
+        for i, j in maybe[:CHECKED_SEEDS]:
+            words = self._segment_words(other, scan, j)
+            if words and segments_match(mine[i].words, words):
                 return True
         return False
 
-    def _store(
-        self,
-        pk: int,
-        sha: str,
-        discovery: Discovery,
-        mine: list[Segment],
-        kept: list[tuple[int, int]],
-    ) -> None:
+    def _segment_words(self, other: int, scan: _Scan, segment: int) -> str:
+        """The comparable words of one segment of article `other` (read alone)."""
+        if segment >= len(scan.starts):
+            return ""
+        start = scan.starts[segment]
+        last = segment + 1 == len(scan.starts)
+        length = _TO_THE_END if last else scan.starts[segment + 1] - start
+        row = self.conn.execute(
+            "SELECT substr(text, ?, ?) FROM articles WHERE pk = ?", (start + 1, length, other)
+        ).fetchone()
+        return comparable(row[0]) if row and row[0] else ""
+
+    def _scans(self, pks: list[int]) -> dict[int, _Scan]:
+        """The stored scans of these articles (and of those scanned in this transaction)."""
+        select = "SELECT article_pk, scan FROM passage_scans WHERE article_pk IN ({marks})"
+        return {pk: _Scan.from_blob(blob) for pk, blob in rows_in(self.conn, select, list(pks))}
+
+    def _store(self, pk: int, sha: str, discovery: Discovery, scan: _Scan) -> None:
         """Write the links found (both ways) and the scan; queue the fingerprints."""
         links = []
         for other, shared in discovery.shared.items():
@@ -294,13 +315,6 @@ class _Scanner:
                 links.append((other, pk, p.other_start, p.other_end, p.start, p.end, p.similarity))
             discovery.kinds[other] = self._kind(discovery, other, shared)
         self.conn.executemany("INSERT INTO passage_links VALUES (?, ?, ?, ?, ?, ?, ?)", links)
-        for value, index in kept:
-            self.unwritten.setdefault(value, []).append((pk, index))
-        scan = _Scan(
-            array("I", [segment.start for segment in mine]),
-            array("I", [segment.end for segment in mine]),
-            array("I", sorted({value for value, _ in kept})),
-        )
         self.conn.execute(
             "INSERT OR REPLACE INTO passage_scans(article_pk, text_sha256, chars, scan)"
             " VALUES (?, ?, ?, ?)",
@@ -343,38 +357,3 @@ class _Scanner:
         )
         self.conn.executemany("INSERT OR IGNORE INTO passage_prints VALUES (?, ?, ?)", rows)
         self.unwritten.clear()
-
-
-def covered_length(spans: Iterable[tuple[int, int]]) -> int:
-    """How many characters the spans cover together (overlaps counted once)."""
-    total, reach = 0, -1
-    for start, end in sorted(spans):
-        if end <= reach:
-            continue
-        total += end - max(start, reach)
-        reach = end
-    return total
-
-
-def kind_of(passages: int, shared: int, chars: int, other_shared: int, other_chars: int) -> Kind:
-    """How two articles are related by what they share: `shared` of this one's `chars`
-    characters, `other_shared` of the other's `other_chars`, in `passages` passages."""
-    share = shared / chars if chars else 0.0
-    other_share = other_shared / other_chars if other_chars else 0.0
-    if min(share, other_share) >= REPUBLICATION_SHARE:
-        return "republication"
-    if passages >= SAME_SOURCE_PASSAGES or shared >= SAME_SOURCE_CHARS:
-        return "same source"
-    return "quotes"
-
-
-def links_of(conn: sqlite3.Connection, article_pk: int) -> list[Link]:
-    """Every passage of article `article_pk` found elsewhere, in text order."""
-    return [
-        Link(*row)
-        for row in conn.execute(
-            'SELECT other_pk, start, "end", other_start, other_end, similarity'
-            " FROM passage_links WHERE article_pk = ? ORDER BY start, other_pk",
-            (article_pk,),
-        )
-    ]

@@ -11,7 +11,7 @@ from itertools import groupby
 
 from library.articles import Article, article_by_pk
 from library.locators import Locator
-from library.passages import Kind, Link, covered_length, kind_of, links_of
+from library.passage_links import Kind, Link, covered_length, kind_of, links_of
 
 __all__ = ["Related", "RelatedPassage", "passages_elsewhere", "related_articles"]
 

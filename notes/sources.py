@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from library.articles import Article, article_by_pk
 from library.locators import Locator
-from library.passages import Link, links_of
+from library.passage_links import Link, links_of
 from notes.annotations import Annotation
 from notes.normalised_text import normalise, normalise_quote
 

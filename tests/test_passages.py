@@ -12,14 +12,8 @@ from library.alignment import align, segments_match
 from library.database import SCHEMA_VERSION, transaction
 from library.fingerprints import Segmented, comparable, segments, skeleton, text_prints
 from library.importing import Source, import_sources
-from library.passages import (
-    COMMON,
-    catch_up,
-    covered_length,
-    kind_of,
-    links_of,
-    pending_count,
-)
+from library.passage_links import covered_length, kind_of, links_of, pending_count
+from library.passages import COMMON, catch_up
 from library.related import related_articles
 from library.store import Library
 from tests.conftest import write
@@ -86,7 +80,7 @@ def test_copies_of_a_sentence_share_a_print_and_unrelated_ones_do_not() -> None:
     one = "Preparations are under way, that's for sure, and they are planning something big."
     two = "But preparations are underway, that's for sure, and they are planning something big."
     other = "The harbour authority closed the northern pier after divers found deep cracks."
-    prints = [{value for value, _ in text_prints(segments(t))} for t in (one, two, other)]
+    prints = [{value for value, _ in text_prints(segments(t)).prints} for t in (one, two, other)]
     assert prints[0] & prints[1]
     assert not prints[0] & prints[2]
     assert segments_match(comparable(one), comparable(two))
@@ -113,7 +107,7 @@ def test_alignment_follows_changed_words_and_leaves_out_a_lead_in() -> None:
 def test_kinds_by_what_is_shared() -> None:
     assert kind_of(9, 900, 1000, 950, 1100) == "republication"
     assert kind_of(4, 900, 2000, 900, 9000) == "same source"
-    assert kind_of(1, 700, 2000, 700, 9000) == "same source"  # one long passage
+    assert kind_of(1, 1500, 2000, 1500, 9000) == "quotes"  # one passage, however long
     assert kind_of(2, 300, 2000, 300, 9000) == "quotes"
     assert covered_length([(0, 10), (5, 20), (30, 40)]) == 30
 
@@ -190,6 +184,31 @@ def test_links_go_with_a_deleted_article_and_a_changed_text_is_scanned_again(
             f"SELECT count(*) FROM {table} WHERE article_pk = ?", (second,)
         ).fetchone()[0]
         assert left == 0, table
+
+
+def test_sentences_that_only_share_a_common_phrase_are_not_linked(library: Library) -> None:
+    phrase = "the United Nations Assistance Mission in Afghanistan"
+    pks = _import(
+        library,
+        (
+            "a.txt",
+            _article(
+                "Report",
+                f"Officials from {phrase} visited three clinics in the north on Monday and "
+                "counted the patients waiting outside each of them.",
+            ),
+        ),
+        (
+            "b.txt",
+            _article(
+                "Budget",
+                f"A spokesman for {phrase} declined to comment on the budget cuts announced "
+                "by donors in Geneva last week.",
+            ),
+        ),
+    )
+    catch_up(library.conn)
+    assert links_of(library.conn, pks[1]) == []
 
 
 def test_a_fingerprint_many_texts_carry_stops_being_followed(library: Library) -> None:

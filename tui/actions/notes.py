@@ -120,6 +120,48 @@ def places_elsewhere(
     return Outcome(also_in(library.conn, annotations), notices)
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A note on the timeline, with its article's publication date, site and title."""
+
+    annotation: Annotation
+    date: str | None
+    site: str | None
+    title: str | None
+
+
+# Notes a query puts on the timeline at most (the best matches, then in date order).
+TIMELINE_QUERY_LIMIT = 2000
+
+
+def timeline(
+    library: Library, *, tag: str | None = None, query: str | None = None
+) -> Outcome[list[TimelineEntry]]:
+    """Notes in date order (their article's publication date, oldest first; undated last,
+    and a note says how many): all of them, those with `tag`, or those matching `query`
+    (the search syntax; QueryError when it does not parse)."""
+    from notes.claims import ArticleFacts, article_facts, sort_notes
+    from notes.reading import read_annotations
+
+    if query is not None and query.strip():
+        from notes.search import search_notes as find_notes
+
+        hits = find_notes(library, query, limit=TIMELINE_QUERY_LIMIT)
+        found = [hit.annotation for hit in hits]
+        if tag is not None:
+            found = [note for note in found if tag.casefold() in (t.casefold() for t in note.tags)]
+    else:
+        found = read_annotations(library, tag=tag)
+    facts = article_facts(library.conn, found)
+    blank = ArticleFacts(None, None, None)
+    entries = [
+        TimelineEntry(note, fact.date, fact.site, fact.title)
+        for note in sort_notes(found, facts, "date")
+        for fact in [facts.get(note.article_id, blank)]
+    ]
+    return Outcome(entries, _undated_notice(found, facts, "date"))
+
+
 @keeps_exports_current
 def annotate(
     library: Library,

@@ -72,23 +72,26 @@ def related_articles(
 def find_shared_passages(library: Library, progress: ScanProgress | None = None) -> Outcome[Scan]:
     """Scan every text waiting to be scanned (new, changed, or never scanned) for passages
     it shares with the library: how many were scanned, and what they share."""
-    from library.passages import catch_up, pending_count
+    from library.passage_links import pending_count
 
     waiting = pending_count(library.conn)
-    found = catch_up(library.conn, progress) if waiting else []
-    return Outcome(Scan(waiting, found))
+    if not waiting:
+        return Outcome(Scan(0, []))
+    from library.passages import catch_up  # the scanning code, only when something waits
+
+    return Outcome(Scan(waiting, catch_up(library.conn, progress)))
 
 
 def passages_ready(library: Library) -> list[Notice]:
     """Let the scan catch up before links are read, when only a few texts wait; else the
     notice to show (the links found so far are read meanwhile)."""
-    from library.passages import catch_up, pending_count
+    from library.passage_links import pending_count
 
     waiting = pending_count(library.conn)
     if not waiting:
         return []
     if waiting <= SMALL_BACKLOG:
-        catch_up(library.conn)
+        find_shared_passages(library)
         return []
     return [
         Notice(
@@ -104,7 +107,8 @@ def rescan_passages(library: Library, progress: ScanProgress | None = None) -> O
     """Forget every shared passage found and scan the whole library again; returns how
     many articles were scanned."""
     from library.database import transaction
-    from library.passages import catch_up, pending_count, requeue_all
+    from library.passage_links import pending_count
+    from library.passages import catch_up, requeue_all
 
     with transaction(library.conn) as conn:
         requeue_all(conn)

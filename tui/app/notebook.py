@@ -79,6 +79,7 @@ class FolioApp(App[None]):
         ("Library: all articles", "The article table", "show_library"),
         ("Search the library", "Full-text search, results as you type", "open_search"),
         ("Tags", "Tag tree with counts", "open_tags"),
+        ("Timeline of notes", "Notes in date order, by #tag or query", "open_timeline"),
         ("Collections and saved searches", "Named sets of articles, queries", "open_collections"),
         (
             "Import files, a folder, a URL or a DOI",
@@ -202,9 +203,15 @@ class FolioApp(App[None]):
 
     @guarded_work("opening the article", exclusive=True, group="open-reader")
     async def open_reader(
-        self, article_id: str, *, query: str | None = None, passage: int | None = None
+        self,
+        article_id: str,
+        *,
+        query: str | None = None,
+        passage: int | None = None,
+        passage_end: int | None = None,
     ) -> None:
-        """Read an article (from a search: at the passage, matched words highlighted).
+        """Read an article (from a search: at the passage, matched words highlighted; from
+        another article's shared passage: with the passage [passage, passage_end) selected).
 
         The article is read before the screen shows, so its text is laid out only once;
         one reader screen is kept and reused (installed), which halves the time to open."""
@@ -212,11 +219,11 @@ class FolioApp(App[None]):
         reader = self.reader
         if reader is None:
             reader = self.reader = ReaderScreen(
-                article_id, query=query, passage=passage, loaded=data
+                article_id, query=query, passage=passage, passage_end=passage_end, loaded=data
             )
             self.install_screen(reader, name="reader")
         else:
-            reader.show(data, query=query, passage=passage)
+            reader.show(data, query=query, passage=passage, passage_end=passage_end)
         if reader in self.screen_stack:
             while self.screen is not reader:
                 self.pop_screen()
@@ -239,6 +246,12 @@ class FolioApp(App[None]):
     def action_open_tags(self) -> None:
         """The tags screen."""
         self.push_screen(TagsScreen())
+
+    def action_open_timeline(self) -> None:
+        """The timeline of notes, in the order their articles were published."""
+        from tui.screens.timeline import TimelineScreen
+
+        self.push_screen(TimelineScreen())
 
     def action_open_collections(self) -> None:
         """The collections and saved searches screen."""
