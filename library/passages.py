@@ -39,8 +39,10 @@ __all__ = ["PASSAGES_VERSION", "Discovery", "catch_up", "requeue_all"]
 # The rules passages are found by. A library scanned under another number is scanned again.
 PASSAGES_VERSION = 1
 _VERSION_SETTING = "passages-version"
-# Texts scanned per transaction: big enough that the fingerprints go in as one sorted batch.
+# Texts scanned per transaction (more when many wait, up to MAX_CHUNK: see catch_up).
 CHUNK = 1000
+MAX_CHUNK = 5000
+# Segments that may carry one fingerprint before it counts as boilerplate.
 COMMON = 40
 # Articles aligned with one text, those sharing the most fingerprints first.
 MAX_CANDIDATES = 40
@@ -76,13 +78,16 @@ def requeue_all(conn: sqlite3.Connection) -> None:
 
 
 def catch_up(conn: sqlite3.Connection, progress: Progress | None = None) -> list[Discovery]:
-    """Scan every queued text, CHUNK per transaction (an interruption keeps what was
+    """Scan every queued text, a chunk per transaction (an interruption keeps what was
     committed; the rest stays queued). Returns what was found for each text that shares
     passages. Cheap when the queue is empty (two queries)."""
     if get_setting(conn, _VERSION_SETTING) != str(PASSAGES_VERSION):
         with transaction(conn):
             requeue_all(conn)
     total = pending_count(conn)
+    # A transaction writes its fingerprints in one sorted pass over the index: when many
+    # texts wait, bigger chunks make fewer passes (a library scanned whole, about twenty).
+    size = min(MAX_CHUNK, max(CHUNK, total // 20))
     found: list[Discovery] = []
     done = 0
     texts = _Texts(conn)
@@ -91,7 +96,7 @@ def catch_up(conn: sqlite3.Connection, progress: Progress | None = None) -> list
             chunk = [
                 row[0]
                 for row in conn.execute(
-                    "SELECT article_pk FROM passage_queue ORDER BY article_pk LIMIT ?", (CHUNK,)
+                    "SELECT article_pk FROM passage_queue ORDER BY article_pk LIMIT ?", (size,)
                 )
             ]
             if not chunk:

@@ -1,4 +1,4 @@
-"""Reading shared passages: the articles related to one, and where a passage appears too.
+"""Reading shared passages: the articles related to one, with the passages and their locators.
 
 The links are found and stored by library/passages.py; callers catch its queue up first.
 """
@@ -13,7 +13,12 @@ from library.articles import Article, article_by_pk
 from library.locators import Locator
 from library.passage_links import Kind, Link, covered_length, kind_of, links_of
 
-__all__ = ["Related", "RelatedPassage", "passages_elsewhere", "related_articles"]
+__all__ = [
+    "Related",
+    "RelatedPassage",
+    "article_brief",
+    "related_articles",
+]
 
 
 @dataclass(frozen=True)
@@ -55,10 +60,7 @@ class Related:
     def to_json(self) -> dict[str, object]:
         """The relation as plain JSON data (`folio related --json`)."""
         return {
-            "id": self.article.id,
-            "citekey": self.article.citekey,
-            "title": self.article.title,
-            "date": self.article.date,
+            **article_brief(self.article),
             "share": round(self.share, 3),
             "kind": self.kind,
             "passages": [passage.to_json() for passage in self.passages],
@@ -74,6 +76,16 @@ class Related:
     def summary(self) -> str:
         """`12 passages, 41% of the text (same source)`."""
         return f"{self.extent} ({self.kind})"
+
+
+def article_brief(article: Article) -> dict[str, object]:
+    """Who an article is, for a JSON listing: id, citekey, title, date."""
+    return {
+        "id": article.id,
+        "citekey": article.citekey,
+        "title": article.title,
+        "date": article.date,
+    }
 
 
 def _chars(conn: sqlite3.Connection, pks: list[int]) -> dict[int, int]:
@@ -134,10 +146,3 @@ def _located(link: Link, mine: Locator, theirs: Locator) -> RelatedPassage:
         mine.within(link.start, link.end),
         theirs.within(link.other_start, link.other_end),
     )
-
-
-def passages_elsewhere(
-    conn: sqlite3.Connection, article_pk: int, start: int, end: int
-) -> list[Link]:
-    """The links of article `article_pk` whose passage overlaps [start, end)."""
-    return [link for link in links_of(conn, article_pk) if link.start < end and start < link.end]

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from library.articles import Article, article_by_pk
 from library.locators import Locator
 from library.passage_links import Link, links_of
+from library.related import article_brief
 from notes.annotations import Annotation
 from notes.normalised_text import normalise, normalise_quote
 
@@ -136,10 +137,7 @@ class PassageSource:
     def to_json(self) -> dict[str, object]:
         """The source as plain JSON data."""
         return {
-            "id": self.article.id,
-            "citekey": self.article.citekey,
-            "title": self.article.title,
-            "date": self.article.date,
+            **article_brief(self.article),
             "site": self.article.site,
             "start": self.start,
             "end": self.end,

@@ -166,7 +166,7 @@ class ReaderScreen(Screen[None]):
         Binding("right_square_bracket", "next_note(1)", "Next note"),
         Binding("left_square_bracket", "next_note(-1)", "Prev note"),
         Binding("n", "focus_notes", "Notes"),
-        Binding("s", "shared_passages", "Shared passages"),
+        Binding("s", "shared_passages", "Shared passages", show=False),
         Binding("N", "toggle_panel", "Hide/show notes", show=False),
         Binding("e", "edit_metadata", "Edit metadata"),
         Binding("o", "open_original", "Open original"),
