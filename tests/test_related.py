@@ -270,3 +270,11 @@ def test_related_output_shows_hostile_titles_as_text(folio: Folio, tmp_path: Pat
     assert folio("edit", ids["original.txt"], "--title", "[bold]x[/] \x1b[31mred").exit_code == 0
     shown = folio("related", ids["republished.txt"]).stdout
     assert "[bold]x[/]" in shown and "\x1b[31m" not in shown
+
+
+def test_removing_an_article_takes_its_passages_away_at_once(
+    folio: Folio, seeded: dict[str, str]
+) -> None:
+    assert folio("rm", "--yes", seeded[INTERVIEW]).exit_code == 0
+    assert folio.json("related", seeded[SERENKO]) == []
+    assert "waiting" not in folio("check").stdout

@@ -155,4 +155,7 @@ def remove_articles(
         for article in chosen:
             delete_article(conn, article)
         drop_unused_tags(conn)
+    from tui.actions.related import find_shared_passages
+
+    find_shared_passages(library)  # takes the removed texts' fingerprints out
     return Outcome(len(chosen))

@@ -70,4 +70,7 @@ def import_bib(
         for outcome in outcomes
         if outcome.note
     ]
+    from tui.actions.related import find_shared_passages
+
+    find_shared_passages(library)  # new articles are queued for the scan (their text, if any)
     return Outcome(BibImport(outcomes, len(read.problems)), notices)
