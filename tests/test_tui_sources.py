@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from library.store import Library
@@ -176,3 +177,36 @@ def test_the_import_dialog_says_what_an_import_shares(library_dir: Path) -> None
         assert "shares 1 passage with" in summary and "(republication)" in summary
 
     run_app(library_dir, scenario)
+
+
+def test_the_reader_says_once_when_many_texts_wait_to_be_scanned(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.actions import related
+
+    monkeypatch.setattr(related, "SMALL_BACKLOG", 1)
+    with Library(library_dir) as library:  # stored without the actions: not scanned yet
+        import_texts(
+            library,
+            {
+                "original.txt": (DATA / "original.txt").read_text(),
+                "republished.txt": (DATA / "republished.txt").read_text(),
+            },
+        )
+        first, second = (row[0] for row in library.conn.execute("SELECT id FROM articles"))
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        reader = await reader_on(app, first)
+        await pilot.pause()
+        assert not reader.query_one(SharedMarks).display  # not scanned: nothing to mark
+        said = [n.message for n in app._notifications if "not scanned" in n.message]
+        assert said == [
+            "2 article(s) not scanned for shared passages yet: run `folio related "
+            "--rebuild` (or any `folio related REF`) to scan them"
+        ]
+        app.open_reader(second)
+        await wait_for(lambda: reader.article_id == second)
+        await pilot.pause()
+        assert len([n for n in app._notifications if "not scanned" in n.message]) == 1
+
+    run_app(library_dir, scenario, notifications=True)

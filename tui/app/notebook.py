@@ -99,6 +99,7 @@ class FolioApp(App[None]):
         self.session: Session | None = None
         self.cached_tags: list[tuple[str, int]] = []
         self.reader: ReaderScreen | None = None  # built on first use, then reused
+        self.told: set[str] = set()  # kinds of notices shown (see show_notices)
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -327,9 +328,13 @@ class FolioApp(App[None]):
             self.notify(f"Updated {', '.join(changed)}.", markup=False)
             self.library_changed()
 
-    def show_notices(self, notices: list[Notice]) -> None:
-        """Tell the user what an action wants them to know."""
+    def show_notices(self, notices: list[Notice], *, once: bool = False) -> None:
+        """Tell the user what an action wants them to know (with `once`, a notice of a kind
+        already shown in this session is not shown again: a standing state, not news)."""
         for notice in notices:
+            if once and notice.kind in self.told:
+                continue
+            self.told.add(notice.kind)
             severity = NOTICE_SEVERITY[notice.level]
             self.notify(notice.message, severity=severity, markup=False, timeout=10)
 

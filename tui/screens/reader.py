@@ -96,11 +96,13 @@ class ReaderData:
     matches: list[tuple[int, int]]
     related: list[Any] = field(default_factory=list)
     places: dict[str, list[Any]] = field(default_factory=dict)
+    notices: list[Any] = field(default_factory=list)  # texts not yet scanned for passages
 
 
 def load_reader_data(library: Library, article_id: str, query: str | None) -> ReaderData:
     """Read everything the reader needs (runs in a thread, under the library lock)."""
-    details = article_actions.show_article(library, article_id).value
+    shown = article_actions.show_article(library, article_id)
+    details = shown.value
     article = details.article
     annotations = note_actions.list_notes(library, article.id).value
     places = note_actions.places_elsewhere(library, annotations).value
@@ -110,7 +112,7 @@ def load_reader_data(library: Library, article_id: str, query: str | None) -> Re
             matches = search_actions.match_spans(library, query, article.text).value
         except FolioError:
             matches = []
-    return ReaderData(article, annotations, matches, details.related, places)
+    return ReaderData(article, annotations, matches, details.related, places, shown.warnings)
 
 
 def load_notes(library: Library, article_id: str) -> tuple[list[Any], dict[str, list[Any]]]:
@@ -269,6 +271,7 @@ class ReaderScreen(Screen[None]):
             [(p.start, p.end) for item in data.related for p in item.passages]
         )
         self.places = data.places
+        self.app.show_notices(data.notices, once=True)
         self._show_annotations(data.annotations)
         if self.passage is not None and self.passage_end is not None:
             self.call_after_refresh(self.text_area.select_range, self.passage, self.passage_end)
