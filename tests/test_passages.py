@@ -284,3 +284,27 @@ def test_an_interrupted_scan_keeps_what_it_committed(
     assert pending_count(library.conn) == 0
     assert {link.other_pk for link in links_of(library.conn, 4)} == {1, 2, 3}
     assert calls == [2]
+
+
+WEBCAPTURE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "webcapture"
+
+
+@pytest.mark.skipif(not WEBCAPTURE.is_dir(), reason="shared web-capture corpus not present")
+def test_real_pages_are_found_in_their_own_html(library: Library) -> None:
+    """Real pages, captured as text and saved as HTML: the two imports of one page share
+    its article (extracted by two different importers), and pages of different sites do
+    not share it."""
+    from library.importing import collect_sources
+
+    names = [f"{n:03d}" for n in range(1, 9)]
+    paths = [str(WEBCAPTURE / "pages" / f"{n}.txt") for n in names]
+    paths += [str(WEBCAPTURE / "html" / f"{n}.html") for n in names]
+    results = list(import_sources(library, collect_sources(paths)[0]))
+    pk = {Path(r.path).name: r.article.pk for r in results if r.article is not None}
+    catch_up(library.conn)
+    found = 0
+    for name in names:
+        linked = {link.other_pk for link in links_of(library.conn, pk[f"{name}.txt"])}
+        found += pk[f"{name}.html"] in linked
+        assert linked <= {pk[f"{name}.html"]}, name  # nothing from another page
+    assert found >= 7
