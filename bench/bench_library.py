@@ -57,6 +57,7 @@ TARGETS = {
     "search_vs_fts5": 2.0,
     "fresh_search_s": 0.4,
     "import_per_s": 200.0,
+    "variants_vs_exact": 1.5,
 }
 
 
@@ -466,6 +467,54 @@ def run_folio_queries(
         hits[kind] += len(result.hits)
     mean_hits = {kind: hits[kind] / len(times[kind]) for kind in times}
     return times, dict(zero), mean_hits
+
+
+def name_words(library: Any, count: int = 28) -> list[str]:
+    """`count` name-like words of the library, spread over its `names` dictionary (the
+    words whose spelling variants a query looks up)."""
+    from library.variants import split_term
+
+    reader = library.index.searcher().reader()
+    if "names" not in reader.schema:
+        return []
+    words = [split_term(t.decode("utf-8"))[1] for t in reader.lexicon("names")]
+    plain = [w for w in words if w.isascii() and w.isalpha() and len(w) >= 5]
+    step = max(1, len(plain) // count)
+    return plain[::step][:count]
+
+
+def phase_variants(library: Any, queries: list[tuple[str, str]], rounds: int = 3) -> dict:
+    """Term queries with spelling variants and aliases (the default) against the same
+    queries with `exact=True`, alternating the two so that load hits both alike; p50 of
+    each query's median. Also for words of the `names` dictionary (names that do have
+    variants to look up)."""
+    from library.search import search
+
+    if "exact" not in search.__code__.co_varnames:  # code from before variants
+        return {}
+    sets = {"term": [q for kind, q in queries if kind == "term"], "name": name_words(library)}
+    out: dict[str, Any] = {"names_sampled": sets["name"][:8]}
+    for label, words in sets.items():
+        per_mode: dict[bool, list[float]] = {True: [], False: []}
+        for word in words:
+            runs: dict[bool, list[float]] = {True: [], False: []}
+            for round_ in range(rounds + 1):
+                for exact in (True, False) if round_ % 2 else (False, True):
+                    start = time.perf_counter()
+                    search(library, word, limit=10, exact=exact)
+                    if round_:  # the first round warms up
+                        runs[exact].append(time.perf_counter() - start)
+            for exact in (True, False):
+                per_mode[exact].append(statistics.median(runs[exact]))
+        variants = percentile([t * 1000 for t in per_mode[False]], 0.5)
+        exact_p50 = percentile([t * 1000 for t in per_mode[True]], 0.5)
+        out[label] = {
+            "queries": len(words),
+            "variants_p50_ms": round(variants, 2),
+            "exact_p50_ms": round(exact_p50, 2),
+            "ratio": round(variants / exact_p50, 2) if exact_p50 else None,
+        }
+    return out
 
 
 def class_table(times: dict[str, list[float]]) -> dict[str, dict[str, float]]:
@@ -1119,6 +1168,19 @@ def print_report(report: dict[str, Any]) -> None:
             "(2 cores; above ~1.2 means other work competed):"
         )
         p("   " + ", ".join(f"{k}: {v}" for k, v in report["load_average"].items()))
+    variants = report.get("variants")
+    if variants:
+        p("\n   Spelling variants and aliases (default) vs --exact, p50 of per-query medians:")
+        target = TARGETS["variants_vs_exact"]
+        for label, title in (("term", "term queries of the mix"), ("name", "words of `names`")):
+            row = variants.get(label)
+            if row:
+                p(
+                    f"   {title:<24} {row['variants_p50_ms']:>7.2f} ms vs "
+                    f"{row['exact_p50_ms']:>7.2f} ms exact   × {row['ratio']}   target ≤ {target}"
+                    f"  {verdict(row['ratio'], target)}"
+                )
+        p(f"   names sampled: {', '.join(variants.get('names_sampled', []))}")
     profiles = (("cProfile: import", "profile_import"), ("cProfile: searches", "profile_search"))
     for title, key in profiles:
         if report.get(key):
@@ -1301,6 +1363,9 @@ def main() -> int:
     log(f"search overall: {report['search']['classes']['overall']}")
     phase("search: per-part breakdown round")
     report["search"]["breakdown"] = phase_breakdown(library, queries)
+    phase("search: term queries with spelling variants vs --exact")
+    report["variants"] = phase_variants(library, queries)
+    log(f"variants: {report['variants']}")
     report["search"]["fixed_costs"] = searcher_open_cost(library)
     if args.profile:
         log("search: cProfile round")

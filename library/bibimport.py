@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,9 @@ _NEVER_INHERITED = frozenset({"ids", "crossref", "xref", "entryset", "entrysubty
                               "label", "options", "presort", "related", "relatedoptions",
                               "relatedstring", "relatedtype", "shorthand", "shorthandintro",
                               "sortkey", "key"})  # fmt: skip
+# LaTeX decoding (pylatexenc) takes seconds per 100,000 characters: a field Folio reads is
+# decoded only up to this length; a longer one stays in the record, unread, with a warning.
+MAX_DECODED_CHARS = 10_000
 _URL_MACRO = re.compile(r"\\(?:url|href)\s*\{([^{}\s]+)\}")
 _URL_ESCAPES = re.compile(r"\\([_%&#~$])")
 _REPUBLISHED = re.compile(r"Republished by (.+?)(?:\.\s+Accessed\b.*)?$", re.IGNORECASE)
@@ -266,12 +269,36 @@ def decoded(value: FieldValue | str | None) -> str:
     return decode_latex(text)
 
 
+class _Readable(Mapping[str, FieldValue]):
+    """An entry's fields as Folio reads them: one longer than MAX_DECODED_CHARS reads as
+    absent (decoding its LaTeX would take minutes) and is remembered in `skipped`. Fields
+    Folio never reads (an abstract, a file list) are never looked at, so never decoded."""
+
+    def __init__(self, values: dict[str, FieldValue]) -> None:
+        self._values = values
+        self.skipped: dict[str, int] = {}  # field name → its length
+
+    def __getitem__(self, name: str) -> FieldValue:
+        value = self._values[name]
+        if len(value.value) > MAX_DECODED_CHARS:
+            self.skipped.setdefault(name, len(value.value))
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
 def promote(
-    record: StoredRecord, values: dict[str, FieldValue], warnings: list[str], key: str
+    record: StoredRecord, fields: dict[str, FieldValue], warnings: list[str], key: str
 ) -> None:
     """Read the modelled values (METADATA_FIELDS) from an entry's fields into `record`,
-    with the field names each came from. Values Folio would refuse are left in the record
-    only (with a warning)."""
+    with the field names each came from. Values Folio would refuse, and fields too long to
+    decode, are left in the record only (with a warning)."""
+    values = _Readable(fields)
     promoted: dict[str, Any] = dict.fromkeys(METADATA_FIELDS)
     sources: dict[str, list[str]] = {name: [] for name in METADATA_FIELDS}
 
@@ -281,7 +308,7 @@ def promote(
     for name in ("title", "subtitle"):
         if decoded(values.get(name)):
             take(name, decoded(values[name]), [name])
-    if "title" not in values:
+    if "title" not in fields:
         warnings.append(f"{key}: the entry has no title")
     if "author" in values:
         names = person_names(values["author"].value)
@@ -316,6 +343,11 @@ def promote(
     kind = _kind(record.entry_type, decoded(values.get("entrysubtype")).lower(), bool(url))
     if kind:
         take("type", kind, ["entrysubtype"] if "entrysubtype" in values else [])
+    warnings.extend(
+        f"{key}: {name} kept in the record only: {length:,} characters is too long to read "
+        f"(the limit is {MAX_DECODED_CHARS:,})"
+        for name, length in values.skipped.items()
+    )
     _check(promoted, sources, warnings, key)
     record.promoted, record.sources = promoted, sources
 
@@ -341,7 +373,7 @@ def person_names(raw: str) -> list[str]:
     return names
 
 
-def _date(values: dict[str, FieldValue]) -> tuple[str | None, list[str]]:
+def _date(values: Mapping[str, FieldValue]) -> tuple[str | None, list[str]]:
     from library.metadata import check_date
 
     if "date" in values:
@@ -364,7 +396,7 @@ def _date(values: dict[str, FieldValue]) -> tuple[str | None, list[str]]:
     return year, ["year"]
 
 
-def _url(values: dict[str, FieldValue]) -> tuple[str | None, str]:
+def _url(values: Mapping[str, FieldValue]) -> tuple[str | None, str]:
     if "url" in values and values["url"].value.strip():
         return _URL_ESCAPES.sub(r"\1", values["url"].value.strip()), "url"
     match = _URL_MACRO.search(values["howpublished"].value) if "howpublished" in values else None
@@ -487,7 +519,9 @@ def _field_conflicts(old: StoredRecord | None, new: StoredRecord) -> list[str]:
     return [
         name
         for name, value in new.first().items()
-        if name in before and before[name] != value and name not in modelled
+        if name in before
+        and before[name] != value
+        and name not in modelled
         and not (name == "doi" and normal_doi(before[name].value) == normal_doi(value.value))
     ]
 

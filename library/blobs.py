@@ -19,29 +19,32 @@ def blob_path(files_dir: Path, sha256: str, ext: str) -> Path:
     return files_dir / sha256[:2] / f"{sha256}{ext}"
 
 
-def store_blob(
-    files_dir: Path, data: bytes, sha256: str, ext: str, *, durable: bool = True
-) -> Path | None:
-    """Write `data` under its hash unless it is already there; atomic (temp file + rename).
+# Originals are written under this prefix (with the writer's pid) and renamed into place
+# inside the transaction that records them: one left behind was never recorded.
+STAGING_PREFIX = ".tmp-"
 
-    Returns the new file's path, or None when it existed. With `durable=False` the caller
-    must pass the path to `make_durable` before it commits anything that refers to it.
-    """
+
+def stage_blob(files_dir: Path, data: bytes, sha256: str, ext: str) -> Path:
+    """Write `data` beside where its blob belongs, under a temporary name (`.tmp-PID-…`).
+
+    Not flushed: pass it to `make_durable` before the transaction that places it (with
+    `place_blob`) commits."""
     target = blob_path(files_dir, sha256, ext)
-    if target.exists():
-        return None
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{STAGING_PREFIX}{os.getpid()}-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def place_blob(staged: Path, files_dir: Path, sha256: str, ext: str) -> Path:
+    """Rename a staged original into place (atomic; inside the transaction recording it)."""
+    target = blob_path(files_dir, sha256, ext)
+    os.replace(staged, target)
     return target
 
 

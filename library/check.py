@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from library.articles import enqueue_index
 from library.blobs import blob_path
+from library.damage import (
+    clear_damage_mark,
+    damage_reported,
+    database_problems,
+    is_damage,
+    mark_damaged,
+)
 from library.database import transaction
 from library.index import IndexDamaged
+from library.leftovers import find_leftovers, remove_leftovers
 from library.passage_links import pending_count
 from library.store import Library
 
@@ -24,12 +33,19 @@ class CheckReport:
     orphans: list[str] = field(default_factory=list)
     dead_files: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
+    # Files and folders killed Folio processes left (library/leftovers.py).
+    leftovers: list[str] = field(default_factory=list)
     # Annotations whose article text changed since they were anchored (the notes package
     # re-anchors them on its next use, or `folio check --repair`).
     unanchored: int = 0
     # Texts not yet scanned for passages they share (derived data that is behind, not
     # damage: it does not make the library unclean; `folio check --repair` scans them).
     passages_pending: int = 0
+
+    @property
+    def damaged(self) -> bool:
+        """Whether the database file itself is damaged (`folio check --recover`)."""
+        return self.database.startswith("damaged")
 
     @property
     def clean(self) -> bool:
@@ -39,6 +55,7 @@ class CheckReport:
             and self.index == "ok"
             and not (self.pending or self.missing or self.stale or self.orphans)
             and not (self.dead_files or self.missing_files or self.unanchored)
+            and not self.leftovers
         )
 
     def to_json(self) -> dict[str, object]:
@@ -50,9 +67,25 @@ def check_library(library: Library) -> CheckReport:
     """Compare database, original files and index without changing anything."""
     conn = library.conn
     report = CheckReport()
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
-    if problems != ["ok"]:
-        report.database = "; ".join(problems[:5])
+    try:
+        problems = database_problems(conn)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        problems = [str(exc)]
+    if problems:
+        # Nothing else can be trusted: stop here and say how to get out.
+        report.database = "damaged: " + "; ".join(problems[:5])
+        mark_damaged(library.root, problems[0])
+        return report
+    clear_damage_mark(library.root)
+    with damage_reported(library.root):
+        return _check_sound_database(library, report)
+
+
+def _check_sound_database(library: Library, report: CheckReport) -> CheckReport:
+    """The checks that read the database, once it reads as sound."""
+    conn = library.conn
     fk = conn.execute("PRAGMA foreign_key_check").fetchall()
     if fk:
         report.database = f"{len(fk)} rows point at missing records"
@@ -64,6 +97,7 @@ def check_library(library: Library) -> CheckReport:
         "SELECT count(*) FROM annotations AS n JOIN articles AS a ON a.pk = n.article_pk"
         " WHERE n.exact IS NOT NULL AND n.anchored_on IS NOT a.text_sha256"
     ).fetchone()[0]
+    report.leftovers = [str(leftover.path) for leftover in find_leftovers(library)]
     rows = conn.execute("SELECT id, rev, file_sha256, format FROM articles").fetchall()
     for row in rows:
         if (
@@ -91,7 +125,12 @@ def check_library(library: Library) -> CheckReport:
 
 
 def repair_library(library: Library, report: CheckReport) -> CheckReport:
-    """Fix what `check_library` found that can be fixed, then check again."""
+    """Fix what `check_library` found that can be fixed, then check again (a damaged
+    database is not repaired here: `recover_database` copies it)."""
+    if report.damaged:
+        return report
+    if report.leftovers:
+        remove_leftovers(library)
     if report.index != "ok":
         library.index.rebuild(library.conn)
     else:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import sqlite3
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from library.damage import damaged, is_damage
 from library.errors import LibraryError
+
+# How long a writer waits for another's write lock before giving up.
+BUSY_TIMEOUT_MS = 30_000
+# Beside the database while a Folio process holds its write lock: who (pid, command) and
+# since when, so a writer that waited too long can say who it waited for.
+WRITER_NOTE = "folio.db.writer"
 
 # Each migration takes the schema from version i to i + 1. Append, never edit.
 MIGRATIONS: list[str] = [
@@ -222,6 +234,36 @@ MIGRATIONS: list[str] = [
     UPDATE articles SET origins = json_set(origins, '$.date', 'guessed')
      WHERE format = 'pdf' AND json_extract(origins, '$.date') = 'found';
     """,
+    # Hardening (issue 12), leftovers: files Folio writes outside the library (an exported
+    # .bib, a notes file), so `folio check` can look beside them for what a killed write left.
+    """
+    CREATE TABLE outputs (
+        path       TEXT PRIMARY KEY,
+        written_at TEXT NOT NULL
+    );
+    """,
+    # Hardening (issue 12), compare-and-set edits: a note's version, bumped by every change
+    # of its note, tags or passage; a save compares it with the version its edit began from.
+    """
+    ALTER TABLE annotations ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+    """,
+    # Alias sets (issue 13, names and their variants, `folio alias`): a query for any member
+    # of a set matches all of them. Applied at query time, so they live here, never in the index.
+    # key: the member folded (case, accents, spaces), unique across all sets.
+    """
+    CREATE TABLE alias_sets (
+        pk         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE alias_members (
+        set_pk   INTEGER NOT NULL REFERENCES alias_sets(pk) ON DELETE CASCADE,
+        key      TEXT NOT NULL UNIQUE,
+        text     TEXT NOT NULL,
+        position INTEGER NOT NULL
+    );
+    CREATE INDEX alias_members_set ON alias_members(set_pk);
+    """,
     # Where a quote comes from (issue 14): passages articles share. `passage_queue` is the
     # outbox of texts to scan (new, changed or deleted articles; the triggers write it in the
     # change's own transaction, and every article there when this runs is queued once);
@@ -277,17 +319,32 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class Connection(sqlite3.Connection):
+    """A connection that knows where to leave its writer note while it holds the lock."""
+
+    writer_note: Path | None = None
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open the database with Folio's settings and bring its schema up to date."""
     try:
-        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=Connection,
+        )
+        conn.writer_note = path.with_name(WRITER_NOTE)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise damaged(path.parent, str(exc)) from None
         raise LibraryError(f"{path}: cannot open the library database ({exc})") from None
     return conn
 
@@ -324,13 +381,26 @@ def _statements(script: str) -> Iterator[str]:
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction: BEGIN IMMEDIATE takes the write lock up front, so a second
-    writer waits (busy_timeout) instead of failing half-way; any exception rolls back."""
-    conn.execute("BEGIN IMMEDIATE")
+    writer waits (busy_timeout) instead of failing half-way; any exception rolls back.
+
+    While it holds the lock, a Folio connection leaves a note saying who holds it (removed
+    before the lock is released), so a writer that waited too long can name the holder."""
+    note = conn.writer_note if isinstance(conn, Connection) else None
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") and note is not None:
+            raise LibraryError(_locked_message(note)) from None
+        raise
+    if note is not None:
+        _leave_note(note)
     try:
         yield conn
     except BaseException:
+        _remove_note(note)
         conn.execute("ROLLBACK")
         raise
+    _remove_note(note)
     conn.execute("COMMIT")
 
 
@@ -340,3 +410,57 @@ def rows_in(conn: sqlite3.Connection, select: str, values: list[object]) -> Iter
     for start in range(0, len(values), 900):
         chunk = values[start : start + 900]
         yield from conn.execute(select.format(marks=",".join("?" * len(chunk))), chunk)
+
+
+def process_label() -> str:
+    """The command this process runs, as a person would type it (`folio add papers/`)."""
+    argv = sys.argv or ["python"]
+    return " ".join([Path(argv[0]).name, *argv[1:]])[:200]
+
+
+def _leave_note(note: Path) -> None:
+    """Say who holds the write lock (best effort: a full disk must not stop the write)."""
+    record = {
+        "pid": os.getpid(),
+        "command": process_label(),
+        "since": time.strftime("%H:%M:%S"),
+    }
+    with contextlib.suppress(OSError):
+        note.write_text(json.dumps(record), encoding="utf-8")
+
+
+def _remove_note(note: Path | None) -> None:
+    if note is not None:
+        with contextlib.suppress(OSError):
+            note.unlink(missing_ok=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (on this machine)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True  # it exists, and belongs to someone else
+    return True
+
+
+def _locked_message(note: Path) -> str:
+    """Why a write could not start: who held the write lock for longer than we wait."""
+    waited = f"{BUSY_TIMEOUT_MS / 1000:g} s"
+    holder = "another program (not a Folio command, or one that left no note)"
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        record = json.loads(note.read_text(encoding="utf-8"))
+        pid = int(record["pid"])
+        if process_alive(pid):
+            holder = (
+                f"another Folio process (pid {pid}: `{record['command']}`, "
+                f"writing since {record.get('since', '?')})"
+            )
+    return (
+        f"{note.parent}: the library is locked by {holder} and stayed locked for over "
+        f"{waited}; try again once it has finished"
+    )

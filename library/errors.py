@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class FolioError(Exception):
     """A problem the user can act on; the CLI prints it on one line and exits with `exit_code`."""
@@ -39,6 +41,34 @@ class InvalidValue(FolioError):
         self.field = field
 
 
+class EditConflict(FolioError):
+    """A save refused: the record changed since the edit began (another window, another
+    command). Nothing was saved; `current` is the record as stored now, `mine` the values
+    the save wanted, so a front door can show both and ask which to keep."""
+
+    def __init__(self, what: str, current: object, mine: Mapping[str, object]) -> None:
+        super().__init__(f"{what} changed since you started editing it; nothing was saved")
+        self.what = what
+        self.current = current
+        self.mine = dict(mine)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(field, as stored now, as the user wrote it) for each field the save wanted."""
+        return [
+            (name, _shown(getattr(self.current, name, None)), _shown(value))
+            for name, value in self.mine.items()
+        ]
+
+
+def _shown(value: object) -> str:
+    """A field value as text: lists (authors, tags) joined, nothing as an empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
 class LibraryError(FolioError):
     """The library folder cannot be used (read-only, newer schema, locked…)."""
 
@@ -50,5 +80,9 @@ def database_refusal(exc: BaseException) -> str | None:
     import sqlite3
 
     if isinstance(exc, sqlite3.OperationalError):
+        if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_FULL") or "disk is full" in str(
+            exc
+        ):
+            return "the disk is full: the change was not saved (what was saved before is kept)"
         return f"the library database refused the change: {exc}"
     return None

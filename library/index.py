@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sqlite3
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from library.errors import LibraryError
 from library.index_documents import documents_for
 from library.index_schema import INDEX_SCHEMA_VERSION, build_schema
+from library.index_workers import open_writer
 
 if TYPE_CHECKING:
     # Whoosh ships no type information, so to mypy these names are Any; they say what
@@ -33,6 +35,32 @@ READ_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, struct.error,
 
 class IndexDamaged(LibraryError):
     """The index's files cannot be read; it must be rebuilt from the database."""
+
+
+class IndexBehind(LibraryError):
+    """The index could not take the database's changes for lack of disk space: it is as it
+    was (search answers from it) and the outbox keeps what it missed. `reason` says why."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# What a full disk (or a full quota) raises.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+@contextmanager
+def _no_space_is(message: str) -> Iterator[None]:
+    """Turn a full disk's OSError into IndexBehind, `message` with its {reason}; other
+    errors pass."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _NO_SPACE:
+            raise
+        reason = (exc.strerror or os.strerror(exc.errno or 0)).lower()
+        raise IndexBehind(message.format(reason=reason), reason) from None
 
 
 # Called with (done, total) as articles are handed to the index writer.
@@ -73,7 +101,7 @@ class SearchIndex:
         from whoosh.index import LockError
 
         try:
-            return self.open().writer(timeout=self.writer_timeout, **options)
+            return open_writer(self.open(), timeout=self.writer_timeout, **options)
         except LockError:
             raise self._locked_too_long() from None
 
@@ -129,7 +157,9 @@ class SearchIndex:
                 "SELECT DISTINCT article_id FROM index_queue WHERE seq <= ?", (high,)
             )
         ]
-        _write_articles(self.writer(**_bulk_options(len(ids))), conn, ids, progress, replace=True)
+        with _no_space_is("the search index will catch up when there is space ({reason})"):
+            writer = self.writer(**_bulk_options(len(ids)))
+            _write_articles(writer, conn, ids, progress, replace=True)
         _clear_queue(conn, high)
         return len(ids)
 
@@ -141,16 +171,20 @@ class SearchIndex:
         """
         from whoosh import index as whoosh_index
 
-        with self._old_index_locked():
+        kept = "; the old index is kept" if _has_toc(self.index_dir) else ""
+        no_room = f"{self.index_dir}: {{reason}} to rebuild the search index{kept}"
+        with self._old_index_locked(), _no_space_is(no_room):
             high = conn.execute("SELECT max(seq) FROM index_queue").fetchone()[0]
             self.index_dir.parent.mkdir(parents=True, exist_ok=True)
             fresh = Path(
-                tempfile.mkdtemp(prefix=f"{self.index_dir.name}.new-", dir=self.index_dir.parent)
+                tempfile.mkdtemp(
+                    prefix=_work_prefix(self.index_dir, "new"), dir=self.index_dir.parent
+                )
             )
             try:
                 new_index = whoosh_index.create_in(str(fresh), build_schema())
                 ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY pk")]
-                writer = new_index.writer(**_bulk_options(len(ids)))
+                writer = open_writer(new_index, **_bulk_options(len(ids)))
                 _write_articles(writer, conn, ids, progress, replace=False)
                 (fresh / _MARKER).write_text(f"{INDEX_SCHEMA_VERSION}\n")
                 self._swap_in(fresh)
@@ -181,7 +215,7 @@ class SearchIndex:
     def _swap_in(self, fresh: Path) -> None:
         """Replace the index folder with `fresh`; the old one is removed after the rename."""
         self.close()
-        old = Path(tempfile.mkdtemp(prefix=f"{self.index_dir.name}.old-", dir=fresh.parent))
+        old = Path(tempfile.mkdtemp(prefix=_work_prefix(self.index_dir, "old"), dir=fresh.parent))
         old.rmdir()
         if self.index_dir.exists():
             self.index_dir.rename(old)
@@ -248,13 +282,14 @@ def _write_articles(
 ) -> None:
     """Index these articles with `writer` and commit; `replace` drops their old documents
     first (not needed in a new index). A deleted article's id just drops its document."""
+    carried: dict[str, int] = {}  # `names` terms given out by this writer
     try:
         for done, chunk in enumerate(_chunks(ids, _BATCH), start=1):
             if replace:
                 for article_id in chunk:
                     writer.delete_by_term("id", article_id)
                     writer.delete_by_term("article", article_id)
-            for document in documents_for(conn, chunk):
+            for document in documents_for(conn, chunk, carried):
                 writer.add_document(**document)
             if progress:
                 progress(min(done * _BATCH, len(ids)), len(ids))
@@ -281,6 +316,12 @@ def _bulk_options(count: int) -> dict[str, Any]:
     if count >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         options.update(procs=min(2, os.cpu_count() or 1), multisegment=True)
     return options
+
+
+def _work_prefix(index_dir: Path, stage: str) -> str:
+    """The name start of a folder beside the index that a rebuild works in (`index.new-PID-`):
+    with the pid, `folio check` can tell a killed rebuild's folder from a running one's."""
+    return f"{index_dir.name}.{stage}-{os.getpid()}-"
 
 
 def _has_toc(index_dir: Path) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from library.index_schema import NOTE_KIND, tag_terms
+from library.variants import name_terms
 
 
 def parse_iso_date(value: str | None) -> datetime | None:
@@ -24,8 +25,14 @@ def parse_iso_date(value: str | None) -> datetime | None:
         return None
 
 
-def document_for(row: sqlite3.Row, tags: Iterable[str] = (), notes: str = "") -> dict[str, Any]:
-    """The Whoosh document for an article row (columns as in the `articles` table)."""
+def document_for(
+    row: sqlite3.Row,
+    tags: Iterable[str] = (),
+    notes: str = "",
+    carried: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The Whoosh document for an article row (columns as in the `articles` table);
+    `carried` counts the `names` terms the writer was given already (see name_terms)."""
     doc: dict[str, Any] = {"id": row["id"], "citekey": row["citekey"], "rev": row["rev"]}
     doc.update(_described_by(row))
     terms = tag_terms(tags)
@@ -34,6 +41,14 @@ def document_for(row: sqlite3.Row, tags: Iterable[str] = (), notes: str = "") ->
     if notes:
         doc["notes"] = notes
     doc["body"] = row["text"]
+    names = name_terms(
+        [notes, row["text"]],
+        carried,
+        headings=[row["title"] or "", row["subtitle"] or ""],
+        people=json.loads(row["authors"]),
+    )
+    if names:
+        doc["names"] = names
     return doc
 
 
@@ -71,7 +86,9 @@ def annotation_document(article: sqlite3.Row, note: sqlite3.Row, tags: list[str]
     return doc
 
 
-def documents_for(conn: sqlite3.Connection, ids: list[str]) -> Iterator[dict[str, Any]]:
+def documents_for(
+    conn: sqlite3.Connection, ids: list[str], carried: dict[str, int] | None = None
+) -> Iterator[dict[str, Any]]:
     """Documents for these article ids (ids of deleted articles yield nothing)."""
     marks = ",".join("?" * len(ids))
     articles = conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids).fetchall()
@@ -90,7 +107,7 @@ def documents_for(conn: sqlite3.Connection, ids: list[str]) -> Iterator[dict[str
         for note in notes:
             tags.update(note_tags.get(note["pk"], []))
         text = "\n\n".join(note["note"] for note in notes if note["note"])
-        yield document_for(row, sorted(tags), text)
+        yield document_for(row, sorted(tags), text, carried)
         for note in notes:
             yield annotation_document(row, note, note_tags.get(note["pk"], []))
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from library.analysis import FoldingWordAnalyzer
 
 # Bump when the schema or analysis changes: a mismatching index is rebuilt from the database.
-INDEX_SCHEMA_VERSION = 3
+INDEX_SCHEMA_VERSION = 4
 
 # A word: letters/digits, with inner dots kept ("U.S.", "3.11"). An explicit expression,
 # because the default one keeps `*` inside words (Markdown `*very*` would not match "very").
@@ -88,6 +88,9 @@ def build_schema() -> Schema:
         tags=KEYWORD(lowercase=True, commas=True, scorable=True),
         notes=TEXT(analyzer=analyzer),
         body=TEXT(analyzer=analyzer),
+        # Name-like words as `KEY|word` (library.variants): the dictionary of spellings that
+        # a query's word is looked up in, and how many articles use each (`folio names`).
+        names=KEYWORD(),
         # Annotation documents: kind = NOTE_KIND, their own id and their article's id.
         kind=ID,
         nid=ID(stored=True, unique=True),

@@ -130,15 +130,36 @@ def save_metadata(
     ref: str,
     changes: dict[str, str | list[str] | None],
     citekey: str | None = None,
+    *,
+    base: Article | None = None,
 ) -> Article:
     """Apply checked metadata changes (marked as typed by the user) and, given one, a new
-    citekey, in one transaction: what `folio edit` and the notebook's form both do."""
+    citekey, in one transaction: what `folio edit` and the notebook's form both do.
+
+    A compare-and-set against `base`, the article as the edit showed it: when its metadata
+    or citekey changed since, EditConflict (carrying the article as it is now) and nothing
+    is written. (A note or tag added meanwhile changes neither: the save goes ahead.)"""
     from library.articles import get_article, rename_citekey, update_metadata
+    from library.errors import EditConflict
 
     with library.write() as conn:
         article = get_article(conn, ref)
+        if (
+            base is not None
+            and article.rev != base.rev
+            and _edited_fields(article) != (_edited_fields(base))
+        ):
+            mine: dict[str, object] = dict(changes)
+            if citekey is not None:
+                mine["citekey"] = citekey
+            raise EditConflict(f"article {article.id} [{article.citekey}]", article, mine)
         if changes:
             article = update_metadata(conn, article, changes)
         if citekey is not None:
             article = rename_citekey(conn, article, citekey)
     return article
+
+
+def _edited_fields(article: Article) -> tuple[object, ...]:
+    """What a metadata edit shows and changes: the fields and the citekey."""
+    return (article.metadata(), article.citekey)

@@ -4,7 +4,12 @@ and the words a hit's snippets should highlight."""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from library.aliases import AliasLookup
+from library.index_schema import fold
+from library.variants import index_words, variants_of
 
 if TYPE_CHECKING:
     # Whoosh ships no type information: to mypy these names are Any.
@@ -13,6 +18,11 @@ if TYPE_CHECKING:
 
 # Fields whose words also match their other forms ("drone" finds "drones").
 STEMMED_FIELDS = frozenset({"title", "body", "notes"})
+# Fields whose words also match their spelling variants and aliases.
+VARIANT_FIELDS = frozenset({"title", "authors", "site", "notes", "body"})
+# A variant counts for less than the word as typed, so exact matches rank first.
+VARIANT_WEIGHT = 0.3
+_NOT_LETTERS = re.compile(r"[\W_]+")
 # Fields whose words are highlighted in snippets.
 TEXT_FIELDS = frozenset({"title", "authors", "site", "notes", "body", "tags"})
 
@@ -61,12 +71,108 @@ def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def rewrite_query(query: Query, reader: IndexReader) -> Query:
+class Origin(NamedTuple):
+    """Why a word is highlighted: the query's word and how it matched ("exact", "form" for
+    another form of the word, "variant" for another spelling, "alias", "wildcard", "fuzzy",
+    "range")."""
+
+    query: str
+    how: str
+
+
+def _tag(query: Query, origin: Origin, highlight: str | None = None) -> Query:
+    """Mark a query Folio added with where it came from (read back by highlight_origins)."""
+    query.folio_origin = origin
+    if highlight is not None:
+        query.folio_highlight = highlight
+    return query
+
+
+def rewrite_query(
+    query: Query, reader: IndexReader, *, exact: bool = True, aliases: AliasLookup | None = None
+) -> Query:
     """The query as it should run: plain words widened to their other forms (where that
-    is cheap), wildcard and fuzzy terms replaced by their most frequent matches."""
-    from whoosh.query import MultiTerm, NullQuery, NumericRange, Or, Term
+    is cheap), wildcard and fuzzy terms replaced by their most frequent matches, and, unless
+    `exact`, each word widened to its spelling variants in the library and its aliases."""
+    if exact:
+        return _rewrite(query, reader, None)
+    return _rewrite(query, reader, _Names(reader, aliases))
+
+
+class _Names:
+    """Spelling variants and aliases of a query's words, worked out once per word."""
+
+    def __init__(self, reader: IndexReader, aliases: AliasLookup | None) -> None:
+        self.reader = reader
+        self.aliases = aliases
+        self._variants: dict[str, list[str]] = {}
+
+    def variants(self, word: str) -> list[str]:
+        """The `names` words that are spelling variants of `word`."""
+        if word not in self._variants:
+            self._variants[word] = variants_of(self.reader, word)
+        return self._variants[word]
+
+    def widen_term(self, term: Query, widened: Query) -> Query:
+        """`widened` (the term, maybe with its forms) or-ed with the term's variants and
+        aliases in the same field."""
+        from whoosh.query import Or, Phrase, Term
+
+        word = term.text
+        extra: list[Query] = []
+        if term.fieldname in VARIANT_FIELDS:
+            for variant in self.variants(word):
+                boost = term.boost * VARIANT_WEIGHT
+                words = index_words(variant)
+                query = (
+                    Term(term.fieldname, words[0], boost=boost)
+                    if len(words) == 1
+                    else Phrase(term.fieldname, words, boost=boost)
+                )
+                extra.append(_tag(query, Origin(word, "variant"), variant.replace("+", " ")))
+            for member in self.aliases.others_by_words((word,)) if self.aliases else ():
+                if len(member.words) == 1:
+                    query = Term(term.fieldname, member.words[0], boost=term.boost)
+                else:
+                    query = Phrase(term.fieldname, list(member.words), boost=term.boost)
+                extra.append(_tag(query, Origin(word, "alias"), fold(member.text)))
+        elif term.fieldname == "tags" and self.aliases:
+            for tag in self.aliases.other_tags(word):
+                extra.append(_tag(Term("tags", tag, boost=term.boost), Origin(word, "alias")))
+        if not extra:
+            return widened
+        return Or([widened, *extra])
+
+    def widen_phrase(self, phrase: Query) -> Query:
+        """A phrase or-ed with the other members of an alias set it is a member of."""
+        from whoosh.query import Or, Phrase, Term
+
+        words = tuple(phrase.words)
+        others = self.aliases.others_by_words(words) if self.aliases else []
+        if not others or phrase.fieldname not in VARIANT_FIELDS:
+            return phrase
+        said = " ".join(words)
+        extra = [
+            _tag(
+                Term(phrase.fieldname, m.words[0], boost=phrase.boost)
+                if len(m.words) == 1
+                else Phrase(phrase.fieldname, list(m.words), boost=phrase.boost),
+                Origin(said, "alias"),
+                fold(m.text),
+            )
+            for m in others
+        ]
+        return Or([phrase, *extra])
+
+
+def _rewrite(query: Query, reader: IndexReader, names: _Names | None) -> Query:
+    from whoosh.query import MultiTerm, NullQuery, NumericRange, Or, Phrase, Term
     from whoosh.query.compound import PreloadedOr
 
+    if type(query) is Term and names is not None:
+        return names.widen_term(query, _rewrite(query, reader, None))
+    if type(query) is Phrase and names is not None:
+        return names.widen_phrase(query)
     if type(query) is Term and query.fieldname in STEMMED_FIELDS:
         limit = max(_FORMS_ALWAYS_BELOW, reader.doc_count() * _FORMS_MAX_DOC_SHARE)
         # Judged by the body, where words are most frequent, so a word is widened alike in
@@ -82,10 +188,11 @@ def rewrite_query(query: Query, reader: IndexReader) -> Query:
             return query
         return Or(
             [
-                Term(
-                    query.fieldname,
-                    form,
-                    boost=query.boost * (1.0 if form == query.text else _OTHER_FORM_WEIGHT),
+                Term(query.fieldname, form, boost=query.boost)
+                if form == query.text
+                else _tag(
+                    Term(query.fieldname, form, boost=query.boost * _OTHER_FORM_WEIGHT),
+                    Origin(query.text, "form"),
                 )
                 for form in forms
             ]
@@ -99,7 +206,8 @@ def rewrite_query(query: Query, reader: IndexReader) -> Query:
             words = words[:MAX_EXPANSIONS]
         if not words:
             return NullQuery
-        terms = [Term(query.fieldname, word, boost=query.boost) for word in words]
+        origin = Origin(_said(query), _how(query))
+        terms = [_tag(Term(query.fieldname, word, boost=query.boost), origin) for word in words]
         if len(terms) == 1:
             return terms[0]
         # Preloading the matches of many terms is linear; Whoosh's default tree of unions
@@ -107,7 +215,28 @@ def rewrite_query(query: Query, reader: IndexReader) -> Query:
         return PreloadedOr(terms)
     if query.is_leaf():
         return query
-    return query.apply(lambda child: rewrite_query(child, reader))
+    return query.apply(lambda child: _rewrite(child, reader, names))
+
+
+def _how(query: Query) -> str:
+    """How a word a multi-term query stands for matched: "fuzzy", "range" or "wildcard"."""
+    from whoosh.query import FuzzyTerm, TermRange
+
+    if isinstance(query, FuzzyTerm):
+        return "fuzzy"
+    return "range" if isinstance(query, TermRange) else "wildcard"
+
+
+def _said(query: Query) -> str:
+    """A wildcard, fuzzy or range term as the user typed it."""
+    from whoosh.query import FuzzyTerm, TermRange
+
+    if isinstance(query, TermRange):  # `[2021 TO 2023]` on a text field
+        return f"[{_text(query.start or '')} TO {_text(query.end or '')}]"
+    text = _text(query.text)
+    if isinstance(query, FuzzyTerm):
+        return f"{text}~{query.maxdist}" if query.maxdist != 1 else f"{text}~"
+    return text
 
 
 def _preloaded_range(query: Query, reader: IndexReader) -> Query:
@@ -141,11 +270,55 @@ def highlight_words(query: Query) -> set[str]:
         return set()
     if isinstance(query, AndNot):
         return highlight_words(query.a)
-    if isinstance(query, Term):
-        return {_text(query.text)} if query.fieldname in TEXT_FIELDS else set()
-    if isinstance(query, Phrase):
-        return {_text(word) for word in query.words} if query.fieldname in TEXT_FIELDS else set()
+    if isinstance(query, Term | Phrase):
+        if query.fieldname not in TEXT_FIELDS:
+            return set()
+        highlight = getattr(query, "folio_highlight", None)
+        if highlight is not None:
+            return {highlight}
+        if isinstance(query, Term):
+            return {_text(query.text)}
+        return {_text(word) for word in query.words}
     words: set[str] = set()
     for child in query.children():
         words |= highlight_words(child)
     return words
+
+
+def highlight_origins(query: Query) -> dict[str, Origin]:
+    """For each highlighted word of a (rewritten) query that is not simply a word of the
+    query, why it matches; keyed by `match_key` of the word. A word the query also has as
+    typed is not listed (`afghanistan afgh*` matched "Afghanistan" as typed)."""
+    origins: dict[str, Origin] = {}
+    typed: set[str] = set()
+    _collect_origins(query, origins, typed)
+    return {key: origin for key, origin in origins.items() if key not in typed}
+
+
+def _collect_origins(query: Query, origins: dict[str, Origin], typed: set[str]) -> None:
+    """Fill `origins` with the tagged words of `query` (the first origin of a word wins)
+    and `typed` with its words as typed; as highlight_words, nothing under NOT."""
+    from whoosh.query import AndNot, Not, Phrase, Term
+
+    if isinstance(query, Not):
+        return
+    if isinstance(query, AndNot):
+        _collect_origins(query.a, origins, typed)
+        return
+    if isinstance(query, Term | Phrase):
+        keys = {match_key(word) for word in highlight_words(query)}
+        origin: Origin | None = getattr(query, "folio_origin", None)
+        if origin is None:
+            typed.update(keys)
+            return
+        for key in keys:
+            origins.setdefault(key, origin)
+        return
+    for child in query.children():
+        _collect_origins(child, origins, typed)
+
+
+def match_key(text: str) -> str:
+    """A matched or highlighted word compared without case, accents, hyphens or spaces
+    (`ISIS K`, `ISIS-K` and `isisk` are one)."""
+    return _NOT_LETTERS.sub("", fold(text))

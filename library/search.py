@@ -3,28 +3,67 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from library.aliases import AliasLookup, alias_lookup
 from library.articles import articles_by_ids
 from library.errors import QueryError
 from library.index import READ_ERRORS
-from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, NOTE_KIND, QUERY_FIELDS
-from library.query_rewrite import highlight_words, rewrite_query
+from library.index_schema import DEFAULT_FIELDS, FIELD_ALIASES, NOTE_KIND, QUERY_FIELDS, fold
+from library.query_rewrite import (
+    Origin,
+    highlight_origins,
+    highlight_words,
+    match_key,
+    rewrite_query,
+)
 from library.snippets import Snippet, find_matches, make_snippets
 from library.store import Library
+from library.variants import suggest_spelling
 
 if TYPE_CHECKING:
     # Whoosh ships no type information: to mypy these names are Any.
     from whoosh.fields import Schema
     from whoosh.qparser import QueryParser
     from whoosh.query import Query
+    from whoosh.reading import IndexReader
     from whoosh.searching import Searcher
 
 SORTS = ("score", "date")
 _FIELD_NAME = re.compile(r"(?<![\w\"'])([A-Za-z_]+):")
 _LONG_FUZZY_WORD = 5
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# Spelling suggestions cost a Levenshtein automaton per unknown word, growing with its
+# length: a pasted paragraph took minutes. Past these bounds a query gets no suggestion.
+SUGGEST_MAX_CHARS = 200
+SUGGEST_MAX_WORD = 30
+SUGGEST_SECONDS = 0.5
+_OPERATOR_AHEAD = r"(?!(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b)"
+# `al Zawahiri` (the Arabic article as a word of its own) is `Zawahiri`.
+_ARTICLE_WORD = re.compile(rf"(?<![\w:\-])(?:al|el|ul)\s+{_OPERATOR_AHEAD}(?=[^\W\d_])", re.I)
+# `ISIS K` (a word and a single capital) is the one form `ISIS-K`.
+_CAPITAL_AFTER_WORD = re.compile(rf"(?<![\w:]){_OPERATOR_AHEAD}(\w{{2,}}) ([A-Z])(?![\w:*?~])")
+# `Abdul Rahman`, `Abd al-Rahman`: one name (see variants.COMPOUND_NAME_RE).
+_COMPOUND_NAME = re.compile(
+    r"(?<![\w:-])(Ab(?:d(?:ul|el|al|ur|ar)?|ou|u)) (?:([ae]l|ul)[- ])?([A-Z]\w{2,})(?![\w:*?~])"
+)
+# Hyphenated words of a query, to highlight as written (the index has them joined too).
+_COMPOUND = re.compile(r"[^\W\d_][\w.]*(?:(?:[-‐]|['’`ʼ](?=\w\w))\w[\w.]*)+")
+
+
+@dataclass(frozen=True)
+class Matched:
+    """What a highlighted word of a hit is: the query's word it matched, and how."""
+
+    query: str
+    found: str
+    how: str  # "exact", "form", "variant", "alias", "wildcard", "fuzzy" or "range"
+
+    def to_json(self) -> dict[str, str]:
+        """As plain JSON data."""
+        return {"query": self.query, "found": self.found, "how": self.how}
 
 
 @dataclass
@@ -39,6 +78,7 @@ class Hit:
     site: str | None
     score: float
     snippets: list[Snippet] = field(default_factory=list)
+    matched: list[Matched] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The hit as plain JSON data."""
@@ -51,6 +91,7 @@ class Hit:
             "site": self.site,
             "score": round(self.score, 4),
             "snippets": [snippet.to_json() for snippet in self.snippets],
+            "matched": [match.to_json() for match in self.matched],
         }
 
 
@@ -62,6 +103,8 @@ class SearchResult:
     suggestion: str | None = None
     # The index words the query matched, to find them elsewhere (an article's notes).
     words: frozenset[str] = frozenset()
+    # Why each highlighted word that is not a word of the query matched (by match_key).
+    origins: dict[str, Origin] = field(default_factory=dict)
 
 
 def _strip_quoted(query: str) -> str:
@@ -147,6 +190,20 @@ def _walk(query: Query) -> list[Query]:
     return nodes
 
 
+def prepare_query(query: str, exact: bool = False) -> str:
+    """The query as the parser should read it: `ISIS K` as `ISIS-K`, and (unless `exact`)
+    `al Zawahiri` as `Zawahiri`. Quoted phrases are left as typed."""
+    parts = re.split(r'("[^"]*")', query)
+    for index in range(0, len(parts), 2):
+        text = _CAPITAL_AFTER_WORD.sub(r"\1-\2", parts[index])
+        if not exact:
+            # One word, looked up with its spellings (Abdurrahman, Abd al-Rahman).
+            text = _COMPOUND_NAME.sub(lambda m: "".join(filter(None, m.groups())), text)
+            text = _ARTICLE_WORD.sub("", text)
+        parts[index] = text
+    return "".join(parts)
+
+
 @dataclass
 class Matches:
     """Index documents that matched a query, best first, and how to highlight them."""
@@ -154,20 +211,28 @@ class Matches:
     documents: list[tuple[dict[str, Any], float]]
     words: frozenset[str]
     suggestion: str | None = None
+    origins: dict[str, Origin] = field(default_factory=dict)
 
 
 def match_documents(
-    library: Library, query: str, *, limit: int | None, sort: str = "score", notes: bool = False
+    library: Library,
+    query: str,
+    *,
+    limit: int | None,
+    sort: str = "score",
+    notes: bool = False,
+    exact: bool = False,
 ) -> Matches:
-    """Run `query` against the articles' documents, or (`notes`) the annotations' ones."""
+    """Run `query` against the articles' documents, or (`notes`) the annotations' ones.
+    Unless `exact`, words also match their spelling variants and the library's aliases."""
+    from whoosh.query import QueryError as WhooshQueryError
     from whoosh.query import Term
 
     if sort not in SORTS:
         raise QueryError(f"invalid sort '{sort}' (choose from {', '.join(SORTS)})")
     library.ensure_index()
     searcher = library.index.searcher()
-    parsed = parse_query(query, searcher.schema)
-    runnable = rewrite_query(parsed, searcher.reader())
+    runnable, parsed, aliases = _runnable(library, searcher, query, exact)
     notes_only = Term("kind", NOTE_KIND)
     options: dict[str, Any] = {"limit": limit}
     options["filter" if notes else "mask"] = notes_only
@@ -177,15 +242,46 @@ def match_documents(
         found = [(dict(hit), hit.score or 0.0) for hit in searcher.search(runnable, **options)]
     except READ_ERRORS as exc:
         raise library.index.damaged(exc) from None
-    suggestion = _suggest(searcher, parsed, query) if not found else None
-    return Matches(found, frozenset(highlight_words(runnable)), suggestion)
+    except WhooshQueryError as exc:  # found only when run: a phrase on a field without positions
+        raise QueryError(f"invalid query: {exc}") from None
+    suggestion = None
+    if not found:
+        suggestion = _suggest(searcher, parsed, query, aliases or alias_lookup(library.conn))
+    return Matches(found, _highlights(runnable, query), suggestion, highlight_origins(runnable))
+
+
+def _runnable(
+    library: Library, searcher: Searcher, query: str, exact: bool
+) -> tuple[Query, Query, AliasLookup | None]:
+    """The query parsed and rewritten to run; the parsed query; the aliases it used."""
+    validate_query(query)
+    parsed = parse_query(prepare_query(query, exact), searcher.schema)
+    aliases = None if exact else alias_lookup(library.conn)
+    runnable = rewrite_query(parsed, searcher.reader(), exact=exact, aliases=aliases)
+    return runnable, parsed, aliases
+
+
+def _highlights(runnable: Query, query: str) -> frozenset[str]:
+    """The words to highlight: the rewritten query's, and its hyphenated words as typed
+    (`ISIS-K` runs as `isisk`, which the text writes with its hyphen)."""
+    words = highlight_words(runnable)
+    typed = {fold(m.group()) for m in _COMPOUND.finditer(query)}
+    return frozenset(words | {c for c in typed if match_key(c) in words})
 
 
 def search(
-    library: Library, query: str, *, limit: int = 10, sort: str = "score", snippets: int = 2
+    library: Library,
+    query: str,
+    *,
+    limit: int = 10,
+    sort: str = "score",
+    snippets: int = 2,
+    exact: bool = False,
 ) -> SearchResult:
-    """Run `query` and return ranked hits with snippets cut from the stored text."""
-    matches = match_documents(library, query, limit=limit, sort=sort)
+    """Run `query` and return ranked hits with snippets cut from the stored text; unless
+    `exact`, spelling variants and aliases of its words match too (ranked below the words
+    as typed) and each hit says which matched."""
+    matches = match_documents(library, query, limit=limit, sort=sort, exact=exact)
     found = [(fields["id"], score) for fields, score in matches.documents]
     stored = articles_by_ids(library.conn, [article_id for article_id, _ in found])
     hits = []
@@ -193,6 +289,7 @@ def search(
         article = stored.get(article_id)
         if article is None:  # deleted since the index was read; the outbox will catch up
             continue
+        cut = make_snippets(article.text, matches.words, snippets) if snippets else []
         hits.append(
             Hit(
                 id=article.id,
@@ -202,26 +299,102 @@ def search(
                 date=article.date,
                 site=article.site,
                 score=score,
-                snippets=make_snippets(article.text, matches.words, snippets) if snippets else [],
+                snippets=cut,
+                matched=matched_words(article.text, cut, matches.origins),
             )
         )
-    return SearchResult(hits, matches.suggestion, matches.words)
+    return SearchResult(hits, matches.suggestion, matches.words, matches.origins)
 
 
-def matched_spans(library: Library, query: str, text: str) -> list[tuple[int, int]]:
+def matched_words(text: str, snippets: list[Snippet], origins: dict[str, Origin]) -> list[Matched]:
+    """What each highlighted word of the snippets is, once per spelling found."""
+    seen: dict[tuple[str, str], Matched] = {}
+    for snippet in snippets:
+        for start, end in snippet.highlights:
+            written = text[start:end]
+            key = match_key(written)
+            origin = origins.get(key) or Origin(key, "exact")
+            seen.setdefault((origin.query, key), Matched(origin.query, written, origin.how))
+    return list(seen.values())
+
+
+def matched_spans(
+    library: Library, query: str, text: str, exact: bool = False
+) -> list[tuple[int, int]]:
     """Where `query`'s words are in `text`, as snippets highlight them (for showing a whole
     article with the matches marked)."""
     library.ensure_index()
     searcher = library.index.searcher()
-    runnable = rewrite_query(parse_query(query, searcher.schema), searcher.reader())
-    return [(start, end) for start, end, _ in find_matches(text, highlight_words(runnable))]
+    runnable, _, _ = _runnable(library, searcher, query, exact)
+    words = _highlights(runnable, query)
+    return [(start, end) for start, end, _ in find_matches(text, words)]
 
 
-def _suggest(searcher: Searcher, parsed: Query, query: str) -> str | None:
-    """A corrected query built from the index's vocabulary, when one differs."""
+def _suggest(
+    searcher: Searcher, parsed: Query, query: str, aliases: AliasLookup | None
+) -> str | None:
+    """A corrected query when nothing matched: a spelling of a word that the library uses
+    (or an alias) first, then the closest words of the index's vocabulary; none for a query
+    too long to correct in reasonable time (see SUGGEST_MAX_CHARS)."""
+    if len(query) > SUGGEST_MAX_CHARS:
+        return None
+    deadline = time.monotonic() + SUGGEST_SECONDS
+    reader = searcher.reader()
+    spelled = _suggest_spelling(reader, parsed, query, aliases, deadline)
+    if spelled is not None:
+        return spelled
+    correctors = {
+        name: _BoundedCorrector(reader.corrector(name), deadline)
+        for name in searcher.schema.names()
+    }
     try:
-        corrected = searcher.correct_query(parsed, query, prefix=1, maxdist=2)
+        corrected = searcher.correct_query(parsed, query, correctors, prefix=1, maxdist=2)
     except Exception:
         return None
     text = corrected.string
     return text if text and text != query else None
+
+
+def _suggest_spelling(
+    reader: IndexReader, parsed: Query, query: str, aliases: AliasLookup | None, deadline: float
+) -> str | None:
+    """`query` with its first unknown word replaced by a spelling of the same name that the
+    library uses (or an alias), within the same bounds as the edit-distance suggestions."""
+    from whoosh.query import Term
+
+    lowered = query.lower()
+    for node in _walk(parsed):
+        if time.monotonic() > deadline:
+            return None
+        if not (type(node) is Term and node.fieldname == "body"):
+            continue
+        word = node.text
+        if len(word) > SUGGEST_MAX_WORD or reader.doc_frequency("body", word):
+            continue
+        if word not in lowered:
+            continue
+        better = suggest_spelling(reader, word, aliases)
+        if better:
+            return _replace_word(query, word, f'"{better}"' if " " in better else better)
+    return None
+
+
+def _replace_word(query: str, word: str, replacement: str) -> str:
+    """`query` with its first `word` (as a whole word, any case) replaced."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
+    return pattern.sub(lambda _match: replacement, query, count=1)
+
+
+class _BoundedCorrector:
+    """A field's Whoosh corrector that suggests nothing for a word over SUGGEST_MAX_WORD
+    letters or once the deadline has passed (Whoosh only calls `suggest`)."""
+
+    def __init__(self, inner: Any, deadline: float) -> None:
+        self.inner = inner
+        self.deadline = deadline
+
+    def suggest(self, text: str, limit: int = 5, maxdist: int = 2, prefix: int = 0) -> list[str]:
+        """The inner corrector's suggestions, within the bounds."""
+        if len(text) > SUGGEST_MAX_WORD or time.monotonic() > self.deadline:
+            return []
+        return list(self.inner.suggest(text, limit=limit, maxdist=maxdist, prefix=prefix))

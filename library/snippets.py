@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from library.index_schema import WORD_RE, fold
+from library.index_schema import fold
 
 CONTEXT_BEFORE = 60
 WINDOW = 220
@@ -36,28 +36,47 @@ class Snippet:
         }
 
 
+_SEPARATORS = re.compile(r"[-‐\s+]+")
+# Words with a letter beyond ASCII: the only ones whose folded form can differ from the text.
+_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
+
+
 @functools.lru_cache(maxsize=32)
 def _pattern(words: frozenset[str]) -> re.Pattern[str]:
-    """One pattern for a query's words, built once for all of its hits."""
-    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    """One pattern for a query's words, built once for all of its hits. A word written with a
+    hyphen or a space (`isis-k`, an alias `islamic state`) matches with either, or none."""
+    alternatives = "|".join(
+        sorted(
+            (r"[-‐\s]*".join(map(re.escape, _SEPARATORS.split(word))) for word in words),
+            key=len,
+            reverse=True,
+        )
+    )
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
     """Spans of `text` whose words are among `terms` (index terms: folded, lower case)."""
-    wanted = frozenset(term for term in terms if term)
+    wanted = frozenset(term.strip() for term in terms if term.strip())
     if not wanted:
         return []
-    # Fast path: the regex engine finds the terms as written, case-insensitively.
+    # The regex engine finds the terms as written, case-insensitively; words with accents
+    # or other scripts are folded the way the analyzer does.
     matches = [(m.start(), m.end(), m.group().lower()) for m in _pattern(wanted).finditer(text)]
-    if matches or text.isascii():
+    if text.isascii():
         return matches
-    # Slow path for accented text: fold every word the way the analyzer does.
-    return [
-        (m.start(), m.end(), folded)
-        for m in WORD_RE.finditer(text)
-        if (folded := fold(m.group())) in wanted
+    folded = [
+        (m.start(), m.end(), word)
+        for m in _NON_ASCII_WORD.finditer(text)
+        if (word := fold(m.group())) in wanted
     ]
+    if not folded:
+        return matches
+    merged: list[tuple[int, int, str]] = []
+    for match in sorted(set(matches) | set(folded)):
+        if not merged or match[0] >= merged[-1][1]:
+            merged.append(match)
+    return merged
 
 
 def make_snippets(text: str, terms: Iterable[str], count: int = 2) -> list[Snippet]:

@@ -1,4 +1,5 @@
-"""Text normalisation, applied once at import: stable offsets, and no text drives a terminal."""
+"""Text normalisation, applied once at import (stable offsets), and `visible`, the one
+function through which text reaches a terminal: no text drives one."""
 
 from __future__ import annotations
 
@@ -16,14 +17,21 @@ def _control_symbol(code: int) -> str:
     return "\ufffd"  # C1 controls have no picture; U+FFFD is visible and inert
 
 
-_CONTROL_TABLE = {
-    code: _control_symbol(code)
-    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-    if code not in (0x09, 0x0A)
-}
+_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+# One character for one character, so offsets into the text (highlights) still hold.
+_CONTROL_TABLE = {code: _control_symbol(code) for code in _CONTROLS if code not in (0x09, 0x0A)}
+_ONE_LINE_TABLE = {code: _control_symbol(code) for code in _CONTROLS}
 # Anything normalize_text changes: a control character (\r included) or a Unicode line
 # or paragraph separator.
 _CHANGED = re.compile("[" + re.escape("".join(map(chr, _CONTROL_TABLE))) + "\u2028\u2029]")
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` safe to print: C0/C1 controls and DEL as visible symbols (ESC as ␛), so a file
+    name, a .bib key or an error quoting input cannot set a title or clear the screen.
+    Newlines and tabs stay, unless `one_line` (a one-line message) shows them too (␊, ␉).
+    Idempotent, and the same length as `text`."""
+    return text.translate(_ONE_LINE_TABLE if one_line else _CONTROL_TABLE)
 
 
 def normalize_text(text: str) -> str:

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from library.articles import ID_ALPHABET, Article, get_article, now_iso
-from library.errors import FolioError, InvalidValue, NotFound
+from library.errors import EditConflict, FolioError, InvalidValue, NotFound
 from library.index_documents import tags_by_owner
 from library.locators import LOCATOR_VERSION, Locator
 from library.textnorm import normalize_text
 from notes import anchoring
 from notes.changes import annotation_changed, article_changed
+from notes.normalised_text import normalise_quote
 from notes.tags import drop_unused_tags, link_tags, normalize_tags
 
 # Anchor states: the first four come from re-anchoring; "article" is a note with no passage.
@@ -63,6 +64,7 @@ class Annotation:
     created_at: str
     modified_at: str
     anchored_on: str | None
+    rev: int = 1  # its version: bumped by every change of its note, tags or passage
     tags: list[str] = field(default_factory=list)
 
     @property
@@ -114,7 +116,7 @@ _SELECT = (
     "SELECT n.pk, n.id, a.id AS article_id, a.citekey, a.title AS article_title,"
     " a.text_sha256 AS article_sha256, n.exact,"
     " n.prefix, n.suffix, n.pos_start AS start, n.pos_end AS end, n.state, n.score, n.locator,"
-    " n.note, n.created_at, n.modified_at, n.anchored_on"
+    " n.note, n.created_at, n.modified_at, n.anchored_on, n.rev"
     " FROM annotations AS n JOIN articles AS a ON a.pk = n.article_pk"
 )
 # Text order within an article; article-level notes first, orphans last.
@@ -127,6 +129,17 @@ def _from_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Annota
     for note in notes:
         note.tags = tags.get(note.pk, [])
     return notes
+
+
+def current_version(
+    conn: sqlite3.Connection, annotation_id: str, expected_rev: int | None, mine: dict[str, object]
+) -> Annotation:
+    """The annotation as stored, inside the caller's transaction; EditConflict (carrying
+    it and `mine`) when its version is no longer `expected_rev` (None: no comparison)."""
+    current = get_annotation(conn, annotation_id)
+    if expected_rev is not None and current.rev != expected_rev:
+        raise EditConflict(f"note {current.id}", current, mine)
+    return current
 
 
 def get_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
@@ -243,8 +256,8 @@ def _find_one(
     article: Article, quote: str, occurrence: int | None, prefix: str, suffix: str
 ) -> anchoring.Selector:
     """The selector of the one occurrence of `quote` meant; errors say what to do instead."""
-    if not quote.strip():
-        raise InvalidValue("the quote is empty")
+    if not normalise_quote(quote):  # blank, or only soft hyphens and zero widths
+        raise InvalidValue("the quote is empty (it has no visible characters)", field="quote")
     name = f"{article.id} [{article.citekey}]"
     if len(" ".join(quote.split())) > len(article.text):
         raise InvalidValue(
@@ -378,4 +391,3 @@ def delete_annotation(conn: sqlite3.Connection, annotation: Annotation) -> None:
     annotation_changed(conn, annotation.pk)
     conn.execute("DELETE FROM annotations WHERE pk = ?", (annotation.pk,))
     drop_unused_tags(conn)
-

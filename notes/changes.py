@@ -21,9 +21,10 @@ def article_changed(conn: sqlite3.Connection, article_pk: int) -> None:
 
 
 def annotation_changed(conn: sqlite3.Connection, annotation_pk: int) -> None:
-    """As `article_changed`, for the article an annotation is on."""
+    """Bump the annotation's version (a save begun from an older one is refused), then as
+    `article_changed` for the article it is on."""
     row = conn.execute(
-        "SELECT article_pk FROM annotations WHERE pk = ?", (annotation_pk,)
+        "UPDATE annotations SET rev = rev + 1 WHERE pk = ? RETURNING article_pk", (annotation_pk,)
     ).fetchone()
     if row is not None:
         article_changed(conn, row[0])

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from library.aliases import list_alias_sets
 from library.articles import articles_by_ids
 from library.citing import format_citation
 from library.index_documents import tags_by_owner
@@ -27,8 +28,9 @@ def notes_json(
     annotations: list[Annotation],
     places: Mapping[str, list[AlsoIn]] | None = None,
 ) -> dict[str, object]:
-    """The annotations as a versioned JSON document, with their articles' own tags; with
-    `places`, each annotation's `also_in` lists where else its passage appears."""
+    """The annotations as a versioned JSON document, with their articles' own tags and the
+    library's alias sets (part of what a researcher wrote); with `places`, each annotation's
+    `also_in` lists where else its passage appears."""
     ids = list(dict.fromkeys(note.article_id for note in annotations))
     articles = articles_by_ids(conn, ids)
     tags = tags_by_owner(conn, "article_tags", "article_pk", [a.pk for a in articles.values()])
@@ -52,6 +54,7 @@ def notes_json(
             for note in annotations
         ],
         "article_tags": article_tags,
+        "aliases": [alias_set.to_json() for alias_set in list_alias_sets(conn)],
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from library.aliases import add_aliases
 from library.articles import Article, article_where, get_article, now_iso
 from library.errors import InvalidValue, NotFound
 from notes.annotations import (
@@ -17,7 +18,7 @@ from notes.annotations import (
     looks_like_annotation_id,
     new_annotation_id,
 )
-from notes.changes import article_changed
+from notes.changes import annotation_changed, article_changed
 from notes.export import NOTES_JSON_KEY, NOTES_JSON_VERSION
 from notes.tags import link_tags, normalize_tags
 
@@ -31,6 +32,8 @@ class NotesImport:
     unchanged: int = 0
     tagged_articles: int = 0
     unmatched: list[str] = field(default_factory=list)
+    aliases_added: int = 0  # spellings added to alias sets
+    alias_conflicts: list[str] = field(default_factory=list)  # why a set was not taken
 
     def to_json(self) -> dict[str, object]:
         """The report as plain JSON data."""
@@ -40,6 +43,8 @@ class NotesImport:
             "unchanged": self.unchanged,
             "tagged_articles": self.tagged_articles,
             "unmatched": self.unmatched,
+            "aliases_added": self.aliases_added,
+            "alias_conflicts": self.alias_conflicts,
         }
 
 
@@ -53,6 +58,8 @@ def read_notes_file(path: Path) -> dict[str, Any]:
         raise InvalidValue(
             f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise InvalidValue(f"{path}: not a notes JSON file (nested too deeply)") from None
     if not isinstance(data, dict) or NOTES_JSON_KEY not in data:
         raise InvalidValue(f"{path}: not a Folio notes file (write one with `folio notes --json`)")
     version = data[NOTES_JSON_KEY]
@@ -67,6 +74,14 @@ def read_notes_file(path: Path) -> dict[str, Any]:
         raise InvalidValue(f"{path}: 'annotations' must be a list")
     for number, item in enumerate(data["annotations"], start=1):
         _check_item(path, number, item)
+    for number, entry in enumerate(data.get("aliases") or [], start=1):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and isinstance(entry.get("variants"), list)
+            and all(isinstance(v, str) for v in entry["variants"])
+        ):
+            raise InvalidValue(f"{path}: alias set {number} needs a 'name' and a list 'variants'")
     return data
 
 
@@ -109,6 +124,13 @@ def import_notes(conn: sqlite3.Connection, data: dict[str, Any]) -> NotesImport:
             conn, "article", article.pk, normalize_tags(entry.get("tags", []))
         ):
             report.tagged_articles += 1
+    for entry in data.get("aliases") or []:
+        try:
+            change = add_aliases(conn, entry["name"], entry["variants"])
+        except InvalidValue as exc:  # a spelling this library gives to another set
+            report.alias_conflicts.append(str(exc))
+            continue
+        report.aliases_added += len(change.added)
     return report
 
 
@@ -136,7 +158,7 @@ def _restore(conn: sqlite3.Connection, article: Article, item: dict[str, Any]) -
             (note, item.get("modified") or existing.modified_at, existing.pk),
         )
         link_tags(conn, "annotation", existing.pk, tags)
-        article_changed(conn, article.pk)
+        annotation_changed(conn, existing.pk)
         return "updated"
     wanted = str(item.get("id") or "")
     taken = conn.execute("SELECT 1 FROM annotations WHERE id = ?", (wanted,)).fetchone()

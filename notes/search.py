@@ -35,14 +35,20 @@ class NoteHit:
 
 
 def search_notes(
-    library: Library, query: str, *, limit: int = 10, sort: str = "score"
+    library: Library, query: str, *, limit: int = 10, sort: str = "score", exact: bool = False
 ) -> list[NoteHit]:
-    """Annotations matching `query` (same syntax as article search), best first, or, with
-    `sort="date"`, newest article first (as for articles)."""
+    """Annotations matching `query` (same syntax as article search, spelling variants and
+    aliases included unless `exact`), best first, or, with `sort="date"`, newest article
+    first (as for articles)."""
     conn = anchored_connection(library)
     # By date, every match is read: the index would put notes on undated articles first.
     matches = match_documents(
-        library, query, limit=None if sort == "date" else limit, notes=True, sort=sort
+        library,
+        query,
+        limit=None if sort == "date" else limit,
+        notes=True,
+        sort=sort,
+        exact=exact,
     )
     hits = []
     for fields, score in matches.documents:

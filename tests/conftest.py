@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +77,19 @@ class Folio:
 def folio(library_dir: Path) -> Folio:
     """The `folio` CLI bound to a temporary library."""
     return Folio(library_dir)
+
+
+def folio_process(
+    library_dir: Path, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `folio ARGS` in its own process, through the console entry point (so an internal
+    error would show as one), with its output captured. For what must not share the test's
+    process: a FIFO that could block it, damaged files whose handles Whoosh leaks."""
+    command = [sys.executable, "-c", "from tui.cli import main; main()"]
+    return subprocess.run(
+        [*command, "--library", str(library_dir), *args],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=timeout,
+    )  # fmt: skip
 
 
 def write(path: Path, text: str | bytes) -> Path:

@@ -18,6 +18,7 @@ Pollinator counts in the old railway yard also rose, which volunteers credit to 
 # The citation keys the default formula gives BEES and RIVER.
 BEES_KEY = "okaforUrbanBeekeepersCount2023"
 RIVER_KEY = "lindqvistFloodgatesMarrowRiver2021"
+INTERVIEW_KEY = "virtanenHarbourPilotsWarn2024"
 
 RIVER = """Floodgates on the Marrow River Tested Before Winter
 

@@ -73,7 +73,7 @@ def test_import_reports_each_failure_and_the_skipped_files(
     write(folder / "picture.png", b"\x89PNG")
     outcome = import_paths(library, [str(folder), str(tmp_path / "missing.txt")])
     report = outcome.value
-    assert report.counts() == {"added": 1, "updated": 0, "present": 0, "failed": 2}
+    assert report.counts() == {"added": 1, "updated": 0, "present": 0, "failed": 2, "skipped": 0}
     assert report.summary() == "1 added, 2 failed, 1 skipped (other formats)"
     failures = [n for n in outcome.warnings if n.kind == "import-failed"]
     assert [n.level for n in failures] == ["error", "error"]
@@ -213,6 +213,31 @@ def test_import_bib_asks_the_injected_callback_before_overwriting(
     accepted = import_bib(library, bib, lambda plans: {p.record.key: True for p in plans})
     assert accepted.value.outcomes[0].status == "updated"
     assert show_article(library, "k1").value.article.title == "Changed"
+
+
+def test_import_bib_overwrites_only_what_the_user_was_shown(
+    library: Library, tmp_path: Path
+) -> None:
+    """A yes to "overwrite title: A → B" is not a yes to overwrite a title someone changed
+    while the question was on screen: that article keeps its fields, and a notice says so."""
+    bib = write(
+        tmp_path / "refs.bib", "@online{k1, title={Original}, url={https://example.org/a}}\n"
+    )
+    import_bib(library, bib, dict)
+    write(bib, "@online{k1, title={From the file}, url={https://example.org/a}}\n")
+
+    def yes_while_someone_edits(plans: list) -> dict[str, bool]:  # type: ignore[type-arg]
+        with Library(library.root) as other:  # another window saves meanwhile
+            edit_metadata(other, "k1", {"title": "Typed meanwhile"})
+        return {plan.record.key: True for plan in plans}
+
+    outcome = import_bib(library, bib, yes_while_someone_edits)
+    assert show_article(library, "k1").value.article.title == "Typed meanwhile"
+    meanwhile = _kinds(outcome.warnings)["bib-changed-meanwhile"]
+    assert "changed while you were asked" in meanwhile.message
+    again = import_bib(library, bib, lambda plans: {plan.record.key: True for plan in plans})
+    assert show_article(library, "k1").value.article.title == "From the file"
+    assert "bib-changed-meanwhile" not in _kinds(again.warnings)
 
 
 def test_tag_changes_reach_the_index_without_the_caller_asking(

@@ -184,3 +184,56 @@ def test_pdf_imports_with_page_boundaries(seeded: Folio, tmp_path: Path) -> None
     assert article["authors"] == ["Ines Moreau"]
     first, second = article["pages"]
     assert first == 0 and article["text"][second:].startswith("The second page.")
+
+
+# --- The bad-input table: every row is something a user can type; each must end in one line
+# on stderr starting with `folio:`, a documented exit status, and no traceback. -------------
+
+
+def _deep_notes_json(tmp_path: Path) -> str:
+    depth = 100_000
+    text = '{"folio_notes": 1, "annotations": ' + "[" * depth + "]" * depth + "}"
+    return str(write(tmp_path / "deep.json", text))
+
+
+def _first_id(folio: Folio) -> str:
+    return folio.json("list")[0]["id"]
+
+
+# (row id, arguments (a function of the seeded CLI and a scratch folder), exit status, words
+# the line must hold).
+BAD_INPUTS = [
+    ("phrase-on-a-field-without-positions", lambda f, t: ["search", '"title:, taliban"'], 2,
+     ("invalid query",)),
+    ("limit-zero", lambda f, t: ["search", "--limit", "0", "honey"], 2, ("--limit",)),
+    ("export-to-a-folder", lambda f, t: ["export", "--all", "-o", str(t)], 2,
+     ("directory",)),
+    ("empty-library-option", lambda f, t: ["--library", "", "list"], 2, ("--library",)),
+    ("quote-of-invisible-characters",
+     lambda f, t: ["note", _first_id(f), "--quote", "\u00ad\u200b\u00ad", "-m", "x"], 2,
+     ("quote",)),
+    ("notes-json-nested-too-deep", lambda f, t: ["import-notes", _deep_notes_json(t)], 2,
+     ("deep.json",)),
+    ("unknown-command", lambda f, t: ["frobnicate"], 2, ("frobnicate",)),
+    ("missing-argument", lambda f, t: ["show"], 2, ("REF",)),
+    ("unknown-option", lambda f, t: ["list", "--colour"], 2, ("--colour",)),
+    ("bad-choice", lambda f, t: ["list", "--sort", "colour"], 2, ("colour",)),
+    ("unknown-field", lambda f, t: ["search", "colour:red"], 2, ("unknown field",)),
+    ("unclosed-quote", lambda f, t: ["search", '"honey'], 2, ("not closed",)),
+    ("no-such-article", lambda f, t: ["show", "nosuch"], 1, ("nosuch",)),
+    ("no-such-note", lambda f, t: ["note-edit", "n222222", "-m", "x"], 1, ("n222222",)),
+    ("bad-date", lambda f, t: ["edit", _first_id(f), "--date", "2021-13"], 2, ("--date",)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needles"),
+    [pytest.param(args, code, needles, id=name) for name, args, code, needles in BAD_INPUTS],
+)
+def test_bad_input_table(seeded: Folio, tmp_path: Path, args, code: int, needles) -> None:
+    before = _snapshot(seeded)
+    result = seeded(*args(seeded, tmp_path))
+    assert result.exit_code == code, result.output
+    _assert_one_line_failure(result, *needles)
+    assert "internal error" not in result.stderr
+    assert _snapshot(seeded) == before

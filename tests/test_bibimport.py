@@ -185,3 +185,47 @@ def test_export_then_import_round_trips_the_seeds(
     again = folio("import-bib", str(bib), "--json")
     assert again.exit_code == 0, again.output
     assert {o["status"] for o in json.loads(again.stdout)} == {"unchanged"}
+
+
+def test_huge_fields_are_not_decoded(monkeypatch) -> None:
+    """LaTeX decoding is bounded: a field Folio does not use is never decoded, and one over
+    the limit is kept in the record unread, with a warning, instead of taking minutes."""
+    from library import bibimport, latex
+
+    decoded: list[int] = []
+    real = latex.decode_latex
+
+    def spy(value: str) -> str:
+        decoded.append(len(value))
+        return real(value)
+
+    monkeypatch.setattr(bibimport, "decode_latex", spy)
+    huge = "x\\'e" * 250_000
+    text = (
+        f"@online{{big, title = {{A {{Small}} Title}}, abstract = {{{huge}}},\n"
+        f"  note = {{{huge}}}, url = {{https://example.org/big}} }}\n"
+    )
+    read = bibimport.read_bib_bytes(text.encode())
+    (record,) = read.records
+    assert record.fields["title"] == "A Small Title"
+    assert max(decoded, default=0) < 1_000_000
+    assert any("note kept in the record only" in w and "too long" in w for w in record.warnings)
+    assert not any("abstract" in w for w in record.warnings)  # never read, so never decoded
+    assert record.record.first()["abstract"].value == huge  # the record keeps it whole
+    long_title = f"@online{{t, title = {{{huge}}}, url = {{https://example.org/t}} }}\n"
+    (record,) = bibimport.read_bib_bytes(long_title.encode()).records
+    assert "title" not in record.fields
+    assert any("title kept in the record only" in w and "too long" in w for w in record.warnings)
+
+
+def test_a_ten_megabyte_field_imports_in_seconds(folio: Folio, tmp_path: Path) -> None:
+    """A hostile .bib (one 10 MB field of LaTeX) imports quickly: the field is kept, unread."""
+    import time
+
+    huge = "{\\'e}" * 2_000_000
+    bib = write(tmp_path / "huge.bib", f"@misc{{huge, title = {{Huge}}, note = {{{huge}}}}}\n")
+    started = time.monotonic()
+    code, outcomes, stderr = _import(folio, bib)
+    assert time.monotonic() - started < 30
+    assert code == 0 and [o["status"] for o in outcomes] == ["added"], stderr
+    assert "note kept in the record only" in stderr

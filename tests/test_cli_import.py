@@ -182,13 +182,19 @@ def test_new_original_files_are_flushed_before_the_commit(
 ) -> None:
     from library import importing
 
-    flushed: list[list[Path]] = []
+    flushed: list[list[bool]] = []
     real = importing.make_durable
-    monkeypatch.setattr(
-        importing, "make_durable", lambda paths: (flushed.append(list(paths)), real(paths))
-    )
+
+    def flush(paths: list[Path]) -> None:
+        # Staged under temporary names, before the transaction that records them.
+        flushed.append([path.is_file() and path.name.startswith(".tmp-") for path in paths])
+        assert not (folio.library_dir / "folio.db.writer").exists()
+        real(paths)
+
+    monkeypatch.setattr(importing, "make_durable", flush)
     write(tmp_path / "s" / "bees.txt", BEES)
     write(tmp_path / "s" / "river.txt", RIVER)
     folio("add", str(tmp_path / "s"))
-    assert [len(batch) for batch in flushed] == [2]
-    assert all(path.is_file() for path in flushed[0])
+    assert flushed == [[True, True]]
+    originals = [p for p in (folio.library_dir / "files").rglob("*") if p.is_file()]
+    assert len(originals) == 2 and not any(p.name.startswith(".") for p in originals)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from library.check import check_library
 from library.database import transaction
 from library.errors import NotFound
 from library.store import Library
-from tests.conftest import Folio, write
+from tests.conftest import Folio, folio_process, write
 from tests.fixtures import BEES, BEES_KEY, RIVER
 
 
@@ -120,7 +118,7 @@ def test_interrupted_import_keeps_committed_batches(
         write(folder / f"{n}.txt", f"Article number {n}\n\nBody text {n} about canals and locks.\n")
     monkeypatch.setattr(importing, "BATCH_SIZE", 2)
     calls = {"n": 0}
-    real = importing._import_one
+    real = importing._prepare
 
     def crash_on_fifth(*args, **kwargs):
         calls["n"] += 1
@@ -128,11 +126,11 @@ def test_interrupted_import_keeps_committed_batches(
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "_import_one", crash_on_fifth)
+    monkeypatch.setattr(importing, "_prepare", crash_on_fifth)
     result = folio("add", str(folder))
     assert result.exit_code == 130
     assert len(folio.json("list")) == 4
-    monkeypatch.setattr(importing, "_import_one", real)
+    monkeypatch.setattr(importing, "_prepare", real)
     assert folio("check", "--repair").exit_code == 0
     assert len(folio.json("search", "canals")) == 4
 
@@ -168,36 +166,19 @@ def test_bulk_index_writes_in_two_processes_give_the_same_answers(
     assert folio("check").exit_code == 0
 
 
-def _folio_process(library_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in its own process (Whoosh leaks file handles reading a damaged index)."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from tui.cli import main; main()",
-            "--library",
-            str(library_dir),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-
-
 def test_damaged_index_is_reported_and_rebuilt_on_repair(folio: Folio, tmp_path: Path) -> None:
     _add_two(folio, tmp_path)
     for path in (folio.library_dir / "index").iterdir():
         if path.name.startswith("MAIN_") and path.suffix != ".toc":
             with path.open("r+b") as handle:
                 handle.truncate(min(path.stat().st_size, 10))
-    result = _folio_process(folio.library_dir, "search", "honey")
+    result = folio_process(folio.library_dir, "search", "honey")
     assert result.returncode == 1
     assert "search index is damaged" in result.stderr and "folio reindex" in result.stderr
     assert result.stderr.count("\n") == 1
-    check = _folio_process(folio.library_dir, "check", "--json")
+    check = folio_process(folio.library_dir, "check", "--json")
     assert check.returncode == 1 and json.loads(check.stdout)["index"] == "damaged"
-    assert _folio_process(folio.library_dir, "check", "--repair").returncode == 0
+    assert folio_process(folio.library_dir, "check", "--repair").returncode == 0
     assert [h["citekey"] for h in folio.json("search", "honey")] == [BEES_KEY]
 
 

@@ -117,6 +117,8 @@ def test_notes_json_round_trips_into_another_library(
         "unchanged": 0,
         "tagged_articles": 1,
         "unmatched": [],
+        "aliases_added": 0,
+        "alias_conflicts": [],
     }
     again = other.json("import-notes", str(exported))
     assert again["added"] == 0 and again["unchanged"] == 2  # type: ignore[index]

@@ -79,7 +79,9 @@ def test_terminal_output_highlights_and_json_is_plain(filled: Folio) -> None:
 
 
 def test_zero_hits_suggests_a_correction(filled: Folio) -> None:
-    result = filled("search", "floodgtes", "--json")
+    # (Without --exact, "floodgtes" finds "Floodgates" in a title: a vowel left out is a
+    # spelling variant of a capitalised word.)
+    result = filled("search", "floodgtes", "--exact", "--json")
     assert result.exit_code == 0
     assert result.stdout.strip() == "[]"
     assert "Did you mean: floodgates" in result.stderr
@@ -155,3 +157,32 @@ def test_plain_words_match_other_forms_of_the_word(filled: Folio) -> None:
     assert words == {"hives"}
     # Phrases stay exact.
     assert _keys(filled, '"rooftop hive"') == []
+
+
+def test_suggestion_work_is_bounded_by_length(filled: Folio, monkeypatch) -> None:
+    """A pasted paragraph (10,000 characters) gets no spelling suggestion: each unknown word
+    costs a Levenshtein automaton, and that took minutes. Short queries still get one."""
+    from whoosh.searching import Searcher
+
+    calls: list[int] = []
+    real = Searcher.correct_query
+
+    def spy(self, q, qstring, *args, **kwargs):
+        calls.append(len(qstring))
+        return real(self, q, qstring, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "correct_query", spy)
+    pasted = " ".join(f"floodgtes{n}" for n in range(1000))[:10_000]
+    result = filled("search", pasted, "--json")
+    assert result.exit_code == 0 and "Did you mean" not in result.stderr
+    assert calls == []
+    assert "Did you mean: floodgates" in filled("search", "floodgtes").stderr
+    assert calls == [len("floodgtes")]
+
+
+def test_suggestion_work_is_bounded_by_time(filled: Folio, monkeypatch) -> None:
+    from library import search as search_module
+
+    monkeypatch.setattr(search_module, "SUGGEST_SECONDS", 0.0)
+    result = filled("search", "floodgtes")
+    assert result.exit_code == 0 and "Did you mean" not in result.stderr

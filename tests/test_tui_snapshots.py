@@ -17,15 +17,25 @@ from textual.widgets import Button, Input, Static, TextArea
 from library.store import Library
 from tests.conftest import Folio, write
 from tests.test_pdf_import import make_pdf
-from tests.tui_support import article_of, make_library, note_at, wait_for, wait_for_screen
+from tests.tui_support import (
+    article_of,
+    import_texts,
+    make_library,
+    note_at,
+    wait_for,
+    wait_for_screen,
+)
+from tui.actions.notes import edit_note
 from tui.app import FolioApp
 from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.conflict import ConflictDialog
 from tui.dialogs.export import ExportScreen
 from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
 from tui.dialogs.tag_article import TagArticleDialog
 from tui.screens.help import HelpScreen
+from tui.screens.names import NamesScreen
 from tui.screens.search import SearchScreen
 from tui.screens.welcome import welcome_text
 
@@ -168,6 +178,30 @@ def test_tags_screen(
     snapshot(snap_compare, library_dir, size, scenario)
 
 
+def test_names_screen(
+    snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
+) -> None:
+    """Names spelled several ways, each with its articles; the first one highlighted."""
+    make_library(library_dir)
+    with Library(library_dir) as library:
+        import_texts(library, NAMES_TEXTS)
+
+    async def scenario(pilot: Any) -> None:
+        await _library(pilot)
+        await pilot.press("n")
+        screen = await wait_for_screen(pilot.app, NamesScreen)
+        await wait_for(lambda: screen.loaded)
+
+    snapshot(snap_compare, library_dir, size, scenario)
+
+
+NAMES_TEXTS = {
+    "council.txt": "Council Report\n\nAhmad Masood spoke to the council in Kabul.\n",
+    "valley.txt": "Valley Notes\n\nAhmad Massoud spoke. Later Massoud left for Khorsan.\n",
+    "province.txt": "Province Study\n\nThe branch in Khorasan grew; Masud denied it.\n",
+}
+
+
 def test_annotate_dialog(
     snap_compare: Any, library_dir: Path, stable_ids: None, size: tuple[int, int]
 ) -> None:
@@ -193,6 +227,35 @@ def test_metadata_form_with_an_error(
         form = await wait_for_screen(pilot.app, MetadataForm)
         form.query_one("#field-date", Input).value = "2021-02-30"
         await pilot.press("ctrl+s")
+
+    snapshot(snap_compare, library_dir, size, scenario, dialog=True)
+
+
+def test_conflict_dialog(
+    snap_compare: Any,
+    library_dir: Path,
+    stable_ids: None,
+    size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A note's save finds it changed meanwhile: both versions, and the three choices."""
+    counter = itertools.count(2)  # the dialog names the note: its id must not be random
+    new_id = lambda conn: f"n2222{next(counter)}2"  # noqa: E731
+    monkeypatch.setattr("notes.annotations.new_annotation_id", new_id)
+    make_library(library_dir)
+    _notes_on_the_river(library_dir)
+
+    async def scenario(pilot: Any) -> None:
+        await _reader(pilot, "art001")
+        await wait_for(lambda: pilot.app.screen.annotations)
+        await pilot.press("n", "e")
+        await wait_for_screen(pilot.app, AnnotateDialog)
+        await pilot.press("end", *" (mine)")
+        with Library(library_dir) as library:  # another window saves first
+            note = pilot.app.screen_stack[-2].annotations[0]
+            edit_note(library, note.id, note="[/] theirs, saved meanwhile")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot.app, ConflictDialog)
 
     snapshot(snap_compare, library_dir, size, scenario, dialog=True)
 

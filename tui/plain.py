@@ -7,27 +7,34 @@ any widget (no Textual API strips it). Widgets build Text/Content from these str
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-def _symbol(code: int) -> str:
-    # The same stand-ins as library/textnorm.py uses at import (␛ for ESC…).
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
+from library.textnorm import visible
 
+if TYPE_CHECKING:
+    from library.search import Matched
 
-# One character for one character, so offsets into the text (highlights) still hold.
-_VISIBLE = {
-    code: _symbol(code)
-    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-    if code not in (0x09, 0x0A)
-}
+_HOW = {"variant": "spelling of", "alias": "alias of", "form": "form of"}
 
 
 def shown(text: str) -> str:
-    """The text with C0/C1 controls (but newline and tab) replaced by visible symbols."""
-    return text.translate(_VISIBLE)
+    """The text with C0/C1 controls (but newline and tab) replaced by visible symbols (one
+    character for one, so offsets into the text still hold)."""
+    return visible(text)
 
 
 def one_line(text: str) -> str:
     """Safe, with line breaks and runs of spaces collapsed (for a table cell or a title)."""
     return " ".join(shown(text).split())
+
+
+def describe_matched(matched: Sequence[Matched]) -> str:
+    """One line naming what a search hit matched besides the words as typed (for the CLI and
+    the notebook alike), or "": `≈ Massoud (spelling of masood), ISKP (alias of isis-k)`."""
+    besides = [m for m in matched if m.how in _HOW]
+    if not besides:
+        return ""
+    return "≈ " + ", ".join(
+        f"{one_line(m.found)} ({_HOW[m.how]} {one_line(m.query)})" for m in besides
+    )

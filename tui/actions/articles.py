@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from library.articles import Article, ArticleRow, article_rows, get_article, iter_articles
 from library.articles import count_articles as count_in_database
+from library.damage import verified_listing, verify_empty
 from library.store import Library
 from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Outcome
@@ -19,19 +20,34 @@ ArticleSort = Literal["added", "date", "title"]
 
 
 def count_articles(library: Library) -> Outcome[int]:
-    """How many articles the library holds."""
-    return Outcome(count_in_database(library.conn))
+    """How many articles the library holds (none only if that is true, not unreadable)."""
+    count = count_in_database(library.conn)
+    if not count:
+        verify_empty(library.conn, library.root, "articles")
+    return Outcome(count)
 
 
 def list_articles(library: Library, sort: ArticleSort = "added") -> Outcome[Iterator[Article]]:
     """Every article without its text, in `sort` order, one at a time (read it while the
     library is open: a big library is never all in memory)."""
-    return Outcome(iter_articles(library.conn, sort))
+    return Outcome(_verified(library, iter_articles(library.conn, sort)))
+
+
+def _verified(library: Library, items: Iterator[Article]) -> Iterator[Article]:
+    """`items`, and when there are none, a check that the articles table is empty rather
+    than unreadable (DatabaseDamaged then)."""
+    empty = True
+    for item in items:
+        empty = False
+        yield item
+    if empty:
+        verify_empty(library.conn, library.root, "articles")
 
 
 def table_rows(library: Library, limit: int = -1) -> Outcome[list[ArticleRow]]:
     """Every article (or the first `limit`), oldest first, as the rows of a table."""
-    return Outcome(article_rows(library.conn, limit))
+    rows = article_rows(library.conn, limit)
+    return Outcome(verified_listing(library.conn, library.root, "articles", rows))
 
 
 @dataclass(frozen=True)
@@ -77,17 +93,23 @@ class MetadataEdit:
 
 @keeps_exports_current
 def edit_metadata(
-    library: Library, ref: str, typed: Mapping[str, object], citekey: str | None = None
+    library: Library,
+    ref: str,
+    typed: Mapping[str, object],
+    citekey: str | None = None,
+    *,
+    base: Article | None = None,
 ) -> Outcome[MetadataEdit]:
     """Check metadata as typed (a text per field, a list of names for "authors"; "" clears a
     field) and save it, with a new citation key if given, in one transaction. A refused value
-    raises InvalidValue whose `field` names the field (or "citekey")."""
+    raises InvalidValue whose `field` names the field (or "citekey"). Given `base` (the
+    article as a form showed it), EditConflict when its metadata changed since."""
     from library.metadata import check_changes, save_metadata
 
     changes = check_changes(dict(typed))
     if not changes and citekey is None:
         return Outcome(MetadataEdit(get_article(library.conn, ref), []))
-    article = save_metadata(library, ref, changes, citekey)
+    article = save_metadata(library, ref, changes, citekey, base=base)
     return Outcome(MetadataEdit(article, [*changes, *(["citekey"] if citekey is not None else [])]))
 
 
@@ -116,14 +138,15 @@ def metadata_draft(library: Library, ref: str) -> Outcome[MetadataDraft]:
 def edit_metadata_from_toml(
     library: Library, draft: MetadataDraft, edited: str
 ) -> Outcome[MetadataEdit]:
-    """Save what the user changed in the TOML of `draft` (fields left as shown are not
-    written, so a change made elsewhere meanwhile stays)."""
+    """Save what the user changed in the TOML of `draft`: EditConflict (nothing written)
+    when the article's metadata changed elsewhere while the editor was open."""
     from library.metadata import changes_from_toml, save_metadata
 
     changes = changes_from_toml(draft.article, edited)
     if not changes:
         return Outcome(MetadataEdit(draft.article, []))
-    return Outcome(MetadataEdit(save_metadata(library, draft.article.id, changes), list(changes)))
+    saved = save_metadata(library, draft.article.id, changes, base=draft.article)
+    return Outcome(MetadataEdit(saved, list(changes)))
 
 
 @dataclass(frozen=True)

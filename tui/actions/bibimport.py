@@ -17,7 +17,9 @@ from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
-    from library.bibimport import ImportOutcome, ImportPlan
+    import sqlite3
+
+    from library.bibimport import ImportOutcome, ImportPlan, ReadBib
 
 # Gets the plans of the entries that would overwrite fields, returns by .bib key which may.
 ConfirmOverwrite = Callable[[list["ImportPlan"]], Mapping[str, bool]]
@@ -62,15 +64,53 @@ def import_bib(
     plans = plan_imports(library.conn, read.records, read.path)
     conflicting = [plan for plan in plans if plan.conflicts]
     overwrite = confirm_overwrite(conflicting) if conflicting else {}
+    asked = {plan.record.key: _differences(plan) for plan in conflicting}
     with library.write() as conn:
-        # Planned again inside the transaction: the library may have changed meanwhile.
-        outcomes = import_records(conn, read, lambda record: overwrite.get(record.key, False))
+        # Planned again inside the transaction: the library may have changed meanwhile. A
+        # yes holds only for the values it was given to (a compare-and-set): an article
+        # changed while the user was asked keeps its fields.
+        stale = _changed_since_asked(conn, read, asked, overwrite)
+        outcomes = import_records(
+            conn, read, lambda record: overwrite.get(record.key, False) and record.key not in stale
+        )
     notices += [
         Notice("bib-key-changed", outcome.note, subject=outcome.key, level="note")
         for outcome in outcomes
         if outcome.note
     ]
+    notices += [
+        Notice(
+            "bib-changed-meanwhile",
+            f"{key}: its article changed while you were asked; its fields were kept "
+            "(import the file again to be asked again)",
+            subject=key,
+        )
+        for key in sorted(stale)
+    ]
     from tui.actions.related import find_shared_passages
 
     find_shared_passages(library)  # new articles are queued for the scan (their text, if any)
     return Outcome(BibImport(outcomes, len(read.problems)), notices)
+
+
+def _differences(plan: ImportPlan) -> dict[str, tuple[object, object]]:
+    """What the user is asked about for one entry: (the library's value, the entry's) for
+    each field that differs."""
+    return {name: plan.conflict(name) for name in plan.conflicts}
+
+
+def _changed_since_asked(
+    conn: sqlite3.Connection,
+    read: ReadBib,
+    asked: Mapping[str, dict[str, tuple[object, object]]],
+    overwrite: Mapping[str, bool],
+) -> set[str]:
+    """The .bib keys the user allowed to overwrite whose differences are no longer the ones
+    shown (their article was edited, or another import changed it, meanwhile)."""
+    from library.bibimport import plan_imports
+
+    allowed = [record for record in read.records if overwrite.get(record.key)]
+    if not allowed:
+        return set()
+    again = plan_imports(conn, allowed, read.path)
+    return {plan.record.key for plan in again if _differences(plan) != asked.get(plan.record.key)}

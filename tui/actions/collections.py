@@ -105,18 +105,23 @@ def delete_collection(
 
 
 def list_collections(library: Library, with_ids: bool = False) -> Outcome[list[CollectionInfo]]:
-    """Every collection with its size (and, `with_ids`, its articles' ids)."""
+    """Every collection with its size (and, `with_ids`, its articles' ids); none only when
+    there are none, not when the table cannot be read."""
     from library.collections import list_collections as listed
+    from library.damage import verified_listing
 
-    return Outcome(listed(library.conn, with_ids))
+    found = listed(library.conn, with_ids)
+    return Outcome(verified_listing(library.conn, library.root, "collections", found))
 
 
 def collection_articles(library: Library, name: str) -> Outcome[list[Article]]:
     """The collection's articles (without their text), oldest member first."""
     from library.articles import articles_by_ids
     from library.collections import collection_article_ids
+    from library.damage import verified_listing
 
     ids = collection_article_ids(library.conn, name)
+    verified_listing(library.conn, library.root, "collection_articles", ids)
     found = articles_by_ids(library.conn, ids)
     return Outcome([found[article_id] for article_id in ids if article_id in found])
 
@@ -155,10 +160,12 @@ def saved_search(library: Library, name: str) -> Outcome[SavedSearch]:
 
 
 def list_saved_searches(library: Library) -> Outcome[list[SavedSearch]]:
-    """Every saved search, by name."""
+    """Every saved search, by name (none only when the table is readable and empty)."""
+    from library.damage import verified_listing
     from library.saved_searches import list_saved_searches as listed
 
-    return Outcome(listed(library.conn))
+    found = listed(library.conn)
+    return Outcome(verified_listing(library.conn, library.root, "saved_searches", found))
 
 
 def delete_saved_search(library: Library, name: str) -> Outcome[SavedSearch]:

@@ -158,6 +158,9 @@ def export(
     else:
         rendered = _citations(library, articles, fmt, strict, ascii_only)
     if output is not None:
+        from library.leftovers import remember_output
+
+        remember_output(library, output)
         rendered.warnings.extend(
             _write(library, output, rendered.value, merge, force_replace, backups)
         )
@@ -246,11 +249,13 @@ def _write(
 ) -> list[Notice]:
     """Write the export to `path` (a .bib through library.bibwrite, which merges safely and
     remembers Folio's entries there); the conflicts of a merge, as error notices."""
-    from library.atomic import write_atomically
+    from library.atomic import file_kind, write_atomically
     from library.bibwrite import backups_wanted, write_bib_file
 
     if path.is_dir():
         raise InvalidValue(f"{path}: is a folder", field="output")
+    if path.exists() and not path.is_file():  # a merge or a backup would read it: a FIFO hangs
+        raise InvalidValue(f"{path}: not a regular file ({file_kind(path)})", field="output")
     keep = backups_wanted(backups)
     result.path = path
     if result.fmt in BIB_FORMATS:

@@ -83,10 +83,13 @@ def register_export(
 
 
 def list_kept_exports(library: Library) -> Outcome[list[KeptExport]]:
-    """Every export kept current, with when it was last written and its last problem."""
+    """Every export kept current, with when it was last written and its last problem (none
+    only when the table is readable and empty)."""
+    from library.damage import verified_listing
     from library.kept_exports import kept_exports
 
-    return Outcome(kept_exports(library.conn))
+    found = kept_exports(library.conn)
+    return Outcome(verified_listing(library.conn, library.root, "kept_exports", found))
 
 
 def stop_kept_export(library: Library, path: Path) -> Outcome[KeptExport]:

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 # shared passages". What it returns is ignored (the notebook's posts a message, which
 # returns a flag).
 StageProgress = Callable[[str, int, int], None]
-STATUSES: tuple[Status, ...] = ("added", "updated", "present", "failed")
+STATUSES: tuple[Status, ...] = ("added", "updated", "present", "failed", "skipped")
+# How a summary names each status.
+_SUMMARY_NAMES = {"skipped": "skipped (not regular files)"}
 _SCANNING = "Finding shared passages"
 
 
@@ -48,7 +50,11 @@ class ImportReport:
 
     def summary(self) -> str:
         """ "2 added, 1 failed, 3 skipped (other formats)", or "nothing to import"."""
-        parts = [f"{count} {status}" for status, count in self.counts().items() if count]
+        parts = [
+            f"{count} {_SUMMARY_NAMES.get(status, status)}"
+            for status, count in self.counts().items()
+            if count
+        ]
         if self.skipped:
             parts.append(f"{self.skipped} skipped (other formats)")
         return ", ".join(parts) or "nothing to import"
@@ -100,17 +106,21 @@ def import_collected(
             lambda done, total: stage("Indexing", done, total),
         )
     )
-    notices = [
-        Notice("import-failed", result.error or result.path, subject=result.path, level="error")
-        for result in report.results
-        if result.status == "failed"
-    ]
+    notices = [notice for result in report.results if (notice := _result_notice(result))]
     if report.skipped and sources:  # (with no file to import, the failure says what Folio reads)
         notices.append(
             Notice(
                 "files-skipped",
                 f"{report.skipped} file(s) in folders skipped: Folio reads {SUPPORTED_LIST}",
                 level="note",
+            )
+        )
+    lag = library.take_index_lag()
+    if lag:
+        notices.append(
+            Notice(
+                "index-behind",
+                f"imported; the search index will catch up when there is space ({lag})",
             )
         )
     after = texts_stored(library, report.results, stage)
@@ -157,6 +167,23 @@ def texts_stored(
     names = {result.article.pk: result.path for result in results if result.article is not None}
     notices.extend(discovery_notices(library, scan.value.found, names))
     return Outcome(moved, notices)
+
+
+def _result_notice(result: ImportResult) -> Notice | None:
+    """What the user must hear about one file: why it failed or was skipped, or that its
+    missing original was put back."""
+    if result.status == "failed":
+        return Notice("import-failed", result.error or result.path, result.path, level="error")
+    if result.status == "skipped":
+        return Notice("file-skipped", result.error or result.path, result.path)
+    if result.restored:
+        return Notice(
+            "original-restored",
+            f"{result.path}: its original was missing from the library's files/ and is restored",
+            result.path,
+            level="note",
+        )
+    return None
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from library.store import Library
-from tui.actions.results import Outcome
+from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
     from library.check import CheckReport
+    from library.recovery import Recovery
     from tui.actions.related import ScanProgress
 
 
@@ -42,7 +43,7 @@ def check(
     from library.check import check_library, repair_library
 
     found = check_library(library)
-    if not repair or (found.clean and not found.passages_pending):
+    if not repair or found.damaged or (found.clean and not found.passages_pending):
         return Outcome(CheckResult(found, found))
     from tui.actions.notes import reanchor_notes
     from tui.actions.related import find_shared_passages
@@ -51,6 +52,38 @@ def check(
     find_shared_passages(library, progress)
     after = repair_library(library, check_library(library)) if not found.clean else None
     return Outcome(CheckResult(found, after or check_library(library)), moved.warnings)
+
+
+def recover(root: Path) -> Outcome[Recovery | None]:
+    """Copy what a damaged database still holds into a new one in its place (the damaged
+    file is kept beside it) and rebuild the index; None when the database is not damaged.
+    Takes the library's folder: a damaged database cannot be opened as a library."""
+    from library.recovery import database_is_sound, recover_database
+
+    if database_is_sound(root):
+        return Outcome(None)
+    recovery = recover_database(root)
+    with Library(root) as library:
+        library.index.rebuild(library.conn)
+    notices = []
+    if recovery.dropped_links:
+        notices.append(
+            Notice(
+                "links-dropped",
+                f"{recovery.dropped_links} tag link(s) dropped: their note, article or tag "
+                "was lost",
+                level="note",
+            )
+        )
+    if recovery.orphan_notes is not None:
+        notices.append(
+            Notice(
+                "notes-set-aside",
+                f"notes whose article was lost are in {recovery.orphan_notes}",
+                subject=str(recovery.orphan_notes),
+            )
+        )
+    return Outcome(recovery, notices)
 
 
 def reindex(library: Library) -> Outcome[int]:

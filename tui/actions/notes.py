@@ -78,15 +78,31 @@ def list_notes(
     `article` (by citation key) or `date` (the article's publication date, oldest first;
     undated last, and a note says how many)."""
     from notes.claims import article_facts, sort_notes
+
+    found = _read(library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection)
+    if sort == "position":
+        return Outcome(found)
+    facts = article_facts(library.conn, found)
+    return Outcome(sort_notes(found, facts, sort), _undated_notice(found, facts, sort))
+
+
+def _read(
+    library: Library,
+    article_ref: str | None,
+    *,
+    tag: str | None,
+    orphans_only: bool,
+    collection: str | None = None,
+) -> list[Annotation]:
+    """The annotations asked for; when there are none, a check that the table is not
+    unreadable rather than empty (DatabaseDamaged then)."""
+    from library.damage import verified_listing
     from notes.reading import read_annotations
 
     found = read_annotations(
         library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
     )
-    if sort == "position":
-        return Outcome(found)
-    facts = article_facts(library.conn, found)
-    return Outcome(sort_notes(found, facts, sort), _undated_notice(found, facts, sort))
+    return verified_listing(library.conn, library.root, "annotations", found)
 
 
 def _undated_notice(
@@ -198,12 +214,17 @@ def edit_note(
     accept: bool = False,
     tags: Sequence[str] | None = None,
     write_note: Callable[[str], str | None] | None = None,
+    expected_rev: int | None = None,
 ) -> Outcome[Annotation]:
     """Change an annotation: its note, its tags (set to exactly `tags`), its passage
     (re-attach an orphan), or accept a passage that moved. Given none of these,
-    `write_note(current note)` is asked for a new note; InvalidValue if there is none."""
+    `write_note(current note)` is asked for a new note; InvalidValue if there is none.
+
+    A compare-and-set: the save is refused with EditConflict (nothing written) when the
+    annotation is no longer at version `expected_rev` (the one a dialog showed), or, after
+    `write_note`, no longer the version handed to it."""
     from library.articles import get_article
-    from notes.annotations import update_annotation
+    from notes.annotations import current_version, update_annotation
     from notes.reading import read_annotation
     from notes.tags import normalize_tags, set_tags
 
@@ -216,7 +237,13 @@ def edit_note(
         note = write_note(current.note) if write_note is not None else None
         if note is None:
             raise InvalidValue("nothing to change: give a note, a passage, tags, or accept a move")
+        if expected_rev is None:
+            expected_rev = current.rev  # the version the editor was opened on
+    mine: dict[str, object] = {"note": None if note is None else note.strip()}
+    if wanted is not None:
+        mine["tags"] = wanted
     with library.write() as conn:
+        current = current_version(conn, current.id, expected_rev, mine)
         if wanted is not None:
             set_tags(conn, "annotation", current.pk, wanted)
         changed = update_annotation(
@@ -276,13 +303,10 @@ def export_notes(
     to `output` when given."""
     from notes.claims import article_facts, claims_markdown, claims_table, sort_notes
     from notes.export import notes_json, notes_text
-    from notes.reading import read_annotations
 
     if group_by is not None and fmt != "markdown":
         raise InvalidValue("grouping is for Markdown: add --format markdown", field="group-by")
-    found = read_annotations(
-        library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
-    )
+    found = _read(library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection)
     facts = article_facts(library.conn, found)
     ordered = sort_notes(found, facts, sort)
     notices = _undated_notice(found, facts, sort)
@@ -300,7 +324,9 @@ def export_notes(
         text = claims_table(ordered, facts, "\t" if fmt == "tsv" else ",")
     if output is not None:
         from library.atomic import write_atomically
+        from library.leftovers import remember_output
 
+        remember_output(library, output)
         write_atomically(output, (text.rstrip("\n") + "\n").encode("utf-8"))
     return Outcome(NotesExport(text, len(found), output), notices)
 
@@ -309,7 +335,8 @@ def export_notes(
 def import_notes(library: Library, path: Path) -> Outcome[NotesImport]:
     """Restore annotations from a notes JSON file (nothing is added twice), then re-anchor
     the restored passages on this library's texts. Annotations whose article is not here
-    are skipped, each reported as an error notice."""
+    are skipped, each reported as an error notice; an alias set that would take a spelling
+    from another set is left out, with a warning."""
     from notes.import_notes import import_notes as restore
     from notes.import_notes import read_notes_file
 
@@ -317,6 +344,10 @@ def import_notes(library: Library, path: Path) -> Outcome[NotesImport]:
     with library.write() as conn:
         report = restore(conn, data)
     notices = reanchor_notes(library).warnings
+    notices.extend(
+        Notice("alias-conflict", f"alias set not imported: {conflict}", subject=str(path))
+        for conflict in report.alias_conflicts
+    )
     if report.unmatched:
         shown = ", ".join(report.unmatched[:5]) + (" …" if len(report.unmatched) > 5 else "")
         notices.append(

@@ -32,12 +32,15 @@ def search_articles(
     limit: int = 10,
     sort: SearchSort = "score",
     with_notes: bool = False,
+    exact: bool = False,
 ) -> Outcome[ArticleSearch]:
     """Articles matching `query`, best first (or newest first), with snippets; QueryError
-    for a query that does not parse."""
+    for a query that does not parse. Unless `exact`, a word also finds the spellings of the
+    same name the library uses and the members of its alias sets (each hit's `matched`
+    says which)."""
     from library.search import search
 
-    result = search(library, query, limit=limit, sort=sort)
+    result = search(library, query, limit=limit, sort=sort, exact=exact)
     found = ArticleSearch(result.hits, result.suggestion)
     if with_notes:
         from notes.search import notes_matching
@@ -47,17 +50,24 @@ def search_articles(
 
 
 def search_notes(
-    library: Library, query: str, *, limit: int = 10, sort: SearchSort = "score"
+    library: Library,
+    query: str,
+    *,
+    limit: int = 10,
+    sort: SearchSort = "score",
+    exact: bool = False,
 ) -> Outcome[list[NoteHit]]:
-    """Annotations whose passage, note or tags match `query`, best first (or those on the
-    newest articles first)."""
+    """Annotations whose passage, note or tags match `query`, best first or those on the
+    newest articles first (spellings and aliases of its words too, unless `exact`)."""
     from notes.search import search_notes as find_notes
 
-    return Outcome(find_notes(library, query, limit=limit, sort=sort))
+    return Outcome(find_notes(library, query, limit=limit, sort=sort, exact=exact))
 
 
-def match_spans(library: Library, query: str, text: str) -> Outcome[list[tuple[int, int]]]:
+def match_spans(
+    library: Library, query: str, text: str, *, exact: bool = False
+) -> Outcome[list[tuple[int, int]]]:
     """Where `query`'s words are in `text` (an article shown whole, matches marked)."""
     from library.search import matched_spans
 
-    return Outcome(matched_spans(library, query, text))
+    return Outcome(matched_spans(library, query, text, exact=exact))

@@ -47,11 +47,16 @@ def remove_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[T
 
 
 @keeps_exports_current
-def set_tags(library: Library, target: str, tags: Sequence[str]) -> Outcome[TagChange]:
-    """Make an article's or annotation's tags exactly `tags`."""
+def set_tags(
+    library: Library, target: str, tags: Sequence[str], *, expected: Sequence[str] | None = None
+) -> Outcome[TagChange]:
+    """Make an article's or annotation's tags exactly `tags`. Given `expected` (the tags a
+    dialog started from), a compare-and-set: when the tags are no longer those (a `folio tag`
+    command or another window changed them meanwhile), EditConflict carrying the tags as
+    they are now, and nothing is written."""
     from notes.tags import set_tags as set_exactly
 
-    return _change(library, target, tags, set_exactly)
+    return _change(library, target, tags, set_exactly, expected)
 
 
 def _change(
@@ -59,14 +64,34 @@ def _change(
     target: str,
     tags: Sequence[str],
     change: Callable[[sqlite3.Connection, Owner, int, Iterable[str]], int],
+    expected: Sequence[str] | None = None,
 ) -> Outcome[TagChange]:
     from notes.tags import normalize_tags, tags_of
 
     wanted = normalize_tags(tags)  # refused before anything changes
     owner, pk, label = _target(library.conn, target)
     with library.write() as conn:
+        if expected is not None:
+            _unchanged_since(conn, owner, pk, label, normalize_tags(expected), wanted)
         count = change(conn, owner, pk, wanted)
     return Outcome(TagChange(label, count, tags_of(library.conn, owner, pk)))
+
+
+def _unchanged_since(
+    conn: sqlite3.Connection,
+    owner: Owner,
+    pk: int,
+    label: str,
+    expected: list[str],
+    wanted: list[str],
+) -> None:
+    """Raise EditConflict when the tags stored now are not `expected` (letter case aside)."""
+    from library.errors import EditConflict
+    from notes.tags import tag_key, tags_of
+
+    now = tags_of(conn, owner, pk)
+    if {tag_key(tag) for tag in now} != {tag_key(tag) for tag in expected}:
+        raise EditConflict(f"the tags of {label}", TagChange(label, 0, now), {"tags": wanted})
 
 
 def _target(conn: sqlite3.Connection, target: str) -> tuple[Owner, int, str]:
@@ -93,9 +118,10 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome[int]:
 
 def list_tags(library: Library) -> Outcome[list[TagCount]]:
     """Every tag in use, sorted, with how many articles and annotations carry it."""
+    from library.damage import verified_listing
     from notes.tags import tag_counts
 
-    return Outcome(tag_counts(library.conn))
+    return Outcome(verified_listing(library.conn, library.root, "tags", tag_counts(library.conn)))
 
 
 def articles_with_tag(library: Library, tag: str) -> Outcome[list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -18,7 +18,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from library.articles import ArticleRow
-from library.errors import FolioError
+from library.damage import damage_reported
+from library.errors import EditConflict, FolioError
 from tui.actions import articles as article_actions
 from tui.actions import maintenance, originals
 from tui.actions import tags as tag_actions
@@ -29,6 +30,7 @@ from tui.app.failures import failure_notice, guarded_work
 from tui.app.keys import screen_keys
 from tui.dialogs.annotate import AnnotateDialog
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.conflict import ConflictDialog
 from tui.dialogs.export import ExportContext, ExportScreen
 from tui.dialogs.import_files import ImportScreen
 from tui.dialogs.metadata import MetadataForm
@@ -109,7 +111,7 @@ class FolioApp(App[None]):
         assert session is not None
 
         def run() -> T:
-            with session.use() as library:
+            with session.use() as library, damage_reported(library.root):
                 return function(library, *args)
 
         return await asyncio.to_thread(run)
@@ -210,21 +212,28 @@ class FolioApp(App[None]):
         query: str | None = None,
         passage: int | None = None,
         passage_end: int | None = None,
+        exact: bool = False,
     ) -> None:
-        """Read an article (from a search: at the passage, matched words highlighted; from
-        another article's shared passage: with the passage [passage, passage_end) selected).
+        """Read an article (from a search: at the passage, matched words highlighted, with
+        `exact` as the search matched them: as typed, no spelling variants; from another
+        article's shared passage: with the passage [passage, passage_end) selected).
 
         The article is read before the screen shows, so its text is laid out only once;
         one reader screen is kept and reused (installed), which halves the time to open."""
-        data = await self.call(load_reader_data, article_id, query)
+        data = await self.call(load_reader_data, article_id, query, exact)
         reader = self.reader
         if reader is None:
             reader = self.reader = ReaderScreen(
-                article_id, query=query, passage=passage, passage_end=passage_end, loaded=data
+                article_id,
+                query=query,
+                passage=passage,
+                passage_end=passage_end,
+                loaded=data,
+                exact=exact,
             )
             self.install_screen(reader, name="reader")
         else:
-            reader.show(data, query=query, passage=passage, passage_end=passage_end)
+            reader.show(data, query=query, passage=passage, passage_end=passage_end, exact=exact)
         if reader in self.screen_stack:
             while self.screen is not reader:
                 self.pop_screen()
@@ -274,6 +283,12 @@ class FolioApp(App[None]):
         if name:
             self.notify(f"Added to {name}.", markup=False)
             self.library_changed()
+
+    def action_open_names(self) -> None:
+        """The names screen: names spelled more than one way, to make alias sets of."""
+        from tui.screens.names import NamesScreen
+
+        self.push_screen(NamesScreen())
 
     def action_open_import(self) -> None:
         """The import dialog; afterwards the welcome screen gives way to the library."""
@@ -367,20 +382,42 @@ class FolioApp(App[None]):
         self.ask_article_tags(article_id, details.article.display_title, details.tags)
 
     @guarded_work("tagging the article", group="article-tags")
-    async def ask_article_tags(self, article_id: str, title: str, tags: list[str]) -> None:
+    async def ask_article_tags(
+        self, article_id: str, title: str, tags: list[str], base: list[str] | None = None
+    ) -> None:
         """The tags dialog, then the save; if the save fails, the dialog comes back with
-        what was typed (without reading the library again: it may be what failed)."""
+        what was typed (without reading the library again: it may be what failed). The save
+        is a compare-and-set against the tags the dialog began from (`base`, else `tags`)."""
         known = [tag for tag, _ in self.cached_tags]
         chosen = await self.push_screen_wait(TagArticleDialog(title, tags, known))
-        if chosen is None:
-            return
-        saved = False
+        if chosen is not None:
+            await self._save_article_tags(article_id, title, chosen, tags if base is None else base)
+
+    async def _save_article_tags(
+        self, article_id: str, title: str, chosen: list[str], base: list[str]
+    ) -> None:
+        """Set the article's tags to `chosen` unless they changed since they were `base`:
+        then both are shown and the user chooses (nothing is overwritten unasked)."""
+        saved = asked = False
         try:
-            now = await self.call(tag_actions.set_tags, article_id, chosen)
+            now = await self.call(
+                lambda library: tag_actions.set_tags(library, article_id, chosen, expected=base)
+            )
             saved = True
+        except EditConflict as exc:
+            asked = True
+            stored = cast("tag_actions.TagChange", exc.current).tags
+            choice = await self.push_screen_wait(ConflictDialog(exc))
+            if choice == "mine":
+                await self._save_article_tags(article_id, title, chosen, stored)
+            elif choice == "edit":
+                self.ask_article_tags(article_id, title, chosen, stored)
+            else:
+                self.library_changed()
+            return
         finally:
-            if not saved:
-                self.ask_article_tags(article_id, title, chosen)
+            if not saved and not asked:
+                self.ask_article_tags(article_id, title, chosen, base)
         listed = ", ".join(now.value.tags) or "none"
         self.notify(f"Tags of “{one_line(title)}”: {listed}.", markup=False)
         self.library_changed()

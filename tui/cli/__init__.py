@@ -9,13 +9,46 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
 from tui.cli.common import fail
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class FolioGroup(click.Group):
+    """The `folio` group: click's own errors (a usage mistake, an unknown command) end in one
+    line on stderr like every other error, not click's usage block."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; exits with the status (0, 1 for a failure, 2 for usage)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+            fail(exc.format_message() + where, exc.exit_code)
+        except click.ClickException as exc:
+            fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(
+    cls=FolioGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--library",
     "library_dir",
@@ -30,6 +63,8 @@ def cli(ctx: click.Context, library_dir: str | None) -> None:
 
     Without a command, opens the full-screen notebook (`folio tui`).
     """
+    if library_dir is not None and not library_dir.strip():
+        fail("--library: the folder name is empty (leave the option out for the default)", 2)
     ctx.ensure_object(dict)
     ctx.obj["library"] = library_dir
     if ctx.invoked_subcommand is None:
@@ -70,6 +105,7 @@ def _register_commands() -> None:
         exports,
         importing,
         maintenance,
+        names,
         notes,
         related,
         search,
@@ -78,7 +114,7 @@ def _register_commands() -> None:
 
     for module in (
         maintenance, importing, articles, search, notes, related, cite, citekeys, collections,
-        exports, watch,
+        exports, watch, names,
     ):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -9,12 +9,15 @@ import click
 from library.textnorm import one_line
 from tui.cli.common import (
     confirm_deletion,
+    echo,
     echo_lines,
     emit_json,
     finish,
     guarded,
     open_library,
+    overwrite_after_conflict,
     stream_json_list,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +43,7 @@ def list_command(ctx: click.Context, sort: str, as_json: bool) -> None:
         else:
             count = echo_lines(_list_line(article) for article in items)
     if not count and not as_json:
-        click.echo("The library is empty. Import articles with `folio add PATH`.", err=True)
+        echo("The library is empty. Import articles with `folio add PATH`.", err=True)
 
 
 def _list_line(article: Article) -> str:
@@ -94,14 +97,14 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
-    click.echo(f"{click.style(article.display_title, bold=True)}{title_mark}")
+    echo(styled(article.display_title, bold=True), title_mark)
     rows = _detail_rows(details)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
-        click.echo(f"  {label:<{width}}  {value}")
+        echo(f"  {label:<{width}}  {value}")
     if with_text:
-        click.echo()
-        click.echo(article.text)
+        echo()
+        echo(article.text)
     finish(outcome)
 
 
@@ -174,7 +177,13 @@ def edit(
 
     With no options, opens the metadata as TOML in $EDITOR. An empty value clears a field.
     """
-    from tui.actions.articles import edit_metadata, edit_metadata_from_toml, metadata_draft
+    from library.errors import EditConflict
+    from tui.actions.articles import (
+        MetadataDraft,
+        edit_metadata,
+        edit_metadata_from_toml,
+        metadata_draft,
+    )
 
     typed: dict[str, object] = {name: value for name, value in fields.items() if value is not None}
     if authors:
@@ -188,15 +197,20 @@ def edit(
             draft = metadata_draft(library, ref).value
             edited = click.edit(draft.toml, extension=".toml", require_save=True)
             if edited is None:
-                click.echo("No changes.")
+                echo("No changes.")
                 return
-            outcome = edit_metadata_from_toml(library, draft, edited)
+            try:
+                outcome = edit_metadata_from_toml(library, draft, edited)
+            except EditConflict as conflict:  # changed elsewhere while $EDITOR was open
+                overwrite_after_conflict(conflict, edited, ".toml")
+                theirs = MetadataDraft(cast("Article", conflict.current), draft.toml)
+                outcome = edit_metadata_from_toml(library, theirs, edited)
     edit_done = outcome.value
     if not edit_done.changed:
-        click.echo("No changes.")
+        echo("No changes.")
         return
     article = edit_done.article
-    click.echo(f"Updated {article.id} [{article.citekey}]: {', '.join(edit_done.changed)}")
+    echo(f"Updated {article.id} [{article.citekey}]: {', '.join(edit_done.changed)}")
     finish(outcome)
 
 
@@ -214,14 +228,14 @@ def rm(ctx: click.Context, refs: tuple[str, ...], yes: bool) -> None:
 
     def ask(removal: Removal) -> bool:
         for article in removal.articles:
-            click.echo(f"{article.id} [{article.citekey}] {one_line(article.display_title, 70)}")
+            echo(f"{article.id} [{article.citekey}] {one_line(article.display_title, 70)}")
         written = f" and the {removal.notes} note(s) on them" if removal.notes else ""
         confirm_deletion(f"Delete {len(removal.articles)} article(s){written}?", yes)
         return True
 
     with open_library(ctx) as library:
         outcome = remove_articles(library, refs, ask)
-    click.echo(f"Deleted {outcome.value} article(s).")
+    echo(f"Deleted {outcome.value} article(s).")
     finish(outcome)
 
 

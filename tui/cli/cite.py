@@ -11,7 +11,7 @@ import click
 
 from library.citing import CITE_STYLES, EXPORT_FORMATS
 from library.textnorm import one_line
-from tui.cli.common import emit_json, fail, finish, guarded, open_library
+from tui.cli.common import echo, emit_json, fail, finish, guarded, open_library
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -119,9 +119,9 @@ def export(
             fail(f"{exc}; pass --force to overwrite or --merge to update it")
     done = outcome.value
     if output is None:
-        click.echo(done.text, nl=False)
+        echo(done.text, nl=False)
     else:
-        click.echo(done.summary())
+        echo(done.summary())
     finish(outcome)
 
 
@@ -136,7 +136,7 @@ def cite(ctx: click.Context, refs: tuple[str, ...], style: str, locator: str | N
     from tui.actions.export import cite as citation
 
     with open_library(ctx) as library:
-        click.echo(citation(library, refs, cast("CiteStyle", style), locator).value)
+        echo(citation(library, refs, cast("CiteStyle", style), locator).value)
 
 
 @click.command(name="import-bib")
@@ -162,11 +162,11 @@ def import_bib(ctx: click.Context, file: str, yes: bool, as_json: bool) -> None:
     else:
         for entry in done.outcomes:
             article = entry.article
-            click.echo(
+            echo(
                 f"{entry.status:<9} {article.id} [{article.citekey}] "
                 f"{one_line(article.display_title, 60)}"
             )
-        click.echo(done.summary(), err=True)
+        echo(done.summary(), err=True)
     finish(outcome)
 
 
@@ -185,10 +185,10 @@ def _confirm_overwrites(plans: list[ImportPlan], yes: bool) -> Mapping[str, bool
     for plan in plans:
         article = plan.article
         assert article is not None
-        click.echo(f"{plan.record.key} matches {article.id} [{article.citekey}]:", err=True)
+        echo(f"{plan.record.key} matches {article.id} [{article.citekey}]:", err=True)
         for name in plan.conflicts:
             before, after = plan.conflict(name)
-            click.echo(
+            echo(
                 f"  {name}: {json.dumps(before, ensure_ascii=False)} → "
                 f"{json.dumps(after, ensure_ascii=False)}",
                 err=True,

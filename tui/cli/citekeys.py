@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from tui.cli.common import emit_json, fail, guarded, open_library
-
-
-def _notices(outcome: Any) -> None:
-    for notice in outcome.warnings:
-        click.echo(f"folio: {notice.level}: {notice.message}", err=True)
+from tui.cli.common import echo, echo_notices, emit_json, fail, guarded, open_library
 
 
 @click.command()
@@ -53,12 +46,12 @@ def rekey(
     else:
         for item in plan:
             if item.changed:
-                click.echo(f"{item.article.id}  {item.old} → {item.new}")
+                echo(f"{item.article.id}  {item.old} → {item.new}")
         changed = sum(item.changed for item in plan)
         verb = "would change" if dry_run else "changed"
         kept = "" if dry_run or not changed else " (the old keys still resolve, as aliases)"
-        click.echo(f"{changed} {verb}, {len(plan) - changed} unchanged{kept}", err=True)
-    _notices(outcome)
+        echo(f"{changed} {verb}, {len(plan) - changed} unchanged{kept}", err=True)
+    echo_notices(outcome.warnings)
 
 
 @click.command()
@@ -92,15 +85,15 @@ def config(ctx: click.Context, name: str | None, value: str | None, reset: bool)
     with open_library(ctx) as library:
         if value is not None or reset:
             outcome = set_citekey_format(library, None if reset else value)
-            click.echo(f"citekey-format = {outcome.value}")
-            _notices(outcome)
+            echo(f"citekey-format = {outcome.value}")
+            echo_notices(outcome.warnings)
             return
         formula, default = citekey_format(library).value
     if name is not None:
-        click.echo(formula)
+        echo(formula)
         return
     marker = "  (default)" if default else ""
-    click.echo(f"citekey-format = {formula}{marker}    # {SETTINGS['citekey-format']}")
+    echo(f"citekey-format = {formula}{marker}    # {SETTINGS['citekey-format']}")
     for setting in SETTINGS:
         if setting != "citekey-format":
             _service_setting(ctx, setting, None, False, described=True)
@@ -116,15 +109,15 @@ def _service_setting(
     with open_library(ctx) as library:
         if value is not None or reset:
             outcome = set_service_url(library, name, None if reset else value)
-            click.echo(f"{name} = {outcome.value}")
-            _notices(outcome)
+            echo(f"{name} = {outcome.value}")
+            echo_notices(outcome.warnings)
             return
         url, default = service_url(library, name).value
     if described:
         marker = "  (default)" if default else ""
-        click.echo(f"{name} = {url}{marker}    # {SETTINGS[name]}")
+        echo(f"{name} = {url}{marker}    # {SETTINGS[name]}")
     else:
-        click.echo(url)
+        echo(url)
 
 
 COMMANDS: list[click.Command] = [rekey, config]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from library.textnorm import one_line
-from tui.cli.common import confirm_deletion, emit_json, finish, guarded, open_library
+from tui.cli.common import confirm_deletion, echo, emit_json, finish, guarded, open_library
 
 if TYPE_CHECKING:
     from library.collections import CollectionInfo
@@ -31,7 +31,7 @@ def collection_add(ctx: click.Context, name: str, refs: tuple[str, ...]) -> None
     with open_library(ctx) as library:
         outcome = add_to_collection(library, name, refs)
     change = outcome.value
-    click.echo(f"{change.name}: {change.changed} added, {change.count} article(s) in it")
+    echo(f"{change.name}: {change.changed} added, {change.count} article(s) in it")
     finish(outcome)
 
 
@@ -50,7 +50,7 @@ def collection_rm(ctx: click.Context, name: str, refs: tuple[str, ...], yes: boo
         if refs:
             outcome = remove_from_collection(library, name, refs)
             change = outcome.value
-            click.echo(f"{change.name}: {change.changed} removed, {change.count} article(s) in it")
+            echo(f"{change.name}: {change.changed} removed, {change.count} article(s) in it")
             finish(outcome)
             return
 
@@ -63,7 +63,7 @@ def collection_rm(ctx: click.Context, name: str, refs: tuple[str, ...], yes: boo
             return True
 
         deleted = delete_collection(library, name, confirm)
-    click.echo(f"Deleted collection '{name}' ({deleted.value} article(s) were in it).")
+    echo(f"Deleted collection '{name}' ({deleted.value} article(s) were in it).")
     finish(deleted)
 
 
@@ -82,7 +82,7 @@ def collection_show(ctx: click.Context, name: str, as_json: bool) -> None:
         emit_json([{"id": a.id, "citekey": a.citekey, "title": a.title} for a in found])
         return
     for article in found:
-        click.echo(f"{article.id}  [{article.citekey}]  {one_line(article.display_title)}")
+        echo(f"{article.id}  [{article.citekey}]  {one_line(article.display_title)}")
 
 
 @click.command(name="collections")
@@ -99,9 +99,9 @@ def collections_command(ctx: click.Context, as_json: bool) -> None:
         emit_json([item.to_json() for item in found])
         return
     if not found:
-        click.echo("No collections (`folio collection add NAME REF…` makes one).", err=True)
+        echo("No collections (`folio collection add NAME REF…` makes one).", err=True)
     for item in found:
-        click.echo(f"{one_line(item.name)}  ({item.count} article(s))")
+        echo(f"{one_line(item.name)}  ({item.count} article(s))")
 
 
 @click.group(name="searches", invoke_without_command=True)
@@ -120,9 +120,9 @@ def searches(ctx: click.Context, as_json: bool) -> None:
         emit_json([item.to_json() for item in found])
         return
     if not found:
-        click.echo("No saved searches (`folio search QUERY --save NAME` saves one).", err=True)
+        echo("No saved searches (`folio search QUERY --save NAME` saves one).", err=True)
     for item in found:
-        click.echo(f"{one_line(item.name)}: {one_line(item.query)}")
+        echo(f"{one_line(item.name)}: {one_line(item.query)}")
 
 
 @searches.command(name="rm")
@@ -138,7 +138,7 @@ def searches_rm(ctx: click.Context, name: str, yes: bool) -> None:
         found = saved_search(library, name).value
         confirm_deletion(f"Forget saved search '{found.name}' ({found.query})?", yes)
         delete_saved_search(library, name)
-    click.echo(f"Forgot saved search '{found.name}': {found.query}")
+    echo(f"Forgot saved search '{found.name}': {found.query}")
 
 
 COMMANDS: list[click.Command] = [collection_group, collections_command, searches]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from library.errors import FolioError, InvalidValue, database_refusal
+from library.errors import EditConflict, FolioError, InvalidValue, database_refusal
+from library.textnorm import visible
 
 if TYPE_CHECKING:
     from library.store import Library
@@ -28,9 +31,37 @@ _NOTICE_HINTS = {
 }
 
 
+@dataclass(frozen=True)
+class Styled:
+    """Text printed with a style (click.style's options: bold, fg…), made visible first."""
+
+    text: str
+    style: Mapping[str, Any] = field(default_factory=dict)
+
+
+def styled(text: str, **style: Any) -> Styled:
+    """`text` to print in a style, e.g. `styled(title, bold=True)`."""
+    return Styled(text, style)
+
+
+def echo(*parts: str | Styled, err: bool = False, nl: bool = True, one_line: bool = False) -> None:
+    """Print on stdout (or stderr): the one way `folio` writes to a terminal. Every part has
+    its control characters made visible (`library.textnorm.visible`), whoever wrote it: a
+    file name, a .bib key, a URL or an error quoting input can hold an escape sequence.
+    Styles are added afterwards (click leaves them out when not printing to a terminal).
+    `one_line` shows line breaks too, for a message that must stay on one line."""
+    text = "".join(
+        click.style(visible(part.text, one_line=one_line), **part.style)
+        if isinstance(part, Styled)
+        else visible(part, one_line=one_line)
+        for part in parts
+    )
+    click.echo(text, err=err, nl=nl)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line error on stderr and exit."""
-    click.echo(f"folio: {message}", err=True)
+    echo(f"folio: {message}", err=True, one_line=True)
     sys.exit(code)
 
 
@@ -62,6 +93,30 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def interactive() -> bool:
+    """Whether a person is at the terminal (stdin and stdout): only then does Folio open
+    $EDITOR or ask a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def overwrite_after_conflict(conflict: EditConflict, draft: str, suffix: str) -> None:
+    """A record changed while the user edited it in $EDITOR: show both versions, then ask
+    whether to save theirs over it. Returns when they say yes; otherwise (or with no one to
+    ask) their text is kept in a file and the command fails saying where."""
+    echo(f"folio: {conflict}", err=True, one_line=True)
+    for name, now, mine in conflict.rows():
+        echo(f"  {name}, saved meanwhile: {now}", err=True, one_line=True)
+        echo(f"  {name}, yours:           {mine}", err=True, one_line=True)
+    if interactive() and click.confirm(
+        "Save yours over the version saved meanwhile?", default=False, err=True
+    ):
+        return
+    handle, kept = tempfile.mkstemp(prefix="folio-yours-", suffix=suffix)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(draft)
+    fail(f"kept the version saved meanwhile; your version is in {kept}")
+
+
 def option_of(field: str) -> str:
     """The command-line option that gives a field's value (`--author` for "authors")."""
     return "--" + _FIELD_OPTIONS.get(field, field)
@@ -84,7 +139,7 @@ def echo_notices(notices: list[Notice], *, quiet: bool = False) -> None:
         hint = _NOTICE_HINTS.get(notice.kind)
         if hint:
             hint = " (" + hint.format(option=option_of(notice.field or "")) + ")"
-        click.echo(f"{prefix}{notice.message}{hint or ''}", err=True)
+        echo(f"{prefix}{notice.message}{hint or ''}", err=True, one_line=True)
 
 
 def finish(outcome: Outcome[Any], *, quiet: bool = False) -> None:
@@ -94,19 +149,40 @@ def finish(outcome: Outcome[Any], *, quiet: bool = False) -> None:
         sys.exit(1)
 
 
+# JSON escapes C0 controls itself; DEL and C1 controls (a CSI is \x9b) it leaves raw.
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0)]}
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """`data` as JSON text that is safe on a terminal and still the same data: the control
+    characters JSON leaves raw are written as \\u escapes (they only occur inside strings)."""
+    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_CONTROLS)
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print `data` as indented JSON."""
+    echo(json_text(data))
 
 
 @contextmanager
 def open_library(ctx: click.Context, directory: str | None = None) -> Iterator[Library]:
     """The library named by DIRECTORY, else --library / $FOLIO_LIBRARY / the default."""
+    from library.damage import damage_reported
     from library.location import resolve_library_dir
     from library.store import Library
 
     library = Library(resolve_library_dir(directory or ctx.obj["library"]))
     try:
-        yield library
+        with damage_reported(library.root):
+            yield library
+        lag = library.take_index_lag()
+        if lag:
+            echo(
+                f"folio: warning: the search index will catch up when there is space ({lag}); "
+                "until then search shows the library as it was last indexed",
+                err=True,
+                one_line=True,
+            )
     finally:
         library.close()
 
@@ -145,10 +221,10 @@ def echo_lines(lines: Iterator[str], chunk: int = 2000) -> int:
         buffer.append(line)
         count += 1
         if len(buffer) >= chunk:
-            click.echo("\n".join(buffer))
+            echo("\n".join(buffer))
             buffer.clear()
     if buffer:
-        click.echo("\n".join(buffer))
+        echo("\n".join(buffer))
     return count
 
 
@@ -160,7 +236,7 @@ def stream_json_list(items: Iterator[Any]) -> int:
         nonlocal count
         yield "["
         for item in items:
-            text = json.dumps(item, ensure_ascii=False)
+            text = json_text(item, indent=None)
             yield f",{text}" if count else text
             count += 1
         yield "]"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli.common import echo_notices, emit_json, finish, guarded, open_library
+from tui.cli.common import echo, echo_notices, emit_json, finish, guarded, open_library
 
 
 @click.group(name="exports", invoke_without_command=True)
@@ -32,14 +32,14 @@ def exports(ctx: click.Context, as_json: bool) -> None:
         emit_json([item.to_json() for item in kept])
         return
     if not kept:
-        click.echo("No exports are kept current (`folio export … -o FILE --keep-updated`).",
-                   err=True)  # fmt: skip
+        echo("No exports are kept current (`folio export … -o FILE --keep-updated`).",
+             err=True)  # fmt: skip
     for item in kept:
         selection = Selection.from_json(item.selection).describe()
         when = (item.refreshed_at or "never")[:19].replace("T", " ")
-        click.echo(f"{item.path}  {item.fmt}  {selection}  (written {when})")
+        echo(f"{item.path}  {item.fmt}  {selection}  (written {when})")
         if item.last_error:
-            click.echo(f"    last problem: {item.last_error}")
+            echo(f"    last problem: {item.last_error}")
 
 
 @exports.command(name="rm")
@@ -52,7 +52,7 @@ def exports_rm(ctx: click.Context, file: str) -> None:
 
     with open_library(ctx) as library:
         stopped = stop_kept_export(library, Path(file)).value
-    click.echo(f"Stopped keeping {stopped.path} current.")
+    echo(f"Stopped keeping {stopped.path} current.")
 
 
 @exports.command(name="refresh")
@@ -66,7 +66,7 @@ def exports_refresh(ctx: click.Context) -> None:
         outcome = refresh_kept_exports(library, everything=True)
     for item in outcome.value:
         if item.written:
-            click.echo(item.summary)
+            echo(item.summary)
     echo_notices([notice for notice in outcome.warnings if notice.kind != "export-kept-current"])
     finish(outcome)
 

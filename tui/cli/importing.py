@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from library.textnorm import one_line
-from tui.cli.common import Progress, fail, finish, guarded, open_library
+from tui.cli.common import Progress, echo, fail, finish, guarded, open_library
 
 if TYPE_CHECKING:
     from library.importing import ImportResult
@@ -74,12 +74,12 @@ def add(
     report = outcome.value
     if as_json:
         for result in report.results:
-            click.echo(json.dumps(_result_json(result), ensure_ascii=False))
+            echo(json.dumps(_result_json(result), ensure_ascii=False))
     elif not quiet:
         if len(paths) == 1 and len(report.results) == 1:
             _print_one(report.results[0])
         else:
-            click.echo(report.summary())
+            echo(report.summary())
     finish(outcome, quiet=quiet or as_json)
 
 
@@ -95,7 +95,7 @@ def _attach(
         outcome = attach(library, paths[0], ref, max_file_bytes=max_bytes)
     result = outcome.value
     if as_json:
-        click.echo(json.dumps(_result_json(result), ensure_ascii=False))
+        echo(json.dumps(_result_json(result), ensure_ascii=False))
     else:
         _print_one(result, attached=True)
     finish(outcome)
@@ -109,7 +109,7 @@ def _print_one(result: ImportResult, attached: bool = False) -> None:
     verbs = {"added": "Added", "updated": "Updated", "present": "Already present:"}
     if attached:
         verbs = {"updated": "Attached to", "present": "Already the text of"}
-    click.echo(
+    echo(
         f"{verbs[result.status]} {article.id} [{article.citekey}] {one_line(article.display_title)}"
     )
 

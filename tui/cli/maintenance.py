@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.cli.common import Progress, echo_notices, emit_json, guarded, open_library
+from tui.cli.common import Progress, echo, echo_notices, emit_json, finish, guarded, open_library
 
 if TYPE_CHECKING:
     from library.check import CheckReport
@@ -23,7 +23,7 @@ def init(ctx: click.Context, directory: str | None) -> None:
 
     with open_library(ctx, directory) as library:
         root = init_library(library).value
-    click.echo(f"Library ready at {root}")
+    echo(f"Library ready at {root}")
 
 
 @click.command()
@@ -35,20 +35,30 @@ def reindex(ctx: click.Context) -> None:
 
     with open_library(ctx) as library:
         count = rebuild(library).value
-    click.echo(f"Indexed {count} article(s).")
+    echo(f"Indexed {count} article(s).")
 
 
 @click.command()
 @click.option("--repair", is_flag=True, help="Fix what can be fixed.")
+@click.option(
+    "--recover",
+    is_flag=True,
+    help="Copy what a damaged database still holds into a new one (the old one is kept).",
+)
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
 @click.pass_context
 @guarded
-def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+def check(ctx: click.Context, repair: bool, recover: bool, as_json: bool) -> None:
     """Check that the database, files and index agree.
 
-    Exit status 1 when something is wrong; --repair brings the index back in step.
+    Exit status 1 when something is wrong; --repair brings the index back in step and
+    removes what interrupted commands left; --recover rescues a damaged database.
     """
     from tui.actions.maintenance import check as check_library
+
+    if recover:
+        _recover(ctx)
+        return
 
     progress = Progress(not as_json and sys.stderr.isatty())
     with open_library(ctx) as library:
@@ -69,7 +79,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     else:
         _print_check(result.found, "Found" if repair else "")
         if result.repaired:
-            click.echo("After repair: " + ("clean." if result.after.clean else "problems remain:"))
+            echo("After repair: " + ("clean." if result.after.clean else "problems remain:"))
             if not result.after.clean:
                 _print_check(result.after, "")
     echo_notices(outcome.warnings)
@@ -77,17 +87,36 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
+def _recover(ctx: click.Context) -> None:
+    """`check --recover`: works on the folder, since a damaged database does not open."""
+    from library.location import resolve_library_dir
+    from tui.actions.maintenance import recover
+
+    outcome = recover(resolve_library_dir(ctx.obj["library"]))
+    if outcome.value is None:
+        echo("The library database is not damaged; nothing to recover.")
+        return
+    echo(outcome.value.summary())
+    echo("Search index rebuilt. Check it with `folio check`.")
+    finish(outcome)
+
+
 def _print_check(report: CheckReport, prefix: str) -> None:
     if report.passages_pending:
-        click.echo(
+        echo(
             f"{prefix + ' ' if prefix else ''}{report.passages_pending} article(s) waiting to be "
             "scanned for shared passages (folio check --repair scans them)"
         )
     if report.clean:
-        click.echo("Library is clean.")
+        echo("Library is clean.")
         return
     lines = []
-    if report.database != "ok":
+    if report.damaged:
+        lines.append(
+            f"database: {report.database} (`folio check --recover` copies what is still "
+            "readable into a new database and keeps the damaged one)"
+        )
+    elif report.database != "ok":
         lines.append(f"database: {report.database}")
     if report.index != "ok":
         lines.append(f"index: {report.index} (folio check --repair or folio reindex rebuilds it)")
@@ -98,7 +127,8 @@ def _print_check(report: CheckReport, prefix: str) -> None:
         ("stale in the index", report.stale),
         ("in the index but not the library", report.orphans),
         ("dead index writer files", report.dead_files),
-        ("articles whose original file is missing", report.missing_files),
+        ("articles whose original file is missing (add the file again)", report.missing_files),
+        ("left by interrupted Folio processes", report.leftovers),
         ("notes to re-anchor on changed article text", report.unanchored),
     ):
         count = items if isinstance(items, int) else len(items)
@@ -106,7 +136,7 @@ def _print_check(report: CheckReport, prefix: str) -> None:
             sample = "" if isinstance(items, int) else ": " + ", ".join(items[:8])
             lines.append(f"{count} {label}{sample}{' …' if count > 8 else ''}")
     for line in lines:
-        click.echo(f"{prefix + ' ' if prefix else ''}{line}")
+        echo(f"{prefix + ' ' if prefix else ''}{line}")
 
 
 COMMANDS: list[click.Command] = [init, check, reindex]

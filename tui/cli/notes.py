@@ -10,15 +10,19 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
+from library.errors import EditConflict
 from library.textnorm import one_line
+from tui.cli import common
 from tui.cli.common import (
     confirm_deletion,
+    echo,
     emit_json,
     fail,
     finish,
     guarded,
     open_library,
     read_text_option,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -70,22 +74,22 @@ def _explaining_passages() -> Iterator[None]:
     try:
         yield
     except QuoteNotFound as exc:
-        click.echo(f"folio: {exc}", err=True)
+        echo(f"folio: {exc}", err=True)
         if exc.closest:
-            click.echo("Closest passages:", err=True)
+            echo("Closest passages:", err=True)
             for line in exc.closest:
-                click.echo(f"  {line}", err=True)
+                echo(f"  {line}", err=True)
         sys.exit(exc.exit_code)
     except AmbiguousQuote as exc:
-        click.echo(f"folio: {exc}", err=True)
+        echo(f"folio: {exc}", err=True)
         for line in exc.occurrences:
-            click.echo(f"  {line}", err=True)
+            echo(f"  {line}", err=True)
         sys.exit(exc.exit_code)
 
 
 def _editor(extension: str = ".md") -> Callable[[str], str | None] | None:
     """A way to write a note in $EDITOR, on a terminal only (a script gets None)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not common.interactive():
         return None
 
     def write(current: str) -> str | None:
@@ -137,7 +141,7 @@ def note(
     if options["as_json"]:
         emit_json(created.to_json())
     else:
-        click.echo(f"Added {_annotation_line(created)}")
+        echo(f"Added {_annotation_line(created)}")
     finish(outcome)
 
 
@@ -202,11 +206,11 @@ def notes_command(
         )
     exported = outcome.value
     if output:
-        click.echo(f"Wrote {exported.count} annotation(s) to {output}", err=True)
+        echo(f"Wrote {exported.count} annotation(s) to {output}", err=True)
     elif exported.text:
-        click.echo(exported.text.rstrip("\n"))
+        echo(exported.text.rstrip("\n"))
     if not exported.count and chosen == "text":
-        click.echo("No annotations.", err=True)
+        echo("No annotations.", err=True)
     finish(outcome)
 
 
@@ -238,14 +242,20 @@ def note_edit(
     if text is None and not passage.given and not accept and editor is None:
         fail("nothing to change: give --note, --note-file, --quote, or --accept", 2)
     with open_library(ctx) as library, _explaining_passages():
-        outcome = edit_note(
-            library, annotation_id, note=text, passage=passage, accept=accept, write_note=editor
-        )
+        try:
+            outcome = edit_note(
+                library, annotation_id, note=text, passage=passage, accept=accept, write_note=editor
+            )
+        except EditConflict as conflict:  # changed elsewhere while $EDITOR was open
+            mine = str(conflict.mine["note"])
+            common.overwrite_after_conflict(conflict, mine, ".md")
+            current = cast("Annotation", conflict.current).rev
+            outcome = edit_note(library, annotation_id, note=mine, expected_rev=current)
     changed = outcome.value
     if as_json:
         emit_json(changed.to_json())
     else:
-        click.echo(f"Updated {_annotation_line(changed)}")
+        echo(f"Updated {_annotation_line(changed)}")
     finish(outcome)
 
 
@@ -260,13 +270,13 @@ def note_rm(ctx: click.Context, annotation_ids: tuple[str, ...], yes: bool) -> N
 
     def ask(found: list[Annotation]) -> bool:
         for item in found:
-            click.echo(_annotation_line(item))
+            echo(_annotation_line(item))
         confirm_deletion(f"Delete {len(found)} annotation(s)?", yes)
         return True
 
     with open_library(ctx) as library:
         outcome = delete_notes(library, annotation_ids, ask)
-    click.echo(f"Deleted {outcome.value} annotation(s).")
+    echo(f"Deleted {outcome.value} annotation(s).")
     finish(outcome)
 
 
@@ -278,7 +288,7 @@ def tag_group() -> None:
 def _print_tag_change(outcome: Outcome[TagChange], verb: str) -> None:
     change = outcome.value
     now = ", ".join(change.tags) or "(none)"
-    click.echo(f"{change.changed} tag(s) {verb} {change.target}; tags now: {now}")
+    echo(f"{change.changed} tag(s) {verb} {change.target}; tags now: {now}")
     finish(outcome)
 
 
@@ -324,9 +334,9 @@ def tags_command(ctx: click.Context, as_json: bool) -> None:
         emit_json([count.to_json() for count in counts])
         return
     if not counts:
-        click.echo("No tags yet. Add some with `folio tag add REF TAG`.", err=True)
+        echo("No tags yet. Add some with `folio tag add REF TAG`.", err=True)
     for count in counts:
-        click.echo(f"{count.name:<40} {count.articles:>5} articles {count.annotations:>5} notes")
+        echo(f"{count.name:<40} {count.articles:>5} articles {count.annotations:>5} notes")
 
 
 @click.command(name="tag-rename")
@@ -340,7 +350,7 @@ def tag_rename(ctx: click.Context, old: str, new: str) -> None:
 
     with open_library(ctx) as library:
         outcome = rename_tag(library, old, new)
-    click.echo(f"Renamed {outcome.value} tag(s).")
+    echo(f"Renamed {outcome.value} tag(s).")
     finish(outcome)
 
 
@@ -359,9 +369,10 @@ def import_notes_command(ctx: click.Context, path: str, as_json: bool) -> None:
     if as_json:
         emit_json(report.to_json())
     else:
-        click.echo(
+        echo(
             f"{report.added} added, {report.updated} updated, {report.unchanged} already present"
             + (f", {report.tagged_articles} articles tagged" if report.tagged_articles else "")
+            + (f", {report.aliases_added} alias spellings added" if report.aliases_added else "")
         )
     finish(outcome)
 
@@ -390,7 +401,7 @@ def quote(ctx: click.Context, annotation_id: str, style: str, sources: bool, as_
     from tui.actions.notes import quote as quote_of
 
     with open_library(ctx) as library:
-        click.echo(quote_of(library, annotation_id, cast("QuoteStyle", style)).value)
+        echo(quote_of(library, annotation_id, cast("QuoteStyle", style)).value)
 
 
 def _quote_sources(ctx: click.Context, annotation_id: str, as_json: bool) -> None:
@@ -405,10 +416,11 @@ def _quote_sources(ctx: click.Context, annotation_id: str, as_json: bool) -> Non
         for source in outcome.value:
             article = source.article
             mark = "  (your note)" if source.noted else f"  ({source.similarity:.0%} alike)"
-            click.echo(
-                f"{article.date or 'undated':<10}  {click.style(article.id, fg='cyan')} "
-                f"[{article.citekey}] {source.locator or 'header'}  "
-                f"{one_line(article.display_title, 60)}{mark}"
+            echo(
+                f"{article.date or 'undated':<10}  ",
+                styled(article.id, fg="cyan"),
+                f" [{article.citekey}] {source.locator or 'header'}  "
+                f"{one_line(article.display_title, 60)}{mark}",
             )
     finish(outcome)
 

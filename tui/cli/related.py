@@ -1,7 +1,4 @@
-"""`folio related`: the articles that share passages with one (where a quote comes from).
-
-Output goes through click.echo / click.style only (one find-and-replace away from the
-shared `echo` / `styled` helpers)."""
+"""`folio related`: the articles that share passages with one (where a quote comes from)."""
 
 from __future__ import annotations
 
@@ -11,7 +8,16 @@ from typing import TYPE_CHECKING
 import click
 
 from library.textnorm import one_line
-from tui.cli.common import Progress, emit_json, fail, finish, guarded, open_library
+from tui.cli.common import (
+    Progress,
+    echo,
+    emit_json,
+    fail,
+    finish,
+    guarded,
+    open_library,
+    styled,
+)
 
 if TYPE_CHECKING:
     from library.related import Related
@@ -51,7 +57,7 @@ def related(ctx: click.Context, ref: str | None, as_json: bool, rebuild: bool) -
             if rebuild:
                 scanned = rescan_passages(library, scanning).value
                 progress.close()
-                click.echo(f"Scanned {scanned} article(s) for shared passages.", err=True)
+                echo(f"Scanned {scanned} article(s) for shared passages.", err=True)
             if ref is None:
                 return
             outcome = related_articles(library, ref, scanning)
@@ -61,7 +67,7 @@ def related(ctx: click.Context, ref: str | None, as_json: bool, rebuild: bool) -
         if as_json:
             emit_json([item.to_json() for item in found.related])
         elif not found.related:
-            click.echo(f"No passages of {found.article.id} found in other articles.", err=True)
+            echo(f"No passages of {found.article.id} found in other articles.", err=True)
         else:
             for item in found.related:
                 _print_related(item, found.article.text)
@@ -72,12 +78,14 @@ def _print_related(item: Related, text: str) -> None:
     """One related article: its line, its kind and share, then each shared passage."""
     other = item.article
     dated = f"  — {other.date}" if other.date else ""
-    click.echo(
-        f"{click.style(other.id, fg='cyan')}  [{other.citekey}]  "
-        f"{click.style(one_line(other.display_title, 70), bold=True)}{dated}"
+    echo(
+        styled(other.id, fg="cyan"),
+        f"  [{other.citekey}]  ",
+        styled(one_line(other.display_title, 70), bold=True),
+        dated,
     )
     count = len(item.passages)
-    click.echo(
+    echo(
         f"  {item.kind} · {count} passage{'s' if count != 1 else ''} · "
         f"{item.share:.0%} of this article's text ({item.other_share:.0%} of theirs)"
     )
@@ -85,7 +93,7 @@ def _print_related(item: Related, text: str) -> None:
         here = passage.locator or "header"
         there = passage.other_locator or "header"
         quote = one_line(text[passage.start : passage.end].strip(_QUOTE_MARKS), 70)
-        click.echo(f"    {here} ↔ {there}  {passage.similarity:.0%}  “{quote}”")
+        echo(f"    {here} ↔ {there}  {passage.similarity:.0%}  “{quote}”")
 
 
 COMMANDS: list[click.Command] = [related]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from library.textnorm import one_line
-from tui.cli.common import echo_notices, guarded, open_library
+from tui.cli.common import echo, echo_notices, guarded, open_library
 
 if TYPE_CHECKING:
     from tui.actions.importing import ImportReport
@@ -43,19 +43,19 @@ def watch(ctx: click.Context, folders: tuple[str, ...], glob: str | None,
 
     def ready(watched: list[Path]) -> None:
         names = ", ".join(str(folder) for folder in watched)
-        click.echo(f"Watching {names} (Ctrl-C stops)", err=True)
+        echo(f"Watching {names} (Ctrl-C stops)", err=True)
 
     def imported(outcome: Outcome[ImportReport]) -> None:
         for result in outcome.value.results:
             article = result.article
-            if result.status == "failed":
-                counts["failed"] += 1
+            if result.status in ("failed", "skipped"):  # (the notices say why)
+                counts["failed"] += result.status == "failed"
                 continue
             counts["changed"] += result.status in ("added", "updated")
             verb = {"added": "Added", "updated": "Updated", "present": "Already present:"}
             assert article is not None
-            click.echo(f"{verb[result.status]} {article.id} [{article.citekey}] "
-                       f"{one_line(article.display_title)}  ({result.path})")  # fmt: skip
+            echo(f"{verb[result.status]} {article.id} [{article.citekey}] "
+                 f"{one_line(article.display_title)}  ({result.path})")  # fmt: skip
         echo_notices(outcome.warnings)
         sys.stdout.flush()
 
@@ -68,7 +68,7 @@ def watch(ctx: click.Context, folders: tuple[str, ...], glob: str | None,
     except KeyboardInterrupt:
         pass  # Ctrl-C while a batch was being imported: what committed is kept
     failed = f", {counts['failed']} failed" if counts["failed"] else ""
-    click.echo(f"folio: stopped watching; {counts['changed']} added or updated{failed}", err=True)
+    echo(f"folio: stopped watching; {counts['changed']} added or updated{failed}", err=True)
 
 
 COMMANDS: list[click.Command] = [watch]

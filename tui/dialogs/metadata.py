@@ -12,12 +12,13 @@ from textual.content import Content
 from textual.widgets import Input, Label, Select, Static
 
 from library.citekeys import check_citekey
-from library.errors import FolioError, InvalidValue
+from library.errors import EditConflict, FolioError, InvalidValue
 from library.extracted import ARTICLE_TYPES
 from library.metadata import check_changes
 from tui.actions import articles as article_actions
 from tui.actions import citekeys as citekey_actions
 from tui.app.failures import guarded_work
+from tui.dialogs.conflict import ConflictDialog
 from tui.dialogs.save_cancel import SaveCancelDialog, save_cancel_buttons
 from tui.widgets.text_boxes import TextBox
 
@@ -184,8 +185,17 @@ class MetadataForm(SaveCancelDialog[list[str] | None]):
         form_error = self.query_one("#error-form", Static)
         try:
             edited = await self.app.call(
-                article_actions.edit_metadata, self.article.id, changes, citekey
+                lambda library: article_actions.edit_metadata(
+                    library, self.article.id, changes, citekey, base=self.article
+                )
             )
+        except EditConflict as exc:  # changed meanwhile: show both, ask
+            conflict = exc  # (`exc` is unbound once the except block ends)
+            self.app.push_screen(
+                ConflictDialog(conflict),
+                lambda choice: self._after_conflict(conflict, changes, citekey, choice),
+            )
+            return
         except FolioError as exc:
             if isinstance(exc, InvalidValue) and exc.field is not None and exc.field in BOXES:
                 self.show_error(exc.field, exc.reason)  # under its box, by the field it names
@@ -195,3 +205,14 @@ class MetadataForm(SaveCancelDialog[list[str] | None]):
             form_error.update(Content("Not saved (see the message); what you typed is still here."))
             raise  # to the app's handler
         self.dismiss(edited.value.changed)
+
+    def _after_conflict(
+        self, conflict: EditConflict, changes: dict[str, object], citekey: str | None, choice: str
+    ) -> None:
+        """From now on the form edits the article as stored now; save over it, or close
+        keeping it, or stay (the boxes keep what was typed)."""
+        self.article = conflict.current
+        if choice == "mine":
+            self.save(changes, citekey)
+        elif choice == "theirs":
+            self.dismiss(None)

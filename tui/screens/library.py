@@ -56,6 +56,7 @@ class LibraryScreen(Screen[None]):
         Binding("T", "app.open_timeline", "Timeline of notes", show=False),
         Binding("c", "app.open_collections", "Collections", show=False),
         Binding("plus", "add_to_collection", "Add to collection", show=False),
+        Binding("n", "app.open_names", "Names", show=False),
         Binding("e", "edit_metadata", "Edit"),
         Binding("o", "open_original", "Open original"),
         Binding("number_sign", "tag_article", "Tag article"),

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from library.errors import FolioError
+from library.errors import EditConflict, FolioError
 from tui.actions import articles as article_actions
 from tui.actions import notes as note_actions
 from tui.actions import search as search_actions
@@ -24,6 +24,7 @@ from tui.actions.results import confirmed
 from tui.app.failures import guarded_work
 from tui.dialogs.annotate import AnnotateDialog, NoteDraft
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.conflict import ConflictDialog
 from tui.dialogs.shared_passages import SharedPassagesDialog, SharedPlace
 from tui.plain import one_line
 from tui.widgets.annotated_text import AnnotatedText, Span
@@ -99,8 +100,11 @@ class ReaderData:
     notices: list[Any] = field(default_factory=list)  # texts not yet scanned for passages
 
 
-def load_reader_data(library: Library, article_id: str, query: str | None) -> ReaderData:
-    """Read everything the reader needs (runs in a thread, under the library lock)."""
+def load_reader_data(
+    library: Library, article_id: str, query: str | None, exact: bool = False
+) -> ReaderData:
+    """Read everything the reader needs (runs in a thread, under the library lock); the
+    query's matches are its words as typed only when `exact` (no spelling variants)."""
     shown = article_actions.show_article(library, article_id)
     details = shown.value
     article = details.article
@@ -109,7 +113,7 @@ def load_reader_data(library: Library, article_id: str, query: str | None) -> Re
     matches: list[tuple[int, int]] = []
     if query:
         try:
-            matches = search_actions.match_spans(library, query, article.text).value
+            matches = search_actions.match_spans(library, query, article.text, exact=exact).value
         except FolioError:
             matches = []
     return ReaderData(article, annotations, matches, details.related, places, shown.warnings)
@@ -186,10 +190,12 @@ class ReaderScreen(Screen[None]):
         passage: int | None = None,
         passage_end: int | None = None,
         loaded: ReaderData | None = None,
+        exact: bool = False,
     ) -> None:
         super().__init__()
         self.article_id = article_id
         self.query_text = query
+        self.exact = exact  # the search that opened it matched words as typed only
         self.passage = passage
         self.passage_end = passage_end  # a whole passage to select (from another article)
         self.loaded = loaded
@@ -234,7 +240,7 @@ class ReaderScreen(Screen[None]):
     @guarded_work("reading the article", exclusive=True, group="reader-load")
     async def load(self) -> None:
         """Read the article, its notes and (from a search) the matched words."""
-        data = await self.app.call(load_reader_data, self.article_id, self.query_text)
+        data = await self.app.call(load_reader_data, self.article_id, self.query_text, self.exact)
         self._apply(data, text_loaded=False)
 
     def show(
@@ -244,11 +250,13 @@ class ReaderScreen(Screen[None]):
         query: str | None,
         passage: int | None,
         passage_end: int | None = None,
+        exact: bool = False,
     ) -> None:
         """Show another article in this (already built) screen: the app keeps one reader,
         because building a screen costs more than loading a 100 KB text into it."""
         self.article_id, self.query_text, self.passage = data.article.id, query, passage
         self.passage_end = passage_end
+        self.exact = exact
         self.current_note = None
         if not self.is_mounted:
             self.loaded = data
@@ -408,30 +416,46 @@ class ReaderScreen(Screen[None]):
 
     @guarded_work("saving the note", group="reader-notes")
     async def update_note(self, note: Any, draft: NoteDraft) -> None:
-        """Store an edited note; if it is not stored, the dialog comes back with the edit."""
-        saved = False
+        """Store an edited note; if it is not stored, the dialog comes back with the edit. If
+        the note changed meanwhile, nothing is stored and the user is shown both and asked."""
+        saved = asked = False
         try:
             await self.app.call(
                 lambda library: note_actions.edit_note(
-                    library, note.id, note=draft.note, tags=draft.tags
+                    library, note.id, note=draft.note, tags=draft.tags, expected_rev=note.rev
                 )
             )
             saved = True
+        except EditConflict as exc:
+            current = exc.current  # (`exc` is unbound once the except block ends)
+            asked = True
+            self.app.push_screen(
+                ConflictDialog(exc), lambda choice: self._after_conflict(current, draft, choice)
+            )
         except FolioError as exc:
             self.app.notify(str(exc), severity="error", markup=False, timeout=8)
         finally:
-            if not saved:
-                dialog = AnnotateDialog(
-                    note.exact or "",
-                    self._known_tags(),
-                    note=draft.note,
-                    tags=draft.tags,
-                    unsaved=True,
-                )
-                self.app.push_screen(dialog, lambda again: self._edited(note, again))
+            if not saved and not asked:
+                self._edit_again(note, draft)
         if saved:
             await self.reload_notes()
             self.app.library_changed(exclude=self, notes_only=True)
+
+    def _edit_again(self, note: Any, draft: NoteDraft) -> None:
+        """The note's dialog again, with the edit that was not saved."""
+        dialog = AnnotateDialog(
+            note.exact or "", self._known_tags(), note=draft.note, tags=draft.tags, unsaved=True
+        )
+        self.app.push_screen(dialog, lambda again: self._edited(note, again))
+
+    def _after_conflict(self, current: Any, draft: NoteDraft, choice: str | None) -> None:
+        """Save the draft over the note as it is now, keep that note, or edit again."""
+        if choice == "mine":
+            self.update_note(current, draft)
+        elif choice == "theirs":
+            self.refresh_data()
+        else:
+            self._edit_again(current, draft)
 
     def action_delete_note(self) -> None:
         """Delete the selected note, after asking."""

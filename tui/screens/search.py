@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from library.errors import FolioError
 from tui.actions import search as search_actions
 from tui.app.failures import guarded_work
-from tui.plain import one_line, shown
+from tui.plain import describe_matched, one_line, shown
 from tui.widgets.text_boxes import TextBox
 
 if TYPE_CHECKING:
@@ -47,7 +47,14 @@ def hit_label(hit: Any) -> Text:
     for snippet in hit.snippets:
         label.append("\n")
         label.append_text(snippet_text(snippet))
+    if why := why_matched(hit):
+        label.append("\n" + one_line(why), style="dim")
     return label
+
+
+def why_matched(hit: Any) -> str:
+    """What matched besides the words as typed: `≈ Massoud (spelling of masood)`."""
+    return describe_matched(hit.matched)
 
 
 def highlighted(text: str, spans: list[tuple[int, int]], style: str) -> Text:
@@ -112,6 +119,7 @@ class SearchScreen(Screen[None]):
         Binding("down", "focus_results", "Results", show=False),
         Binding("ctrl+l", "focus_query", "Query"),
         Binding("ctrl+n", "toggle_notes", "Articles/notes"),
+        Binding("ctrl+t", "toggle_exact", "Exact/variants"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -121,6 +129,7 @@ class SearchScreen(Screen[None]):
         self.generation = 0  # increases with each query typed; older results are dropped
         self.shown_query: str | None = None  # the query whose results (or error) are shown
         self.notes_mode = False  # search the notes themselves (`folio search --notes`)
+        self.exact = False  # words as typed only (`folio search --exact`)
 
     def compose(self) -> ComposeResult:
         """Query box, status line, results."""
@@ -159,15 +168,18 @@ class SearchScreen(Screen[None]):
         try:
             notes_by_article: dict[str, list[Any]] = {}
             hits: list[Any]  # notes (NoteHit) or articles (Hit)
+            exact = self.exact  # as it was when this search began
             if self.notes_mode:
                 found_notes = await self.app.call(
-                    lambda library: search_actions.search_notes(library, query, limit=RESULT_LIMIT)
+                    lambda library: search_actions.search_notes(
+                        library, query, limit=RESULT_LIMIT, exact=exact
+                    )
                 )
                 hits, suggestion = found_notes.value, None
             else:
                 found = await self.app.call(
                     lambda library: search_actions.search_articles(
-                        library, query, limit=RESULT_LIMIT, with_notes=True
+                        library, query, limit=RESULT_LIMIT, with_notes=True, exact=exact
                     )
                 )
                 hits, suggestion = found.value.hits, found.value.suggestion
@@ -196,6 +208,9 @@ class SearchScreen(Screen[None]):
         else:
             status = Text(f"No {what.removesuffix('(s)')}s match.")
         status.append("   ctrl+n: search " + ("articles" if self.notes_mode else "notes"), "dim")
+        status.append(
+            "   ctrl+t: " + ("spelling variants" if self.exact else "exact words only"), "dim"
+        )
         self._show(query, hits, status, notes_by_article)
 
     def _set_status(self, text: Text) -> None:
@@ -247,14 +262,14 @@ class SearchScreen(Screen[None]):
         query = self.query_one("#search-query", Input).value
         if kind == "note":
             note = hit.annotation
-            self.app.open_reader(note.article_id, query=query, passage=note.start)
+            self.app.open_reader(note.article_id, query=query, passage=note.start, exact=self.exact)
             return
         passage = None
         if hit.snippets and hit.snippets[0].highlights:
             passage = hit.snippets[0].highlights[0][0]
         elif hit.snippets:
             passage = hit.snippets[0].start
-        self.app.open_reader(hit.id, query=query, passage=passage)
+        self.app.open_reader(hit.id, query=query, passage=passage, exact=self.exact)
 
     def action_toggle_notes(self) -> None:
         """Search the articles, or the notes themselves."""
@@ -264,6 +279,12 @@ class SearchScreen(Screen[None]):
         self.hits = []
         self.query_one("#search-results", OptionList).clear_options()
         self.run_search(box.value)
+
+    def action_toggle_exact(self) -> None:
+        """Words as typed only, or also their spelling variants and aliases."""
+        self.exact = not self.exact
+        self.notify("Exact words only" if self.exact else "Spelling variants and aliases on")
+        self.run_search(self.query_one("#search-query", Input).value)
 
     def action_focus_results(self) -> None:
         """Move to the results list."""
