@@ -45,7 +45,7 @@ __all__ = [
 # Content words per shingle, hashes kept per segment, and how many content words a segment
 # needs to have any.
 SHINGLE = 3
-PRINTS_PER_SEGMENT = 2
+PRINTS_PER_SEGMENT = 3
 SKETCH = 8
 MIN_CONTENT_WORDS = 4
 # Where a segment ends: a sentence (end punctuation, closing quotes, a space, then a
@@ -67,6 +67,7 @@ _TYPOGRAPHY = str.maketrans(
 )
 # A word of the stored text, as `comparable` splits it (letters and digits, not "_").
 _TEXT_WORDS = re.compile(r"[^\W_]+")
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _WORDS = re.compile(r"[a-z0-9]+")
 # Letters that spellings and transliterations swap: realise/realize, Kabul/Qabul,
@@ -107,7 +108,13 @@ class Segmented:
     def word_offsets(self, segment: Segment) -> list[tuple[int, int]] | None:
         """Where each of the segment's comparable words is in the text (None when the text's
         words cannot be matched one for one: a script transliterated into several words)."""
-        found = [m.span() for m in _TEXT_WORDS.finditer(self.text, segment.start, segment.end)]
+        piece = self.text[segment.start : segment.end]
+        if "://" in piece or "www." in piece:  # left out of the words: blanked, same length
+            piece = _URL.sub(lambda url: " " * len(url.group()), piece)
+        found = [
+            (segment.start + m.start(), segment.start + m.end())
+            for m in _TEXT_WORDS.finditer(piece)
+        ]
         return found if len(found) == segment.words.count(" ") + 1 else None
 
 
@@ -126,7 +133,10 @@ def segments(text: str) -> list[Segment]:
 
 
 def comparable(text: str) -> str:
-    """`text` as lower-case ASCII words separated by single spaces."""
+    """`text` as lower-case ASCII words separated by single spaces; web addresses left out
+    (two sentences that cite one long URL are not alike for that)."""
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
     if not text.isascii():
         text = _NON_ASCII.sub(_to_ascii, text)
     return " ".join(_WORDS.findall(text.lower()))

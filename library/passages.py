@@ -44,13 +44,13 @@ CHUNK = 1000
 MAX_CHUNK = 5000
 # Segments that may carry one fingerprint before it counts as boilerplate.
 COMMON = 40
-# Articles aligned with one text, those sharing the most fingerprints first.
+# Articles aligned with one text (those sharing the most segments first), and considered.
 MAX_CANDIDATES = 40
-# Sketches sharing this many hashes are a segment and its copy; sharing fewer (but two:
-# the fingerprint and one more) they might be, and the other segment is read to tell, for
-# at most CHECKED_SEEDS seed pairs of a candidate.
-SURE_OVERLAP = 4
-MAYBE_OVERLAP = 2
+CONSIDERED = 16
+# Sketches of a segment and its copy share at least this many hashes (the fingerprint that
+# brought them together, and one more); then the other segment is read to tell, for at most
+# CHECKED_SEEDS seed pairs of a candidate.
+MIN_OVERLAP = 2
 CHECKED_SEEDS = 3
 _TO_THE_END = 2**31 - 1  # a substr() length that reaches the end of any text
 
@@ -257,11 +257,19 @@ class _Scanner:
         fingerprint with one of ours is a copy of it (not a common phrase), those sharing
         the most segments first."""
         seeds: dict[int, list[tuple[int, int]]] = {}
+        rarest: dict[int, int] = {}  # the fewest carriers of a fingerprint it shares
         for value, index in kept:
-            for other, their_index in postings.get(value, ()):
+            carriers = postings.get(value, ())
+            for other, their_index in carriers:
                 seeds.setdefault(other, []).append((index, their_index))
-        ranked = sorted(seeds.items(), key=lambda item: -len({i for i, _ in item[1]}))
-        scans = self._scans([other for other, _ in ranked[: MAX_CANDIDATES * 4]])
+                rarest[other] = min(rarest.get(other, COMMON), len(carriers))
+        # A copy shares several segments, or a fingerprint few others have; a common phrase
+        # shares one segment's fingerprint with many: those are considered last, if at all.
+        ranked = sorted(
+            seeds.items(),
+            key=lambda item: (-len({i for i, _ in item[1]}), rarest[item[0]]),
+        )[:CONSIDERED]
+        scans = self._scans([other for other, _ in ranked])
         confirmed = []
         for other, pairs in ranked:
             scan = scans.get(other)
@@ -279,16 +287,12 @@ class _Scanner:
         scan: _Scan,
         pairs: list[tuple[int, int]],
     ) -> bool:
-        """Whether a seed pair is a segment and a copy of it: their sketches say so, or,
-        when they only might, the other's segment (read alone) is like ours."""
-        maybe = []
-        for i, j in pairs:
-            overlap = sketch_overlap(sketches[i], scan.sketch(j))
-            if overlap >= SURE_OVERLAP:
-                return True
-            if overlap >= MAYBE_OVERLAP:
-                maybe.append((i, j))
-        for i, j in maybe[:CHECKED_SEEDS]:
+        """Whether a seed pair is a segment and a copy of it: their sketches share enough
+        to make it likely, and the other's segment (read alone, not the whole text) is like
+        ours. The likeliest pairs are read first, CHECKED_SEEDS at most."""
+        overlaps = [(sketch_overlap(sketches[i], scan.sketch(j)), i, j) for i, j in pairs]
+        likely = sorted((o for o in overlaps if o[0] >= MIN_OVERLAP), reverse=True)
+        for _, i, j in likely[:CHECKED_SEEDS]:
             words = self._segment_words(other, scan, j)
             if words and segments_match(mine[i].words, words):
                 return True
