@@ -278,3 +278,15 @@ def test_removing_an_article_takes_its_passages_away_at_once(
     assert folio("rm", "--yes", seeded[INTERVIEW]).exit_code == 0
     assert folio.json("related", seeded[SERENKO]) == []
     assert "waiting" not in folio("check").stdout
+
+
+def test_a_passage_that_is_a_quotation_is_shown_in_one_pair_of_marks() -> None:
+    from library.textnorm import quoted
+    from tui.plain import one_line
+
+    assert quoted("“They are ‘jihadi businessmen’,” he said.") == (
+        "“They are ‘jihadi businessmen’,” he said.”"
+    )
+    assert quoted(" “Both sides are determined” ") == "“Both sides are determined”"
+    assert quoted("a " * 50, 20) == "“" + "a " * 9 + "a…”"
+    assert one_line("a\x1b[2J\nb", 4) == "a␛[…"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from library.textnorm import one_line
+from library.textnorm import one_line, quoted
 from tui.cli.common import (
     Progress,
     echo,
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from library.related import Related
 
 _SCANNING = "Finding shared passages"
-_QUOTE_MARKS = "\"'“”‘’«» "
 
 
 @click.command()
@@ -92,8 +91,8 @@ def _print_related(item: Related, text: str) -> None:
     for passage in item.passages:
         here = passage.locator or "header"
         there = passage.other_locator or "header"
-        quote = one_line(text[passage.start : passage.end].strip(_QUOTE_MARKS), 70)
-        echo(f"    {here} ↔ {there}  {passage.similarity:.0%}  “{quote}”")
+        quote = quoted(text[passage.start : passage.end], 70)
+        echo(f"    {here} ↔ {there}  {passage.similarity:.0%}  {quote}")
 
 
 COMMANDS: list[click.Command] = [related]

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from library.textnorm import quoted
 from tui.plain import one_line
 
 
@@ -35,16 +36,12 @@ def place_label(place: SharedPlace) -> Text:
     """One entry: the article (key, title, date), its relation, where, and the words."""
     label = Text()
     label.append(one_line(place.citekey), style="bold")
-    label.append(f"  {_cut(one_line(place.title), 60)}")
+    label.append(f"  {one_line(place.title, 60)}")
     if place.date:
         label.append(f"  {one_line(place.date)}", style="dim")
     label.append(f"\n{place.kind} · {place.locator or 'header'}  ", style="dim")
-    label.append("“" + _cut(one_line(place.excerpt), 70) + "”", style="italic")
+    label.append(quoted(one_line(place.excerpt), 70), style="italic")
     return label
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class SharedPassagesDialog(ModalScreen[SharedPlace | None]):

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.errors import EditConflict, FolioError
+from library.textnorm import quoted
 from tui.actions import articles as article_actions
 from tui.actions import notes as note_actions
 from tui.actions import search as search_actions
@@ -71,8 +72,7 @@ def note_label(annotation: Any, text: str, places: Sequence[Any] = ()) -> Text:
     )
     label = Text()
     if quote:
-        short = one_line(quote)
-        label.append(("“" + short[:80] + ("…" if len(short) > 80 else "") + "”"), style="italic")
+        label.append(quoted(one_line(quote), 81), style="italic")
     if annotation.note:
         label.append(("\n" if quote else "") + one_line(annotation.note)[:160])
     if annotation.tags:

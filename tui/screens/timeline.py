@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.errors import FolioError
+from library.textnorm import quoted
 from tui.actions import notes as note_actions
 from tui.app.failures import guarded_work
 from tui.plain import one_line
@@ -44,18 +45,14 @@ def entry_label(entry: Any) -> Text:
     label.append(f"  {one_line(note.citekey)} {one_line(note.where)}", style="bold")
     source = " · ".join(one_line(part) for part in (entry.title, entry.site) if part)
     if source:
-        label.append(f"  {_cut(source, 60)}", style="dim")
+        label.append(f"  {one_line(source, 60)}", style="dim")
     if note.exact:
-        label.append("\n“" + _cut(one_line(note.exact), 100) + "”", style="italic")
+        label.append("\n" + quoted(one_line(note.exact), 100), style="italic")
     if note.note:
-        label.append("\n" + _cut(one_line(note.note), 100))
+        label.append("\n" + one_line(note.note, 100))
     if note.tags:
         label.append("\n" + one_line(" ".join(f"#{tag}" for tag in note.tags)), style="bold")
     return label
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class TimelineScreen(Screen[None]):
