@@ -519,7 +519,9 @@ def _field_conflicts(old: StoredRecord | None, new: StoredRecord) -> list[str]:
     return [
         name
         for name, value in new.first().items()
-        if name in before and before[name] != value and name not in modelled
+        if name in before
+        and before[name] != value
+        and name not in modelled
         and not (name == "doi" and normal_doi(before[name].value) == normal_doi(value.value))
     ]
 

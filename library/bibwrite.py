@@ -123,4 +123,3 @@ def _merge(
 def _remember(library: Library, path: Path, owned: list[tuple[str, str, int]]) -> None:
     with library.write() as conn:
         remember_entries(conn, path, owned)
-

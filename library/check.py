@@ -17,6 +17,7 @@ from library.damage import (
 from library.database import transaction
 from library.index import IndexDamaged
 from library.leftovers import find_leftovers, remove_leftovers
+from library.passage_links import pending_count
 from library.store import Library
 
 
@@ -37,6 +38,9 @@ class CheckReport:
     # Annotations whose article text changed since they were anchored (the notes package
     # re-anchors them on its next use, or `folio check --repair`).
     unanchored: int = 0
+    # Texts not yet scanned for passages they share (derived data that is behind, not
+    # damage: it does not make the library unclean; `folio check --repair` scans them).
+    passages_pending: int = 0
 
     @property
     def damaged(self) -> bool:
@@ -88,6 +92,7 @@ def _check_sound_database(library: Library, report: CheckReport) -> CheckReport:
     report.pending = conn.execute("SELECT count(DISTINCT article_id) FROM index_queue").fetchone()[
         0
     ]
+    report.passages_pending = pending_count(conn)
     report.unanchored = conn.execute(
         "SELECT count(*) FROM annotations AS n JOIN articles AS a ON a.pk = n.article_pk"
         " WHERE n.exact IS NOT NULL AND n.anchored_on IS NOT a.text_sha256"

@@ -32,7 +32,6 @@ def check_citekey(typed: str) -> str:
     return key
 
 
-
 def key_source(values: Mapping[str, object], origins: Mapping[str, Origin]) -> KeySource:
     """What a key may use of these metadata values: guessed ones are left out (and named in
     `left_out`) until the user confirms them."""

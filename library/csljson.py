@@ -10,7 +10,7 @@ from library.bibentries import NO_EXTRAS, EntryExtras, access_date, checked_url,
 from library.names import is_organisation, person_name_parts
 
 _EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
-_QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a]")
+_QUOTE_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a]')
 _MARKUP_TAG = re.compile(r"<(?=/?(?:i|b|sup|sub|span|sc)\b)", re.IGNORECASE)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
 

@@ -264,6 +264,56 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX alias_members_set ON alias_members(set_pk);
     """,
+    # Where a quote comes from (issue 14): passages articles share. `passage_queue` is the
+    # outbox of texts to scan (new, changed or deleted articles; the triggers write it in the
+    # change's own transaction, and every article there when this runs is queued once);
+    # `passage_prints` the fingerprints of scanned segments (library/fingerprints.py), by
+    # hash, to find candidates with one lookup per segment; `passage_scans` what was scanned
+    # (the text's hash, its length in segment characters, its segments' offsets, and its
+    # prints, to take them out again); `passage_links` the shared passages found, once from
+    # each side.
+    """
+    CREATE TABLE passage_queue (
+        article_pk INTEGER PRIMARY KEY
+    );
+    CREATE TABLE passage_prints (
+        hash       INTEGER NOT NULL,
+        article_pk INTEGER NOT NULL,
+        segment    INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_pk, segment)
+    ) WITHOUT ROWID;
+    CREATE TABLE passage_scans (
+        article_pk  INTEGER PRIMARY KEY,
+        text_sha256 TEXT NOT NULL,
+        chars       INTEGER NOT NULL,
+        scan        BLOB NOT NULL
+    );
+    CREATE TABLE passage_links (
+        article_pk  INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
+        other_pk    INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
+        start       INTEGER NOT NULL,
+        "end"       INTEGER NOT NULL,
+        other_start INTEGER NOT NULL,
+        other_end   INTEGER NOT NULL,
+        similarity  REAL NOT NULL
+    );
+    CREATE INDEX passage_links_article ON passage_links(article_pk, start);
+    CREATE INDEX passage_links_other ON passage_links(other_pk);
+    CREATE TRIGGER passage_queue_new AFTER INSERT ON articles
+    BEGIN
+        INSERT OR IGNORE INTO passage_queue(article_pk) VALUES (NEW.pk);
+    END;
+    CREATE TRIGGER passage_queue_text AFTER UPDATE OF text_sha256 ON articles
+    WHEN NEW.text_sha256 IS NOT OLD.text_sha256
+    BEGIN
+        INSERT OR IGNORE INTO passage_queue(article_pk) VALUES (NEW.pk);
+    END;
+    CREATE TRIGGER passage_queue_gone AFTER DELETE ON articles
+    BEGIN
+        INSERT OR IGNORE INTO passage_queue(article_pk) VALUES (OLD.pk);
+    END;
+    INSERT INTO passage_queue(article_pk) SELECT pk FROM articles;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -44,6 +44,17 @@ class Locator:
         """The article's numbered paragraphs."""
         return article_paragraphs(self.article)
 
+    def within(self, start: int, end: int) -> str | None:
+        """The locator of a passage [start, end): where it starts, or, for one that starts in
+        the headline or byline, the first body paragraph it reaches."""
+        found = self.at(start)
+        if found is not None or self.article.pages:
+            return found
+        for paragraph in self.paragraphs:
+            if paragraph.number is not None and start <= paragraph.start < end:
+                return f"para. {paragraph.number}"
+        return None
+
     def at(self, offset: int) -> str | None:
         """`p. N` or `para. N` for a passage starting at `offset`; None in a headline or byline."""
         if self.article.pages:

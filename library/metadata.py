@@ -144,8 +144,10 @@ def save_metadata(
 
     with library.write() as conn:
         article = get_article(conn, ref)
-        if base is not None and article.rev != base.rev and _edited_fields(article) != (
-            _edited_fields(base)
+        if (
+            base is not None
+            and article.rev != base.rev
+            and _edited_fields(article) != (_edited_fields(base))
         ):
             mine: dict[str, object] = dict(changes)
             if citekey is not None:

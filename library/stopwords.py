@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-__all__ = ["TOKEN", "function_words"]
+__all__ = ["TOKEN", "all_function_words", "function_words"]
 
 TOKEN = re.compile(r"\w+")
 
@@ -48,6 +48,13 @@ _WORDS: dict[str, str] = {
 _SETS: dict[str, frozenset[str]] = {
     language: frozenset(words.split()) for language, words in _WORDS.items()
 }
+
+
+def all_function_words() -> frozenset[str]:
+    """The function words of every language listed (for text whose language is unknown)."""
+    return frozenset().union(*_SETS.values())
+
+
 # How many words of a text are enough to tell its language by function words.
 _SAMPLE_WORDS = 1000
 _SAMPLE_CHARS = 20_000

@@ -59,3 +59,13 @@ def one_line(text: str, width: int | None = None) -> str:
     if width and len(flat) > width:
         return flat[: width - 1] + "…"
     return flat
+
+
+# Marks a passage may begin or end with that a quotation puts its own around.
+_QUOTE_MARKS = "\"'“”‘’«»„ "
+
+
+def quoted(text: str, width: int | None = None) -> str:
+    """A passage as a quotation to show: on one line, cut to `width`, in “…” (its own
+    opening and closing quote marks dropped, so none are doubled)."""
+    return "“" + one_line(text.strip(_QUOTE_MARKS), width) + "”"

@@ -391,4 +391,3 @@ def delete_annotation(conn: sqlite3.Connection, annotation: Annotation) -> None:
     annotation_changed(conn, annotation.pk)
     conn.execute("DELETE FROM annotations WHERE pk = ?", (annotation.pk,))
     drop_unused_tags(conn)
-

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from library.aliases import list_alias_sets
 from library.articles import articles_by_ids
@@ -14,14 +15,22 @@ from library.textnorm import one_line
 from notes.annotations import Annotation
 from notes.markdown import code_span, escape_markdown
 
+if TYPE_CHECKING:
+    from notes.sources import AlsoIn
+
 # The version of the notes JSON format; `import-notes` refuses files from a newer one.
 NOTES_JSON_VERSION = 1
 NOTES_JSON_KEY = "folio_notes"
 
 
-def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[str, object]:
+def notes_json(
+    conn: sqlite3.Connection,
+    annotations: list[Annotation],
+    places: Mapping[str, list[AlsoIn]] | None = None,
+) -> dict[str, object]:
     """The annotations as a versioned JSON document, with their articles' own tags and the
-    library's alias sets (part of what a researcher wrote)."""
+    library's alias sets (part of what a researcher wrote); with `places`, each annotation's
+    `also_in` lists where else its passage appears."""
     ids = list(dict.fromkeys(note.article_id for note in annotations))
     articles = articles_by_ids(conn, ids)
     tags = tags_by_owner(conn, "article_tags", "article_pk", [a.pk for a in articles.values()])
@@ -35,7 +44,15 @@ def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[
     ]
     return {
         NOTES_JSON_KEY: NOTES_JSON_VERSION,
-        "annotations": [note.to_json() for note in annotations],
+        "annotations": [
+            note.to_json()
+            if places is None
+            else {
+                **note.to_json(),
+                "also_in": [place.to_json() for place in places.get(note.id, [])],
+            }
+            for note in annotations
+        ],
         "article_tags": article_tags,
         "aliases": [alias_set.to_json() for alias_set in list_alias_sets(conn)],
     }
@@ -45,9 +62,10 @@ def notes_json(conn: sqlite3.Connection, annotations: list[Annotation]) -> dict[
 _STATE_MARKS = {"anchored": "", "moved": "", "fuzzy": " (moved: check)", "orphan": " (ORPHAN)"}
 
 
-def annotation_line(note: Annotation) -> str:
+def annotation_line(note: Annotation, places: Sequence[AlsoIn] = ()) -> str:
     """One annotation as plain text: id, citekey, locator and state, then its passage,
-    note and tags each on an indented line (cut to a terminal's width)."""
+    note, tags and the other articles its passage is in, each on an indented line (cut to a
+    terminal's width)."""
     parts = [f"{note.id}  [{note.citekey}] {note.where}{_STATE_MARKS.get(note.state, '')}"]
     if note.exact is not None:
         parts.append(f"  “{one_line(note.exact, 100)}”")
@@ -55,12 +73,21 @@ def annotation_line(note: Annotation) -> str:
         parts.append(f"  {one_line(note.note, 100)}")
     if note.tags:
         parts.append("  tags: " + ", ".join(note.tags))
+    if places:
+        elsewhere = ", ".join(
+            f"{place.article.id} [{place.article.citekey}]"
+            + (f" {place.locator}" if place.locator else "")
+            for place in places
+        )
+        parts.append(f"  also in: {one_line(elsewhere, 100)}")
     return "\n".join(parts)
 
 
-def notes_text(annotations: Iterable[Annotation]) -> str:
+def notes_text(
+    annotations: Iterable[Annotation], places: Mapping[str, list[AlsoIn]] | None = None
+) -> str:
     """The annotations as plain text, one `annotation_line` block each."""
-    return "\n".join(annotation_line(note) for note in annotations)
+    return "\n".join(annotation_line(note, (places or {}).get(note.id, ())) for note in annotations)
 
 
 def notes_markdown(annotations: Iterable[Annotation]) -> str:
@@ -74,16 +101,18 @@ def notes_markdown(annotations: Iterable[Annotation]) -> str:
         placed = [note for note in notes if not note.is_orphan]
         orphans = [note for note in notes if note.is_orphan]
         for note in placed:
-            lines.extend(_annotation_markdown(note))
+            lines.extend(annotation_markdown(note))
         if orphans:
             lines.extend(["### Orphaned notes (their passage is no longer in the text)", ""])
             for note in orphans:
-                lines.extend(_annotation_markdown(note))
+                lines.extend(annotation_markdown(note))
         sections.append("\n".join(lines).rstrip() + "\n")
     return "\n".join(sections)
 
 
-def _annotation_markdown(note: Annotation) -> list[str]:
+def annotation_markdown(note: Annotation) -> list[str]:
+    """One annotation as Markdown lines: its passage as a blockquote, its note, then its
+    tags and its citation with the locator."""
     lines: list[str] = []
     if note.exact is not None:
         # The quoted passage is the article's text: shown as written, never as markup.

@@ -9,6 +9,7 @@ from library.search import match_documents
 from library.snippets import find_matches
 from library.store import Library
 from notes.annotations import Annotation, get_annotation
+from notes.claims import article_facts
 from notes.reading import anchored_connection, read_annotations_of_articles
 
 
@@ -20,11 +21,13 @@ class NoteHit:
     score: float
     quote_highlights: list[tuple[int, int]]
     note_highlights: list[tuple[int, int]]
+    date: str | None = None  # the article's publication date
 
     def to_json(self) -> dict[str, object]:
         """The hit as plain JSON data."""
         return {
             **self.annotation.to_json(),
+            "date": self.date,
             "score": round(self.score, 4),
             "quote_highlights": [list(span) for span in self.quote_highlights],
             "note_highlights": [list(span) for span in self.note_highlights],
@@ -32,12 +35,21 @@ class NoteHit:
 
 
 def search_notes(
-    library: Library, query: str, *, limit: int = 10, exact: bool = False
+    library: Library, query: str, *, limit: int = 10, sort: str = "score", exact: bool = False
 ) -> list[NoteHit]:
     """Annotations matching `query` (same syntax as article search, spelling variants and
-    aliases included unless `exact`), best first."""
+    aliases included unless `exact`), best first, or, with `sort="date"`, newest article
+    first (as for articles)."""
     conn = anchored_connection(library)
-    matches = match_documents(library, query, limit=limit, notes=True, exact=exact)
+    # By date, every match is read: the index would put notes on undated articles first.
+    matches = match_documents(
+        library,
+        query,
+        limit=None if sort == "date" else limit,
+        notes=True,
+        sort=sort,
+        exact=exact,
+    )
     hits = []
     for fields, score in matches.documents:
         try:
@@ -52,6 +64,13 @@ def search_notes(
                 _spans(annotation.note, matches.words),
             )
         )
+    facts = article_facts(conn, [hit.annotation for hit in hits])
+    for hit in hits:
+        fact = facts.get(hit.annotation.article_id)
+        hit.date = fact.date if fact else None
+    if sort == "date":  # newest first, as for articles; undated last
+        hits.sort(key=lambda hit: hit.date or "", reverse=True)
+        hits = hits[:limit]
     return hits
 
 

@@ -220,7 +220,9 @@ def test_import_bib_overwrites_only_what_the_user_was_shown(
 ) -> None:
     """A yes to "overwrite title: A → B" is not a yes to overwrite a title someone changed
     while the question was on screen: that article keeps its fields, and a notice says so."""
-    bib = write(tmp_path / "refs.bib", "@online{k1, title={Original}, url={https://example.org/a}}\n")
+    bib = write(
+        tmp_path / "refs.bib", "@online{k1, title={Original}, url={https://example.org/a}}\n"
+    )
     import_bib(library, bib, dict)
     write(bib, "@online{k1, title={From the file}, url={https://example.org/a}}\n")
 

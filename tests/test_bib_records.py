@@ -125,9 +125,7 @@ def test_same_doi_twice_in_a_file_is_reported_and_kept_as_an_alias(
     assert "kept as an alias of chapter2017" in stderr
 
 
-def test_export_writes_back_what_came_in_and_what_was_edited(
-    folio: Folio, features: dict
-) -> None:
+def test_export_writes_back_what_came_in_and_what_was_edited(folio: Folio, features: dict) -> None:
     before = entries_of(FEATURES)
     out = entries_of(_export_file(folio, "--all"))
     for key in ("Capital2001", "thesis2010", "report2018", "blthesis2011", "tool2023"):
@@ -176,9 +174,7 @@ def test_entries_are_matched_by_doi_url_and_title_never_by_key_alone(
     assert folio.json("show", "Capital2001")["bib"]["fields"]["note"] == "Seen elsewhere"
 
 
-def test_latin1_and_crlf_files_round_trip_in_their_own_bytes(
-    folio: Folio, tmp_path: Path
-) -> None:
+def test_latin1_and_crlf_files_round_trip_in_their_own_bytes(folio: Folio, tmp_path: Path) -> None:
     text = (
         "@string{pub = {Presses de l'Universit\xe9}}\r\n"
         "@book{latin, author = {Fran\xe7ois L\xe9ger}, title = {\xc9t\xe9},"
@@ -219,9 +215,12 @@ def _biber_problems(bib: Path) -> list[str]:
 
 def _bibtex_errors(folder: Path, bib: str, style: str) -> tuple[int, str]:
     bibtex = require_tool("bibtex")
-    if shutil.which("kpsewhich") and not subprocess.run(
-        ["kpsewhich", f"{style}.bst"], capture_output=True, text=True
-    ).stdout.strip():
+    if (
+        shutil.which("kpsewhich")
+        and not subprocess.run(
+            ["kpsewhich", f"{style}.bst"], capture_output=True, text=True
+        ).stdout.strip()
+    ):
         pytest.skip(f"{style}.bst is not installed")
     (folder / "doc.aux").write_text(f"\\citation{{*}}\n\\bibdata{{{bib}}}\n\\bibstyle{{{style}}}\n")
     run = subprocess.run([bibtex, "doc"], capture_output=True, text=True, cwd=folder)

@@ -72,9 +72,7 @@ def test_long_lived_searcher_sees_other_handles_changes(folio: Folio, tmp_path: 
         assert len(search(reader, "honey OR floodgates").hits) == 2
         with other.write() as conn:
             articles.delete_article(conn, articles.get_article(conn, BEES_KEY))
-        assert [h.citekey for h in search(reader, "honey OR floodgates").hits] == [
-            RIVER_KEY
-        ]
+        assert [h.citekey for h in search(reader, "honey OR floodgates").hits] == [RIVER_KEY]
         with other.write() as conn:
             river = articles.get_article(conn, RIVER_KEY)
             articles.update_metadata(conn, river, {"title": "Renamed Gates"})

@@ -51,14 +51,10 @@ def test_add_on_a_full_disk_says_what_was_kept(folio: Folio, tmp_path: Path, mon
     # Search works from the last good index (bees), saying it is behind.
     searched = folio("search", "honey", "--json")
     assert searched.exit_code == 0
-    assert [hit["citekey"] for hit in __import__("json").loads(searched.stdout)] == [
-        BEES_KEY
-    ]
+    assert [hit["citekey"] for hit in __import__("json").loads(searched.stdout)] == [BEES_KEY]
     assert "catch up" in searched.stderr and searched.stderr.count("\n") == 1
     monkeypatch.undo()  # space again: the index catches up on its own
-    assert [h["citekey"] for h in folio.json("search", "floodgates")] == [
-        RIVER_KEY
-    ]
+    assert [h["citekey"] for h in folio.json("search", "floodgates")] == [RIVER_KEY]
     assert folio("check").exit_code == 0
 
 

@@ -254,9 +254,7 @@ def test_metadata_form_shows_a_conflict_and_reverts_nothing(library_dir: Path, n
     run_app(library_dir, scenario)
 
 
-def test_article_tags_dialog_shows_a_conflict_and_reverts_nothing(
-    library_dir: Path, noted
-) -> None:
+def test_article_tags_dialog_shows_a_conflict_and_reverts_nothing(library_dir: Path, noted) -> None:
     """The article's tags dialog is open; meanwhile `folio tag add` tags the article; the
     save shows both and asks; "back to editing" saves against what is there now."""
     from tui.dialogs.conflict import ConflictDialog

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from library.textnorm import one_line as flat_line
 from library.textnorm import visible
 
 if TYPE_CHECKING:
@@ -24,9 +25,10 @@ def shown(text: str) -> str:
     return visible(text)
 
 
-def one_line(text: str) -> str:
-    """Safe, with line breaks and runs of spaces collapsed (for a table cell or a title)."""
-    return " ".join(shown(text).split())
+def one_line(text: str, width: int | None = None) -> str:
+    """Safe, with line breaks and runs of spaces collapsed (for a table cell or a title),
+    cut to `width` with an ellipsis when given."""
+    return flat_line(shown(text), width)
 
 
 def describe_matched(matched: Sequence[Matched]) -> str:

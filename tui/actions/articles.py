@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 from library.articles import Article, ArticleRow, article_rows, get_article, iter_articles
 from library.articles import count_articles as count_in_database
@@ -12,6 +12,9 @@ from library.damage import verified_listing, verify_empty
 from library.store import Library
 from tui.actions.exports import keeps_exports_current
 from tui.actions.results import Outcome
+
+if TYPE_CHECKING:
+    from library.related import Related
 
 ArticleSort = Literal["added", "date", "title"]
 
@@ -56,14 +59,18 @@ class ArticleDetails:
     notes: int
     aliases: list[str]  # the article's old citation keys, still accepted as REF
     bib: dict[str, Any] | None  # the .bib record it was imported from (type, key, fields)
+    related: list[Related] = field(default_factory=list)  # articles sharing passages with it
 
 
 def show_article(library: Library, ref: str) -> Outcome[ArticleDetails]:
-    """The article whose id or citekey is `ref`; NotFound otherwise."""
+    """The article whose id or citekey is `ref`, with its tags, notes, old keys, .bib record
+    and the articles sharing passages with it; NotFound otherwise."""
     from library.articles import aliases_by_article
     from library.bibrecords import record_summary
+    from library.related import related_articles
     from notes.annotations import count_annotations
     from notes.tags import tags_of
+    from tui.actions.related import passages_ready
 
     conn = library.conn
     article = get_article(conn, ref)
@@ -71,7 +78,9 @@ def show_article(library: Library, ref: str) -> Outcome[ArticleDetails]:
     aliases = aliases_by_article(conn, [article.pk]).get(article.pk, [])
     notes = count_annotations(conn, article.pk)
     bib = record_summary(conn, article.pk)
-    return Outcome(ArticleDetails(article, tags, notes, aliases, bib))
+    notices = passages_ready(library)
+    related = related_articles(conn, article)
+    return Outcome(ArticleDetails(article, tags, notes, aliases, bib, related), notices)
 
 
 @dataclass(frozen=True)
@@ -169,4 +178,7 @@ def remove_articles(
         for article in chosen:
             delete_article(conn, article)
         drop_unused_tags(conn)
+    from tui.actions.related import find_shared_passages
+
+    find_shared_passages(library)  # takes the removed texts' fingerprints out
     return Outcome(len(chosen))

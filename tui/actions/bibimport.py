@@ -87,6 +87,9 @@ def import_bib(
         )
         for key in sorted(stale)
     ]
+    from tui.actions.related import find_shared_passages
+
+    find_shared_passages(library)  # new articles are queued for the scan (their text, if any)
     return Outcome(BibImport(outcomes, len(read.problems)), notices)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO, TypeVar
 from library.errors import FolioError
 from library.store import Library
 from tui.actions.exports import keeps_exports_current
-from tui.actions.importing import ImportReport, StageProgress, import_collected
+from tui.actions.importing import ImportReport, StageProgress, import_collected, texts_stored
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ def add_inputs(
     stored, notices = _store_found(library, found)
     outcome.value.results.extend(stored)
     outcome.warnings.extend(notices)
+    if stored:  # works found by identifier: their texts (if any) are scanned too
+        outcome.warnings.extend(texts_stored(library, stored).warnings)
     return outcome
 
 
@@ -165,7 +167,6 @@ def attach(
     from library.importing import attach_source
     from library.webcapture import fetch_page
     from tui.actions.importing import attach_file
-    from tui.actions.notes import reanchor_notes
 
     item = classify(given)
     if item.kind != "url":
@@ -176,8 +177,7 @@ def attach(
         library.max_file_bytes = max_file_bytes
     source = fetch_page(item.value, library.max_file_bytes)
     result = attach_source(library, source, ref)
-    notices = reanchor_notes(library).warnings if result.status == "updated" else []
-    return Outcome(result, notices)
+    return Outcome(result, texts_stored(library, [result]).warnings)
 
 
 def service_url(library: Library, setting: str) -> Outcome[tuple[str, bool]]:

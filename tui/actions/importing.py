@@ -1,7 +1,8 @@
 """Importing files: add files and folders as articles, or make a file an article's text.
 
-After any import that changed an article's text, the notes on it are re-anchored here
-(library/ cannot do it: it never imports notes/) and the notices say what moved.
+After any import, `texts_stored` re-anchors the notes on texts that changed (library/
+cannot do it: it never imports notes/) and finds the passages new texts share with the
+library; the notices say what moved and what is shared.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
     from library.importing import ImportResult, Source, Status
     from notes.reanchoring import Reanchored
 
-# (stage, done, total): the stages are "Importing" (files read) then "Indexing". What it
-# returns is ignored (the notebook's posts a message, which returns a flag).
+# (stage, done, total): the stages are "Importing" (files read), "Indexing", then "Finding
+# shared passages". What it returns is ignored (the notebook's posts a message, which
+# returns a flag).
 StageProgress = Callable[[str, int, int], None]
 STATUSES: tuple[Status, ...] = ("added", "updated", "present", "failed", "skipped")
 # How a summary names each status.
 _SUMMARY_NAMES = {"skipped": "skipped (not regular files)"}
+_SCANNING = "Finding shared passages"
 
 
 @dataclass
@@ -120,10 +123,9 @@ def import_collected(
                 f"imported; the search index will catch up when there is space ({lag})",
             )
         )
-    if report.counts()["updated"]:
-        moved = reanchor_notes(library)
-        report.reanchored = moved.value
-        notices.extend(moved.warnings)
+    after = texts_stored(library, report.results, stage)
+    report.reanchored = after.value
+    notices.extend(after.warnings)
     return Outcome(report, notices)
 
 
@@ -143,8 +145,28 @@ def attach_file(
     if max_file_bytes:
         library.max_file_bytes = max_file_bytes
     result = attach_source(library, sources[0], ref)
-    notices = reanchor_notes(library).warnings if result.status == "updated" else []
-    return Outcome(result, notices)
+    return Outcome(result, texts_stored(library, [result]).warnings)
+
+
+def texts_stored(
+    library: Library, results: Sequence[ImportResult], progress: StageProgress | None = None
+) -> Outcome[list[Reanchored]]:
+    """What every action that stores article texts (import, attach, capture, watch) does
+    once they are committed: move the notes on texts that changed, and find the passages
+    the new texts share with the library (stage "Finding shared passages"); the notices
+    say what moved and which imports share passages with which articles."""
+    from tui.actions.related import discovery_notices, find_shared_passages
+
+    notices: list[Notice] = []
+    moved: list[Reanchored] = []
+    if any(result.status == "updated" for result in results):
+        outcome = reanchor_notes(library)
+        moved, notices = outcome.value, outcome.warnings
+    stage = progress or _no_progress
+    scan = find_shared_passages(library, lambda done, total: stage(_SCANNING, done, total))
+    names = {result.article.pk: result.path for result in results if result.article is not None}
+    notices.extend(discovery_notices(library, scan.value.found, names))
+    return Outcome(moved, notices)
 
 
 def _result_notice(result: ImportResult) -> Notice | None:

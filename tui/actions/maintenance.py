@@ -12,6 +12,7 @@ from tui.actions.results import Notice, Outcome
 if TYPE_CHECKING:
     from library.check import CheckReport
     from library.recovery import Recovery
+    from tui.actions.related import ScanProgress
 
 
 def init_library(library: Library) -> Outcome[Path]:
@@ -33,20 +34,24 @@ class CheckResult:
         return self.after is not self.found
 
 
-def check(library: Library, *, repair: bool = False) -> Outcome[CheckResult]:
+def check(
+    library: Library, *, repair: bool = False, progress: ScanProgress | None = None
+) -> Outcome[CheckResult]:
     """Compare the database, the original files and the index; with `repair`, re-anchor
-    notes on changed texts and bring the index back in step, then check again."""
+    notes on changed texts, bring the index back in step and scan the texts waiting to be
+    scanned for shared passages, then check again."""
     from library.check import check_library, repair_library
 
     found = check_library(library)
-    if not repair or found.clean or found.damaged:
+    if not repair or found.damaged or (found.clean and not found.passages_pending):
         return Outcome(CheckResult(found, found))
     from tui.actions.notes import reanchor_notes
+    from tui.actions.related import find_shared_passages
 
     moved = reanchor_notes(library)
-    return Outcome(
-        CheckResult(found, repair_library(library, check_library(library))), moved.warnings
-    )
+    find_shared_passages(library, progress)
+    after = repair_library(library, check_library(library)) if not found.clean else None
+    return Outcome(CheckResult(found, after or check_library(library)), moved.warnings)
 
 
 def recover(root: Path) -> Outcome[Recovery | None]:

@@ -19,11 +19,13 @@ from tui.actions.results import Notice, Outcome
 if TYPE_CHECKING:
     from library.articles import Article
     from notes.annotations import Annotation, Passage
+    from notes.claims import ArticleFacts, Grouping, NoteSort
     from notes.import_notes import NotesImport
     from notes.reanchoring import Reanchored
+    from notes.sources import AlsoIn, PassageSource
     from notes.tags import NoteSummary
 
-NotesFormat = Literal["text", "markdown", "json"]
+NotesFormat = Literal["text", "markdown", "json", "csv", "tsv"]
 QuoteStyle = Literal["latex", "markdown"]
 
 
@@ -68,13 +70,20 @@ def list_notes(
     tag: str | None = None,
     orphans_only: bool = False,
     collection: str | None = None,
+    sort: NoteSort = "position",
 ) -> Outcome[list[Annotation]]:
-    """Annotations in text order: all, an article's (id or citekey), those with `tag` (or a
-    tag under it), those on the articles of a collection, or only those whose passage was
-    lost (the filters given all apply)."""
-    return Outcome(
-        _read(library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection)
-    )
+    """Annotations: all, an article's (id or citekey), those with `tag` (or a tag under it),
+    those on the articles of a collection, or only those whose passage was lost (the filters
+    given all apply); in `sort` order: `position` (articles as added, notes in text order),
+    `article` (by citation key) or `date` (the article's publication date, oldest first;
+    undated last, and a note says how many)."""
+    from notes.claims import article_facts, sort_notes
+
+    found = _read(library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection)
+    if sort == "position":
+        return Outcome(found)
+    facts = article_facts(library.conn, found)
+    return Outcome(sort_notes(found, facts, sort), _undated_notice(found, facts, sort))
 
 
 def _read(
@@ -94,6 +103,79 @@ def _read(
         library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
     )
     return verified_listing(library.conn, library.root, "annotations", found)
+
+
+def _undated_notice(
+    notes: Sequence[Annotation], facts: dict[str, ArticleFacts], sort: NoteSort
+) -> list[Notice]:
+    """The note that says how many notes a date order put last for want of a date."""
+    from notes.claims import undated
+
+    count = undated(notes, facts) if sort == "date" else 0
+    if not count:
+        return []
+    return [
+        Notice(
+            "notes-undated",
+            f"{count} note(s) on articles without a date are listed last "
+            "(give one with `folio edit REF --date`)",
+            level="note",
+        )
+    ]
+
+
+def places_elsewhere(
+    library: Library, annotations: Sequence[Annotation]
+) -> Outcome[dict[str, list[AlsoIn]]]:
+    """Where else each annotation's passage appears (by annotation id): the articles that
+    share it, with the passage's offsets and locator there."""
+    from notes.sources import also_in
+    from tui.actions.related import passages_ready
+
+    notices = passages_ready(library)
+    return Outcome(also_in(library.conn, annotations), notices)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A note on the timeline, with its article's publication date, site and title."""
+
+    annotation: Annotation
+    date: str | None
+    site: str | None
+    title: str | None
+
+
+# Notes a query puts on the timeline at most (the best matches, then in date order).
+TIMELINE_QUERY_LIMIT = 2000
+
+
+def timeline(
+    library: Library, *, tag: str | None = None, query: str | None = None
+) -> Outcome[list[TimelineEntry]]:
+    """Notes in date order (their article's publication date, oldest first; undated last,
+    and a note says how many): all of them, those with `tag`, or those matching `query`
+    (the search syntax; QueryError when it does not parse)."""
+    from notes.claims import ArticleFacts, article_facts, sort_notes
+    from notes.reading import read_annotations
+
+    if query is not None and query.strip():
+        from notes.search import search_notes as find_notes
+
+        hits = find_notes(library, query, limit=TIMELINE_QUERY_LIMIT)
+        found = [hit.annotation for hit in hits]
+        if tag is not None:
+            found = [note for note in found if tag.casefold() in (t.casefold() for t in note.tags)]
+    else:
+        found = read_annotations(library, tag=tag)
+    facts = article_facts(library.conn, found)
+    blank = ArticleFacts(None, None, None)
+    entries = [
+        TimelineEntry(note, fact.date, fact.site, fact.title)
+        for note in sort_notes(found, facts, "date")
+        for fact in [facts.get(note.article_id, blank)]
+    ]
+    return Outcome(entries, _undated_notice(found, facts, "date"))
 
 
 @keeps_exports_current
@@ -195,7 +277,7 @@ def delete_notes(
 
 @dataclass(frozen=True)
 class NotesExport:
-    """Notes rendered as text, Markdown or JSON, and the file they went to (if any)."""
+    """Notes rendered as text, Markdown, JSON, CSV or TSV, and the file they went to (if any)."""
 
     text: str
     count: int
@@ -211,27 +293,42 @@ def export_notes(
     fmt: NotesFormat = "text",
     output: Path | None = None,
     collection: str | None = None,
+    sort: NoteSort = "position",
+    group_by: Grouping | None = None,
 ) -> Outcome[NotesExport]:
-    """The annotations `list_notes` selects as plain text, Markdown (to paste into a draft)
-    or JSON (that `import_notes` reads back); written to `output` when given."""
-    from notes.export import notes_json, notes_markdown, notes_text
+    """The annotations `list_notes` selects, in `sort` order, as plain text, Markdown (to
+    paste into a draft; in sections by article, date or tag with `group_by`), JSON (that
+    `import_notes` reads back; each annotation says where else its passage appears), or a
+    CSV/TSV claims table (date, article, citekey, site, locator, quote, note, tags); written
+    to `output` when given."""
+    from notes.claims import article_facts, claims_markdown, claims_table, sort_notes
+    from notes.export import notes_json, notes_text
 
-    found = _read(
-        library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection
-    )
-    if fmt == "json":
-        text = json.dumps(notes_json(library.conn, found), ensure_ascii=False, indent=2)
+    if group_by is not None and fmt != "markdown":
+        raise InvalidValue("grouping is for Markdown: add --format markdown", field="group-by")
+    found = _read(library, article_ref, tag=tag, orphans_only=orphans_only, collection=collection)
+    facts = article_facts(library.conn, found)
+    ordered = sort_notes(found, facts, sort)
+    notices = _undated_notice(found, facts, sort)
+    if fmt in ("json", "text"):
+        places = places_elsewhere(library, ordered)
+        notices.extend(places.warnings)
+        if fmt == "json":
+            document = notes_json(library.conn, ordered, places.value)
+            text = json.dumps(document, ensure_ascii=False, indent=2)
+        else:
+            text = notes_text(ordered, places.value)
     elif fmt == "markdown":
-        text = notes_markdown(found)
+        text = claims_markdown(ordered, facts, group_by or "article")
     else:
-        text = notes_text(found)
+        text = claims_table(ordered, facts, "\t" if fmt == "tsv" else ",")
     if output is not None:
         from library.atomic import write_atomically
         from library.leftovers import remember_output
 
         remember_output(library, output)
         write_atomically(output, (text.rstrip("\n") + "\n").encode("utf-8"))
-    return Outcome(NotesExport(text, len(found), output))
+    return Outcome(NotesExport(text, len(found), output), notices)
 
 
 @keeps_exports_current
@@ -271,6 +368,22 @@ def quote(library: Library, annotation_id: str, style: QuoteStyle = "markdown") 
     from notes.reading import read_annotation
 
     return Outcome(quote_with_citation(read_annotation(library, annotation_id), style))
+
+
+def quote_sources(library: Library, annotation_id: str) -> Outcome[list[PassageSource]]:
+    """Every article carrying an annotation's passage, earliest publication date first (the
+    likely origin, to cite rather than a copy), undated last; each with the passage's
+    offsets and locator there. InvalidValue for a note on a whole article or an orphan."""
+    from notes.reading import read_annotation
+    from notes.sources import passage_sources
+    from tui.actions.related import passages_ready
+
+    note = read_annotation(library, annotation_id)
+    if note.exact is None or note.is_orphan:
+        what = "is on the whole article" if note.exact is None else "is an orphan"
+        raise InvalidValue(f"annotation {note.id} {what}: it has no passage to look for")
+    notices = passages_ready(library)
+    return Outcome(passage_sources(library.conn, note), notices)
 
 
 def note_summaries(library: Library) -> Outcome[dict[str, NoteSummary]]:

@@ -50,13 +50,18 @@ def search_articles(
 
 
 def search_notes(
-    library: Library, query: str, *, limit: int = 10, exact: bool = False
+    library: Library,
+    query: str,
+    *,
+    limit: int = 10,
+    sort: SearchSort = "score",
+    exact: bool = False,
 ) -> Outcome[list[NoteHit]]:
-    """Annotations whose passage, note or tags match `query`, best first (spellings and
-    aliases of its words too, unless `exact`)."""
+    """Annotations whose passage, note or tags match `query`, best first or those on the
+    newest articles first (spellings and aliases of its words too, unless `exact`)."""
     from notes.search import search_notes as find_notes
 
-    return Outcome(find_notes(library, query, limit=limit, exact=exact))
+    return Outcome(find_notes(library, query, limit=limit, sort=sort, exact=exact))
 
 
 def match_spans(

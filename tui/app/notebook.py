@@ -81,6 +81,7 @@ class FolioApp(App[None]):
         ("Library: all articles", "The article table", "show_library"),
         ("Search the library", "Full-text search, results as you type", "open_search"),
         ("Tags", "Tag tree with counts", "open_tags"),
+        ("Timeline of notes", "Notes in date order, by #tag or query", "open_timeline"),
         ("Collections and saved searches", "Named sets of articles, queries", "open_collections"),
         (
             "Import files, a folder, a URL or a DOI",
@@ -100,6 +101,7 @@ class FolioApp(App[None]):
         self.session: Session | None = None
         self.cached_tags: list[tuple[str, int]] = []
         self.reader: ReaderScreen | None = None  # built on first use, then reused
+        self.told: set[str] = set()  # kinds of notices shown (see show_notices)
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -209,10 +211,12 @@ class FolioApp(App[None]):
         *,
         query: str | None = None,
         passage: int | None = None,
+        passage_end: int | None = None,
         exact: bool = False,
     ) -> None:
-        """Read an article (from a search: at the passage, matched words highlighted; with
-        `exact`, as the search matched them: as typed, no spelling variants).
+        """Read an article (from a search: at the passage, matched words highlighted, with
+        `exact` as the search matched them: as typed, no spelling variants; from another
+        article's shared passage: with the passage [passage, passage_end) selected).
 
         The article is read before the screen shows, so its text is laid out only once;
         one reader screen is kept and reused (installed), which halves the time to open."""
@@ -220,11 +224,16 @@ class FolioApp(App[None]):
         reader = self.reader
         if reader is None:
             reader = self.reader = ReaderScreen(
-                article_id, query=query, passage=passage, loaded=data, exact=exact
+                article_id,
+                query=query,
+                passage=passage,
+                passage_end=passage_end,
+                loaded=data,
+                exact=exact,
             )
             self.install_screen(reader, name="reader")
         else:
-            reader.show(data, query=query, passage=passage, exact=exact)
+            reader.show(data, query=query, passage=passage, passage_end=passage_end, exact=exact)
         if reader in self.screen_stack:
             while self.screen is not reader:
                 self.pop_screen()
@@ -247,6 +256,12 @@ class FolioApp(App[None]):
     def action_open_tags(self) -> None:
         """The tags screen."""
         self.push_screen(TagsScreen())
+
+    def action_open_timeline(self) -> None:
+        """The timeline of notes, in the order their articles were published."""
+        from tui.screens.timeline import TimelineScreen
+
+        self.push_screen(TimelineScreen())
 
     def action_open_collections(self) -> None:
         """The collections and saved searches screen."""
@@ -328,9 +343,13 @@ class FolioApp(App[None]):
             self.notify(f"Updated {', '.join(changed)}.", markup=False)
             self.library_changed()
 
-    def show_notices(self, notices: list[Notice]) -> None:
-        """Tell the user what an action wants them to know."""
+    def show_notices(self, notices: list[Notice], *, once: bool = False) -> None:
+        """Tell the user what an action wants them to know (with `once`, a notice of a kind
+        already shown in this session is not shown again: a standing state, not news)."""
         for notice in notices:
+            if once and notice.kind in self.told:
+                continue
+            self.told.add(notice.kind)
             severity = NOTICE_SEVERITY[notice.level]
             self.notify(notice.message, severity=severity, markup=False, timeout=10)
 

@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "exports": "exports",
     "watch": "watch",
     "alias": "names", "names": "names",
+    "related": "related",
 }  # fmt: skip
 
 

@@ -84,13 +84,16 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     from tui.actions.articles import show_article
 
     with open_library(ctx) as library:
-        details = show_article(library, ref).value
+        outcome = show_article(library, ref)
+    details = outcome.value
     article = details.article
     if as_json:
         data = article_json(article, with_text=True)
         extra = {"aliases": details.aliases, "tags": details.tags, "notes": details.notes}
         extra["bib"] = details.bib
+        extra["related"] = [item.to_json() for item in details.related]
         emit_json({**data, **extra})
+        finish(outcome)
         return
     title_origin = article.origins.get("title", "found")
     title_mark = f"  ({title_origin})" if title_origin != "found" else ""
@@ -102,6 +105,7 @@ def show(ctx: click.Context, ref: str, as_json: bool, with_text: bool) -> None:
     if with_text:
         echo()
         echo(article.text)
+    finish(outcome)
 
 
 def _detail_rows(details: ArticleDetails) -> list[tuple[str, str]]:
@@ -133,6 +137,14 @@ def _detail_rows(details: ArticleDetails) -> list[tuple[str, str]]:
         rows.append(("tags", ", ".join(details.tags)))
     if details.notes:
         rows.append(("notes", f"{details.notes} (folio notes {article.id})"))
+    for number, item in enumerate(details.related):
+        other = item.article
+        rows.append(
+            (
+                "related" if number == 0 else "",
+                f"{other.id} [{other.citekey}] {item.kind}: {item.extent}",
+            )
+        )
     rows.append(("added", article.added_at))
     if article.source_path:
         rows.append(("source", article.source_path))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.cli.common import echo, echo_notices, emit_json, finish, guarded, open_library
+from tui.cli.common import Progress, echo, echo_notices, emit_json, finish, guarded, open_library
 
 if TYPE_CHECKING:
     from library.check import CheckReport
@@ -60,8 +60,16 @@ def check(ctx: click.Context, repair: bool, recover: bool, as_json: bool) -> Non
         _recover(ctx)
         return
 
+    progress = Progress(not as_json and sys.stderr.isatty())
     with open_library(ctx) as library:
-        outcome = check_library(library, repair=repair)
+        try:
+            outcome = check_library(
+                library,
+                repair=repair,
+                progress=lambda done, total: progress.reach("Finding shared passages", done, total),
+            )
+        finally:
+            progress.close()
     result = outcome.value
     if as_json:
         data = result.after.to_json()
@@ -94,6 +102,11 @@ def _recover(ctx: click.Context) -> None:
 
 
 def _print_check(report: CheckReport, prefix: str) -> None:
+    if report.passages_pending:
+        echo(
+            f"{prefix + ' ' if prefix else ''}{report.passages_pending} article(s) waiting to be "
+            "scanned for shared passages (folio check --repair scans them)"
+        )
     if report.clean:
         echo("Library is clean.")
         return

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from library.errors import EditConflict
+from library.textnorm import one_line
 from tui.cli import common
 from tui.cli.common import (
     confirm_deletion,
@@ -21,10 +22,12 @@ from tui.cli.common import (
     guarded,
     open_library,
     read_text_option,
+    styled,
 )
 
 if TYPE_CHECKING:
     from notes.annotations import Annotation
+    from notes.claims import Grouping, NoteSort
     from tui.actions.notes import NotesFormat, PassageSpec, QuoteStyle
     from tui.actions.results import Outcome
     from tui.actions.tags import TagChange
@@ -150,11 +153,25 @@ def note(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(["text", "markdown", "json", "csv", "tsv"]),
     default="text",
     show_default=True,
+    help="csv/tsv: a claims table (date, article, citekey, site, locator, quote, note, tags).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--sort",
+    type=click.Choice(["position", "article", "date"]),
+    default="position",
+    show_default=True,
+    help="position: articles as added, notes in text order; article: by citekey; "
+    "date: the article's publication date, oldest first (undated last).",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice(["article", "date", "tag"]),
+    help="Markdown sections by article (the default), date or tag.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 @click.pass_context
 @guarded
@@ -166,14 +183,17 @@ def notes_command(
     collection: str | None,
     fmt: str,
     as_json: bool,
+    sort: str,
+    group_by: str | None,
     output: str | None,
 ) -> None:
-    """List annotations (all, or article REF's) with passage, note, tags, locator and state."""
+    """List annotations (all, or article REF's) with passage, note, tags, locator and state,
+    and the other articles each passage is in."""
     from tui.actions.notes import export_notes
 
     chosen = cast("NotesFormat", "json" if as_json else fmt)
     with open_library(ctx) as library:
-        exported = export_notes(
+        outcome = export_notes(
             library,
             ref,
             tag=tag,
@@ -181,13 +201,17 @@ def notes_command(
             collection=collection,
             fmt=chosen,
             output=Path(output) if output else None,
-        ).value
+            sort=cast("NoteSort", sort),
+            group_by=cast("Grouping | None", group_by),
+        )
+    exported = outcome.value
     if output:
         echo(f"Wrote {exported.count} annotation(s) to {output}", err=True)
     elif exported.text:
-        echo(exported.text)
+        echo(exported.text.rstrip("\n"))
     if not exported.count and chosen == "text":
         echo("No annotations.", err=True)
+    finish(outcome)
 
 
 @click.command(name="note-edit")
@@ -358,14 +382,47 @@ def import_notes_command(ctx: click.Context, path: str, as_json: bool) -> None:
 @click.option(
     "--style", type=click.Choice(["latex", "markdown"]), default="markdown", show_default=True
 )
+@click.option(
+    "--sources",
+    is_flag=True,
+    help="List every article carrying the passage, earliest publication date first.",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --sources: a JSON list.")
 @click.pass_context
 @guarded
-def quote(ctx: click.Context, annotation_id: str, style: str) -> None:
-    """Print an annotation's passage with its citation and locator, ready to paste."""
+def quote(ctx: click.Context, annotation_id: str, style: str, sources: bool, as_json: bool) -> None:
+    """Print an annotation's passage with its citation and locator, ready to paste; with
+    --sources, the articles that carry the passage, the likely origin first."""
+    if sources:
+        _quote_sources(ctx, annotation_id, as_json)
+        return
+    if as_json:
+        fail("--json goes with --sources", 2)
     from tui.actions.notes import quote as quote_of
 
     with open_library(ctx) as library:
         echo(quote_of(library, annotation_id, cast("QuoteStyle", style)).value)
+
+
+def _quote_sources(ctx: click.Context, annotation_id: str, as_json: bool) -> None:
+    """`quote --sources`: one line per article carrying the passage, oldest first."""
+    from tui.actions.notes import quote_sources
+
+    with open_library(ctx) as library:
+        outcome = quote_sources(library, annotation_id)
+    if as_json:
+        emit_json([source.to_json() for source in outcome.value])
+    else:
+        for source in outcome.value:
+            article = source.article
+            mark = "  (your note)" if source.noted else f"  ({source.similarity:.0%} alike)"
+            echo(
+                f"{article.date or 'undated':<10}  ",
+                styled(article.id, fg="cyan"),
+                f" [{article.citekey}] {source.locator or 'header'}  "
+                f"{one_line(article.display_title, 60)}{mark}",
+            )
+    finish(outcome)
 
 
 COMMANDS: list[click.Command] = [

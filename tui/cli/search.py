@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option("--sort", type=click.Choice(("score", "date")), default="score", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(("score", "date")),
+    default="score",
+    show_default=True,
+    help="date: newest article first (with --notes too).",
+)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of hits.")
 @click.option("--notes", is_flag=True, help="Find annotations (passages and notes), not articles.")
 @click.option("--exact", is_flag=True, help="Words as typed: no spelling variants, no aliases.")
@@ -62,7 +68,7 @@ def search(
 
     text = _query_text(ctx, query, save, saved)
     if notes:
-        _search_notes(ctx, text, limit, as_json, exact)
+        _search_notes(ctx, text, limit, as_json, cast("SearchSort", sort), exact)
         return
     with open_library(ctx) as library:
         found = search_articles(
@@ -114,12 +120,14 @@ def _query_text(
     return text
 
 
-def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool, exact: bool) -> None:
-    """`search --notes`: ranked annotations, each with its article."""
+def _search_notes(
+    ctx: click.Context, text: str, limit: int, as_json: bool, sort: SearchSort, exact: bool
+) -> None:
+    """`search --notes`: ranked annotations (or newest article first), each with its article."""
     from tui.actions.search import search_notes
 
     with open_library(ctx) as library:
-        hits = search_notes(library, text, limit=limit, exact=exact).value
+        hits = search_notes(library, text, limit=limit, sort=sort, exact=exact).value
     if as_json:
         emit_json([hit.to_json() for hit in hits])
         return
@@ -132,6 +140,7 @@ def _search_notes(ctx: click.Context, text: str, limit: int, as_json: bool, exac
             styled(found.id, fg="cyan"),
             f"  [{found.citekey}] {found.where}  ",
             styled(one_line(found.article_title or "(untitled)", 70), bold=True),
+            f"  — {hit.date}" if hit.date else "",
         )
         if found.exact is not None:
             echo("    “", *_mark(found.exact, hit.quote_highlights, color), "”")

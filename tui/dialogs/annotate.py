@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Label, Static, TextArea
 
+from library.textnorm import quoted
 from tui.dialogs.save_cancel import SaveCancelDialog, save_cancel_buttons
 from tui.plain import one_line
 from tui.widgets.tag_box import TagBox
@@ -45,12 +46,10 @@ class AnnotateDialog(SaveCancelDialog[NoteDraft | None]):
 
     def compose(self) -> ComposeResult:
         """Quote, note box, tags box, buttons."""
-        quote = one_line(self.quote)
-        if len(quote) > QUOTE_PREVIEW:
-            quote = quote[: QUOTE_PREVIEW - 1] + "…"
+        quote = quoted(one_line(self.quote), QUOTE_PREVIEW)
         with Vertical(classes="dialog", id="annotate"):
             yield Label("Note on the passage", classes="dialog-title")
-            yield Static(Content(f"“{quote}”"), id="annotate-quote")
+            yield Static(Content(quote), id="annotate-quote")
             yield TextEditor(
                 self.initial.note, id="annotate-note", soft_wrap=True, tab_behavior="focus"
             )

@@ -54,6 +54,7 @@ class LibraryScreen(Screen[None]):
         Binding("down", "focus_table", "To the table", show=False),
         Binding("s", "app.open_search", "Search"),
         Binding("t", "app.open_tags", "Tags"),
+        Binding("T", "app.open_timeline", "Timeline of notes", show=False),
         Binding("c", "app.open_collections", "Collections", show=False),
         Binding("plus", "add_to_collection", "Add to collection", show=False),
         Binding("n", "app.open_names", "Names", show=False),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.errors import EditConflict, FolioError
+from library.textnorm import quoted
 from tui.actions import articles as article_actions
 from tui.actions import notes as note_actions
 from tui.actions import search as search_actions
@@ -24,9 +26,11 @@ from tui.app.failures import guarded_work
 from tui.dialogs.annotate import AnnotateDialog, NoteDraft
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.conflict import ConflictDialog
+from tui.dialogs.shared_passages import SharedPassagesDialog, SharedPlace
 from tui.plain import one_line
 from tui.widgets.annotated_text import AnnotatedText, Span
 from tui.widgets.page_marks import PageMarks
+from tui.widgets.shared_marks import SharedMarks
 
 if TYPE_CHECKING:
     from library.store import Library
@@ -60,15 +64,15 @@ def metadata_text(article: Any) -> Text:
     return text
 
 
-def note_label(annotation: Any, text: str) -> Text:
-    """A notes-panel entry: the quoted passage, the note, the tags."""
+def note_label(annotation: Any, text: str, places: Sequence[Any] = ()) -> Text:
+    """A notes-panel entry: the quoted passage, the note, the tags, and the other articles
+    the passage is in."""
     quote = annotation.exact or (
         text[annotation.start : annotation.end] if is_placed(annotation) else ""
     )
     label = Text()
     if quote:
-        short = one_line(quote)
-        label.append(("“" + short[:80] + ("…" if len(short) > 80 else "") + "”"), style="italic")
+        label.append(quoted(one_line(quote), 81), style="italic")
     if annotation.note:
         label.append(("\n" if quote else "") + one_line(annotation.note)[:160])
     if annotation.tags:
@@ -76,16 +80,24 @@ def note_label(annotation: Any, text: str) -> Text:
     state = getattr(annotation, "state", "anchored")
     if state in ("moved", "fuzzy"):
         label.append(f"  ({state})", style="dim")
+    if places:
+        keys = ", ".join(one_line(place.article.citekey) for place in places[:3])
+        more = f" and {len(places) - 3} more" if len(places) > 3 else ""
+        label.append(f"\nalso in {keys}{more}", style="dim")
     return label
 
 
 @dataclass
 class ReaderData:
-    """What the reader shows: the article, its notes, and the spans a search query matched."""
+    """What the reader shows: the article, its notes, the spans a search query matched, the
+    articles sharing passages with it, and where else each note's passage is."""
 
     article: Any
     annotations: list[Any]
     matches: list[tuple[int, int]]
+    related: list[Any] = field(default_factory=list)
+    places: dict[str, list[Any]] = field(default_factory=dict)
+    notices: list[Any] = field(default_factory=list)  # texts not yet scanned for passages
 
 
 def load_reader_data(
@@ -93,15 +105,49 @@ def load_reader_data(
 ) -> ReaderData:
     """Read everything the reader needs (runs in a thread, under the library lock); the
     query's matches are its words as typed only when `exact` (no spelling variants)."""
-    article = article_actions.show_article(library, article_id).value.article
+    shown = article_actions.show_article(library, article_id)
+    details = shown.value
+    article = details.article
     annotations = note_actions.list_notes(library, article.id).value
+    places = note_actions.places_elsewhere(library, annotations).value
     matches: list[tuple[int, int]] = []
     if query:
         try:
             matches = search_actions.match_spans(library, query, article.text, exact=exact).value
         except FolioError:
             matches = []
-    return ReaderData(article, annotations, matches)
+    return ReaderData(article, annotations, matches, details.related, places, shown.warnings)
+
+
+def load_notes(library: Library, article_id: str) -> tuple[list[Any], dict[str, list[Any]]]:
+    """An article's notes and where else their passages are (after a note changed)."""
+    annotations = note_actions.list_notes(library, article_id).value
+    return annotations, note_actions.places_elsewhere(library, annotations).value
+
+
+def shared_places(related: Sequence[Any], offset: int | None) -> list[SharedPlace]:
+    """The places in other articles of this article's shared passages: those holding
+    `offset` (None: every shared passage), most shared article first."""
+    found = []
+    for item in related:
+        for passage in item.passages:
+            if offset is not None and not passage.start <= offset < passage.end:
+                continue
+            other = item.article
+            found.append(
+                SharedPlace(
+                    other.id,
+                    other.citekey,
+                    other.display_title,
+                    other.date,
+                    item.kind,
+                    passage.other_locator,
+                    passage.other_start,
+                    passage.other_end,
+                    other.text[passage.other_start : passage.other_end],
+                )
+            )
+    return found
 
 
 class NotesList(OptionList):
@@ -115,7 +161,8 @@ class NotesList(OptionList):
 
 class ReaderScreen(Screen[None]):
     """One article: select a passage (shift+arrows, w/b words, ( ) sentences, mouse) and press
-    `a` to annotate it; `]`/`[` jump between notes; `n` shows the notes panel."""
+    `a` to annotate it; `]`/`[` jump between notes; `n` shows the notes panel. A bar in the
+    margin marks passages other articles share: `s` lists where else they are."""
 
     app: FolioApp
 
@@ -125,6 +172,7 @@ class ReaderScreen(Screen[None]):
         Binding("right_square_bracket", "next_note(1)", "Next note"),
         Binding("left_square_bracket", "next_note(-1)", "Prev note"),
         Binding("n", "focus_notes", "Notes"),
+        Binding("s", "shared_passages", "Shared passages", show=False),
         Binding("N", "toggle_panel", "Hide/show notes", show=False),
         Binding("e", "edit_metadata", "Edit metadata"),
         Binding("o", "open_original", "Open original"),
@@ -140,6 +188,7 @@ class ReaderScreen(Screen[None]):
         *,
         query: str | None = None,
         passage: int | None = None,
+        passage_end: int | None = None,
         loaded: ReaderData | None = None,
         exact: bool = False,
     ) -> None:
@@ -148,9 +197,12 @@ class ReaderScreen(Screen[None]):
         self.query_text = query
         self.exact = exact  # the search that opened it matched words as typed only
         self.passage = passage
+        self.passage_end = passage_end  # a whole passage to select (from another article)
         self.loaded = loaded
         self.article: Any = None
         self.annotations: list[Any] = []
+        self.places: dict[str, list[Any]] = {}
+        self.related: list[Any] = []
         self.match_spans: list[tuple[int, int]] = []
         self.current_note: Any = None
 
@@ -164,6 +216,7 @@ class ReaderScreen(Screen[None]):
             # Given the text at once, the TextArea wraps it once, at its first layout.
             text = AnnotatedText(loaded.article.text if loaded else "", id="reader-text")
             yield PageMarks(text, id="page-marks")
+            yield SharedMarks(text, id="shared-marks")
             yield text
             with Vertical(id="notes-panel"):
                 yield Label("Notes", id="notes-title")
@@ -191,11 +244,18 @@ class ReaderScreen(Screen[None]):
         self._apply(data, text_loaded=False)
 
     def show(
-        self, data: ReaderData, *, query: str | None, passage: int | None, exact: bool = False
+        self,
+        data: ReaderData,
+        *,
+        query: str | None,
+        passage: int | None,
+        passage_end: int | None = None,
+        exact: bool = False,
     ) -> None:
         """Show another article in this (already built) screen: the app keeps one reader,
         because building a screen costs more than loading a 100 KB text into it."""
         self.article_id, self.query_text, self.passage = data.article.id, query, passage
+        self.passage_end = passage_end
         self.exact = exact
         self.current_note = None
         if not self.is_mounted:
@@ -214,8 +274,16 @@ class ReaderScreen(Screen[None]):
         if not text_loaded:
             self.text_area.load_article_text(data.article.text)
         self.query_one(PageMarks).set_pages(data.article.pages, data.article.page_labels)
+        self.related = data.related
+        self.query_one(SharedMarks).set_spans(
+            [(p.start, p.end) for item in data.related for p in item.passages]
+        )
+        self.places = data.places
+        self.app.show_notices(data.notices, once=True)
         self._show_annotations(data.annotations)
-        if self.passage is not None:
+        if self.passage is not None and self.passage_end is not None:
+            self.call_after_refresh(self.text_area.select_range, self.passage, self.passage_end)
+        elif self.passage is not None:
             matches = data.matches
             start = min((s for s, _ in matches if s >= self.passage), default=self.passage)
             end = next((e for s, e in matches if s == start), start)
@@ -223,7 +291,7 @@ class ReaderScreen(Screen[None]):
 
     async def reload_notes(self) -> None:
         """Read the notes again (after a change here or elsewhere)."""
-        annotations = (await self.app.call(note_actions.list_notes, self.article_id)).value
+        annotations, self.places = await self.app.call(load_notes, self.article_id)
         self._show_annotations(annotations)
 
     def _show_annotations(self, annotations: list[Any]) -> None:
@@ -250,7 +318,8 @@ class ReaderScreen(Screen[None]):
                     options.append(None)
                 options.append(Option(Text(heading, style="bold"), disabled=True))
             for annotation in group:
-                options.append(Option(note_label(annotation, text), id=f"note-{number}"))
+                places = self.places.get(annotation.id, [])
+                options.append(Option(note_label(annotation, text, places), id=f"note-{number}"))
                 number += 1
         if not annotations:
             options.append(
@@ -442,6 +511,23 @@ class ReaderScreen(Screen[None]):
             before = [a for a in placed if a.start < start]
             target = before[-1] if before else placed[-1]
         self._jump_to(target)
+
+    def action_shared_passages(self) -> None:
+        """List the other articles carrying the passage at the cursor (or, elsewhere, every
+        passage this article shares); Enter opens the chosen one there."""
+        if not self.related:
+            self.app.notify("No passage of this article was found in another.", markup=False)
+            return
+        places = shared_places(self.related, self.text_area.selected_range[0])
+        heading = "This passage is also in"
+        if not places:
+            places = shared_places(self.related, None)
+            heading = "Passages this article shares (▌ in the margin)"
+        self.app.push_screen(SharedPassagesDialog(heading, places), self._go_to_place)
+
+    def _go_to_place(self, place: SharedPlace | None) -> None:
+        if place is not None:
+            self.app.open_reader(place.article_id, passage=place.start, passage_end=place.end)
 
     def action_focus_notes(self) -> None:
         """Move between the text and the notes panel (showing the panel if hidden)."""

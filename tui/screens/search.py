@@ -262,9 +262,7 @@ class SearchScreen(Screen[None]):
         query = self.query_one("#search-query", Input).value
         if kind == "note":
             note = hit.annotation
-            self.app.open_reader(
-                note.article_id, query=query, passage=note.start, exact=self.exact
-            )
+            self.app.open_reader(note.article_id, query=query, passage=note.start, exact=self.exact)
             return
         passage = None
         if hit.snippets and hit.snippets[0].highlights:

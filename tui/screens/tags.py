@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
 from library.errors import FolioError
+from library.textnorm import quoted
 from tui.actions import articles as article_actions
 from tui.actions import notes as note_actions
 from tui.actions import tags as tag_actions
@@ -133,7 +134,7 @@ class TagsScreen(Screen[None]):
         if notes:
             options.append(Option(Text("Passages", style="bold"), disabled=True))
         for note in notes:
-            label = Text("“" + one_line(note.exact or "")[:100] + "”", style="italic")
+            label = Text(quoted(one_line(note.exact or ""), 100), style="italic")
             if note.note:
                 label.append("\n" + one_line(note.note)[:120])
             options.append(Option(label, id=f"item-{len(self.entries)}"))

@@ -12,15 +12,15 @@ from bisect import bisect_right
 
 from rich.segment import Segment
 from textual.strip import Strip
-from textual.widget import Widget
 
 from library.pages import page_label_at
 from tui.widgets.annotated_text import AnnotatedText
+from tui.widgets.margin import MarginColumn
 
 WIDTH = 6  # "p.123 "
 
 
-class PageMarks(Widget):
+class PageMarks(MarginColumn):
     """The page column of a text with page offsets (empty for other texts)."""
 
     COMPONENT_CLASSES = {"page-marks--start", "page-marks--current"}  # noqa: RUF012
@@ -31,42 +31,28 @@ class PageMarks(Widget):
     """
 
     def __init__(self, text_area: AnnotatedText, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.text_area = text_area
+        super().__init__(text_area, id=id)
         self.pages: list[int] = []
         self.labels: list[str] | None = None  # the printed page numbers, when the PDF has them
-        self._key: tuple[int, int, int] | None = None  # what the marks below were laid out for
         self._rows: list[int] = []  # screen lines (of the whole wrapped text) where pages begin
         self._labels: list[str] = []  # the page beginning on each of those lines
-
-    def on_mount(self) -> None:
-        """Follow the text: its scrolling, and its wrapping (which changes its height)."""
-        self.watch(self.text_area, "scroll_y", self._text_moved, init=False)
-        self.watch(self.text_area, "virtual_size", self._text_moved, init=False)
-
-    def _text_moved(self) -> None:
-        self.refresh()
 
     def set_pages(self, pages: list[int] | None, labels: list[str] | None = None) -> None:
         """Mark these page offsets, by their printed `labels` when given (None or one page:
         nothing to mark, the column hides)."""
         self.pages = list(pages or [])
         self.labels = labels
-        self._key = None
+        self.forget_layout()
         self.display = len(self.pages) > 1
         self.refresh()
 
     def _layout(self) -> None:
         """Where each page begins on screen, for the text's current wrapping."""
-        area = self.text_area
-        wrapped = area.wrapped_document
-        key = (id(wrapped), area.wrap_width, wrapped.height)
-        if key == self._key:
+        if not self.needs_layout():
             return
-        self._key = key
         self._rows, self._labels = [], []
         for offset in sorted(set(self.pages)):
-            row = wrapped.location_to_offset(area.location(offset)).y
+            row = self.row_of(offset)
             label = page_label_at(self.pages, self.labels, offset)
             if self._rows and row == self._rows[-1]:
                 self._labels[-1] = label
@@ -78,7 +64,7 @@ class PageMarks(Widget):
     def current_page(self) -> str:
         """The page (its label) of the text's top screen line."""
         self._layout()
-        at = bisect_right(self._rows, int(self.text_area.scroll_offset.y)) - 1
+        at = bisect_right(self._rows, self.top_row) - 1
         return self._labels[at] if at >= 0 else page_label_at(self.pages, self.labels, 0)
 
     def render_line(self, y: int) -> Strip:
@@ -86,7 +72,7 @@ class PageMarks(Widget):
         if not self.pages:
             return Strip.blank(self.size.width, self.rich_style)
         self._layout()
-        row = int(self.text_area.scroll_offset.y) + y
+        row = self.top_row + y
         at = bisect_right(self._rows, row) - 1
         if at >= 0 and self._rows[at] == row:
             label, part = f"p.{self._labels[at]}", "page-marks--start"
