@@ -164,7 +164,8 @@ async def _export_from_collections(app: FolioApp, pilot, option_id: str) -> Expo
     await pilot.press("escape")
     await wait_for(lambda: app.screen is collections)
     listing = collections.query_one("#collection-list", OptionList)
-    await wait_for(lambda: listing.option_count >= 4)
+    await wait_for(lambda: listing.option_count >= 4 and listing.highlighted is not None)
+    assert not listing.get_option_at_index(listing.highlighted).disabled  # on the first entry
     listing.highlighted = next(
         n for n in range(listing.option_count) if listing.get_option_at_index(n).id == option_id
     )
@@ -196,7 +197,9 @@ def test_export_a_collection_from_its_screen_and_keep_the_file_updated(
         keep.value = True
         await pilot.press("ctrl+s")
         outcome = dialog.query_one("#export-outcome", Static)
-        await wait_for(lambda: "will be kept current" in str(outcome.render()))
+        await wait_for(
+            lambda: "Kept current: rewritten after every change" in str(outcome.render())
+        )
         assert "Wrote 2 entries" in str(outcome.render())
         assert_buttons_reachable(app)  # at 80×24, with the outcome shown
         assert _entry_keys(out) == expected

@@ -337,7 +337,8 @@ class FolioApp(App[None]):
             return
         screen = self.screen
         keys = [(key.keys, key.description) for key in screen_keys(screen)]
-        doc = (type(screen).__doc__ or "").strip()
+        # A docstring's lines joined (its indentation would show in the help's wrapped text).
+        doc = " ".join((type(screen).__doc__ or "").split())
         self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), keys, doc))
 
     # --- what the library and the reader do to an article -------------------------------

@@ -43,6 +43,7 @@ MERGE_LABEL = "Merge into an existing .bib"
 MERGE_UNAVAILABLE = "Merge into an existing .bib (BibLaTeX and BibTeX only)"
 KEEP_LABEL = "Keep this file updated"
 KEEP_UNAVAILABLE = "Keep this file updated (type a file path: not for the clipboard)"
+KEPT_CURRENT = "Kept current: rewritten after every change to its articles."
 # Which offered selection starts chosen: the one the user pressed `x` on (a collection or
 # saved search on the collections screen), else what the screen beneath shows.
 PREFERRED = ("collection", "saved", "article", "results", "tag", "all")
@@ -199,11 +200,10 @@ class ExportScreen(ModalScreen[None]):
                 message += " A copy is not kept updated: Write file is."
         else:
             message = done.summary()
-            # Said on the first line, not lost under other notes in a short dialog.
-            kept = [notice for notice in notices if notice.kind == "export-kept"]
-            notices = [notice for notice in notices if notice.kind != "export-kept"]
-            for notice in kept:
-                message += f"\n{notice.message}"
+            if any(notice.kind == "export-kept" for notice in notices):
+                # Under the summary, not lost below other notes in a short dialog (the note
+                # itself, with how to stop it, follows them).
+                message += f"\n{KEPT_CURRENT}"
         self._outcome(with_notices(Text(message, style="green"), notices))
 
     @on(Button.Pressed, "#export-write")

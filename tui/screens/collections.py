@@ -88,8 +88,16 @@ class CollectionsScreen(Screen[None]):
             options.append(Option(Text("none yet: folio search QUERY --save NAME", "dim"),
                                   disabled=True))  # fmt: skip
         listing = self.query_one("#collection-list", OptionList)
+        was = listing.highlighted
         listing.clear_options()
         listing.add_options(options)
+        # On a collection from the start, so `enter` or `x` act on what the cursor shows.
+        if was is not None and was < listing.option_count:
+            listing.highlighted = was
+            if listing.get_option_at_index(was).disabled:  # the lists changed: a heading
+                listing.action_first()
+        else:
+            listing.action_first()
         self._status(
             f"{len(self.collections)} collection(s), {len(self.searches)} saved search(es)"
         )
