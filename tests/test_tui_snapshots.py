@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from library.store import Library
 from tests.conftest import Folio, write
 from tests.test_pdf_import import make_pdf
 from tests.tui_support import (
     article_of,
+    assert_buttons_reachable,
     import_texts,
     make_library,
     note_at,
@@ -62,16 +63,6 @@ def _still(app: Any) -> None:
         widget.cursor_blink = False
     for area in app.screen.query(TextArea):
         area.cursor_blink = False
-
-
-def assert_buttons_reachable(app: Any) -> None:
-    """Every button of the screen is drawn whole on screen, under nothing else."""
-    buttons = list(app.screen.query(Button))
-    assert buttons, "a dialog without buttons?"
-    for button in buttons:
-        region = button.region
-        assert region.area and app.screen.region.contains_region(region), button
-        assert app.screen.get_widget_at(*region.center)[0] is button, button
 
 
 def snapshot(

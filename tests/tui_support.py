@@ -118,6 +118,18 @@ async def reader_on(app: Any, article_id: str, query: str | None = None) -> Any:
     return app.screen
 
 
+def assert_buttons_reachable(app: Any) -> None:
+    """Every button of the screen is drawn whole on screen, under nothing else."""
+    from textual.widgets import Button
+
+    buttons = list(app.screen.query(Button))
+    assert buttons, "a dialog without buttons?"
+    for button in buttons:
+        region = button.region
+        assert region.area and app.screen.region.contains_region(region), button
+        assert app.screen.get_widget_at(*region.center)[0] is button, button
+
+
 # The terminal size every TUI test runs at (snapshots too).
 SIZE = (120, 36)
 

@@ -306,8 +306,16 @@ class FolioApp(App[None]):
         else:
             self.open_export()
 
-    def open_export(self, *, article_id: str | None = None, tag: str | None = None) -> None:
-        """The export dialog with the selections the current screen can offer."""
+    def open_export(
+        self,
+        *,
+        article_id: str | None = None,
+        tag: str | None = None,
+        collection: str | None = None,
+        saved: str | None = None,
+    ) -> None:
+        """The export dialog with the selections the current screen can offer (a collection
+        or saved search given is the one chosen)."""
         query: str | None = None
         for screen in reversed(self.screen_stack):
             if isinstance(screen, ReaderScreen) and article_id is None:
@@ -316,7 +324,7 @@ class FolioApp(App[None]):
                 query = screen.article_query
             if isinstance(screen, TagsScreen) and tag is None:
                 tag = screen.chosen_tag
-        self.push_screen(ExportScreen(ExportContext(article_id, query, tag)))
+        self.push_screen(ExportScreen(ExportContext(article_id, query, tag, collection, saved)))
 
     def action_refresh(self) -> None:
         """Reload from the database (another `folio` process may have changed it)."""
@@ -329,7 +337,8 @@ class FolioApp(App[None]):
             return
         screen = self.screen
         keys = [(key.keys, key.description) for key in screen_keys(screen)]
-        doc = (type(screen).__doc__ or "").strip()
+        # A docstring's lines joined (its indentation would show in the help's wrapped text).
+        doc = " ".join((type(screen).__doc__ or "").split())
         self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), keys, doc))
 
     # --- what the library and the reader do to an article -------------------------------

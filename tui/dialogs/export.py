@@ -1,4 +1,5 @@
-"""The export dialog: what (article, search results, a tag, all), which format, where to."""
+"""The export dialog: what (article, search results, a tag, a collection, a saved search,
+all), which format, where to, and whether to keep the file updated."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from library.errors import FolioError
 from tui.actions import export as export_actions
 from tui.app.failures import guarded_work
+from tui.plain import one_line
 from tui.widgets.notices import with_notices
 from tui.widgets.text_boxes import TextBox
 
@@ -32,11 +34,19 @@ class ExportContext:
     article_id: str | None = None
     query: str | None = None  # the search shown: exports every article it matches
     tag: str | None = None
+    collection: str | None = None  # chosen on the collections screen
+    saved: str | None = None  # a saved search chosen there
 
 
 MERGEABLE = export_actions.BIB_FORMATS  # what a .bib merge takes
 MERGE_LABEL = "Merge into an existing .bib"
 MERGE_UNAVAILABLE = "Merge into an existing .bib (BibLaTeX and BibTeX only)"
+KEEP_LABEL = "Keep this file updated"
+KEEP_UNAVAILABLE = "Keep this file updated (type a file path: not for the clipboard)"
+KEPT_CURRENT = "Kept current: rewritten after every change to its articles."
+# Which offered selection starts chosen: the one the user pressed `x` on (a collection or
+# saved search on the collections screen), else what the screen beneath shows.
+PREFERRED = ("collection", "saved", "article", "results", "tag", "all")
 
 
 @dataclass(frozen=True)
@@ -53,27 +63,20 @@ def selection_choices(context: ExportContext) -> list[SelectionChoice]:
     """The selections the dialog offers, the one the context suggests chosen; an
     unavailable choice says why it is."""
     article, query, tag = context.article_id, context.query, context.tag
-    return [
-        SelectionChoice(
-            "article",
-            "Current article" if article else "Current article (none open)",
-            article is not None,
-            article is not None,
-        ),
-        SelectionChoice(
-            "results",
-            f"Search results: {query}" if query else "Search results (no search on screen)",
-            bool(query),
-            bool(query) and article is None,
-        ),
-        SelectionChoice(
-            "tag",
-            f"Tag #{tag}" if tag else "A tag (none chosen)",
-            tag is not None,
-            tag is not None and article is None and not query,
-        ),
-        SelectionChoice("all", "All articles", True, article is None and not query and tag is None),
-    ]
+    collection, saved = context.collection, context.saved
+    offered = [  # (key, available, label)
+        ("article", bool(article), "Current article" if article else "Current article (none open)"),
+        ("results", bool(query),
+         f"Search results: {query}" if query else "Search results (no search on screen)"),
+        ("tag", bool(tag), f"Tag #{tag}" if tag else "A tag (none chosen)"),
+        ("collection", bool(collection),
+         f"Collection: {one_line(collection)}" if collection else "A collection (none chosen)"),
+        ("saved", bool(saved),
+         f"Saved search: {one_line(saved)}" if saved else "A saved search (none chosen)"),
+        ("all", True, "All articles"),
+    ]  # fmt: skip
+    chosen = next(key for key in PREFERRED if any(k == key and ok for k, ok, _ in offered))
+    return [SelectionChoice(key, label, ok, key == chosen) for key, ok, label in offered]
 
 
 class ExportScreen(ModalScreen[None]):
@@ -112,7 +115,9 @@ class ExportScreen(ModalScreen[None]):
                     for n, (key, label) in enumerate(export_actions.FORMAT_LABELS.items()):
                         yield RadioButton(label, value=n == 0, id=f"fmt-{key}")
             yield TextBox(placeholder="file path, e.g. ~/paper/refs.bib", id="export-path")
-            yield Checkbox(MERGE_LABEL, id="export-merge")
+            with Vertical(id="export-options"):
+                yield Checkbox(MERGE_LABEL, id="export-merge")
+                yield Checkbox(KEEP_UNAVAILABLE, id="export-keep", disabled=True)
             yield Static("", id="export-outcome")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
@@ -126,6 +131,7 @@ class ExportScreen(ModalScreen[None]):
         opened (shift+tab goes back to change them)."""
         self.query_one("#export-path", Input).focus()
         self._offer_merge()
+        self._offer_keep()
 
     @on(RadioSet.Changed, "#export-format")
     def _offer_merge(self) -> None:
@@ -137,6 +143,17 @@ class ExportScreen(ModalScreen[None]):
         if not mergeable:
             merge.value = False
 
+    @on(Input.Changed, "#export-path")
+    def _offer_keep(self) -> None:
+        """Keeping an export current needs a file: offered once a path is typed, and says
+        so before (the clipboard cannot be kept current)."""
+        keep = self.query_one("#export-keep", Checkbox)
+        has_path = bool(self.query_one("#export-path", Input).value.strip())
+        keep.disabled = not has_path
+        keep.label = KEEP_LABEL if has_path else KEEP_UNAVAILABLE
+        if not has_path:
+            keep.value = False
+
     def _choice(self, radio_set_id: str, prefix: str) -> str:
         pressed = self.query_one(radio_set_id, RadioSet).pressed_button
         return (pressed.id or "").removeprefix(prefix) if pressed else ""
@@ -145,17 +162,25 @@ class ExportScreen(ModalScreen[None]):
         self.query_one("#export-outcome", Static).update(text)
 
     @guarded_work("exporting", exclusive=True, group="export")
-    async def export(self, destination: str) -> None:
-        """Render in a thread, then write the file or copy to the clipboard."""
+    async def export(self, output: Path | None) -> None:
+        """Render in a thread, then write the file `output` (registering it to be kept
+        current when ticked, as `folio export --keep-updated`) or copy to the clipboard."""
         selection = _selection(self._choice("#export-selection", "sel-"), self.context)
         fmt = _format(self._choice("#export-format", "fmt-"))
-        output = None if destination == "clipboard" else Path(destination).expanduser()
         merge = output is not None and self.query_one("#export-merge", Checkbox).value
+        keep_ticked = self.query_one("#export-keep", Checkbox).value
+        keep = output is not None and keep_ticked
         try:
             # Replacing an existing file was confirmed by a second press (see action_write).
             outcome = await self.app.call(
                 lambda library: export_actions.export(
-                    library, selection, fmt, output=output, merge=merge, overwrite=True
+                    library,
+                    selection,
+                    fmt,
+                    output=output,
+                    merge=merge,
+                    overwrite=True,
+                    keep_updated=keep,
                 )
             )
         except (FolioError, OSError) as exc:
@@ -164,16 +189,22 @@ class ExportScreen(ModalScreen[None]):
         except Exception:
             self._outcome(Text("Nothing was exported (see the message).", style="red"))
             raise  # to the app's handler
-        done = outcome.value
+        done, notices = outcome.value, outcome.warnings
         if output is None:
             self.app.copy_to_clipboard(done.text)
             message = (
                 f"Copied {done.what} as {export_actions.FORMAT_LABELS[fmt]} "
                 "to the clipboard (OSC 52)."
             )
+            if keep_ticked:
+                message += " A copy is not kept updated: Write file is."
         else:
             message = done.summary()
-        self._outcome(with_notices(Text(message, style="green"), outcome.warnings))
+            if any(notice.kind == "export-kept" for notice in notices):
+                # Under the summary, not lost below other notes in a short dialog (the note
+                # itself, with how to stop it, follows them).
+                message += f"\n{KEPT_CURRENT}"
+        self._outcome(with_notices(Text(message, style="green"), notices))
 
     @on(Button.Pressed, "#export-write")
     def action_write(self) -> None:
@@ -195,12 +226,12 @@ class ExportScreen(ModalScreen[None]):
                 )
             )
             return
-        self.export(path)
+        self.export(Path(path).expanduser())
 
     @on(Button.Pressed, "#export-copy")
     def action_copy(self) -> None:
         """Copy to the clipboard (OSC 52: works over ssh in most terminals)."""
-        self.export("clipboard")
+        self.export(None)
 
     @on(Button.Pressed, "#export-close")
     def action_close(self) -> None:
@@ -216,6 +247,10 @@ def _selection(choice: str, context: ExportContext) -> export_actions.Selection:
         return export_actions.Selection(query=context.query)
     if choice == "tag" and context.tag:
         return export_actions.Selection(tag=context.tag)
+    if choice == "collection" and context.collection:
+        return export_actions.Selection(collection=context.collection)
+    if choice == "saved" and context.saved:
+        return export_actions.Selection(saved=context.saved)
     return export_actions.Selection(everything=True)
 
 

@@ -1,5 +1,6 @@
 """The collections screen: collections and saved searches on the left; a collection's
-articles beside them. Enter on a saved search runs it in the search screen."""
+articles beside them. Enter on a saved search runs it in the search screen; `x` exports
+the collection or saved search (and can keep the file updated)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 class CollectionsScreen(Screen[None]):
     """Collections (Enter lists the articles; `d` there takes one out of the collection)
-    and saved searches (Enter runs one)."""
+    and saved searches (Enter runs one). `x` exports the collection or saved search under
+    the cursor, to a file it can keep updated."""
 
     app: FolioApp
 
@@ -41,6 +43,7 @@ class CollectionsScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "app.pop_screen", "Back"),
         Binding("d,delete", "take_out", "Take out of collection"),
+        Binding("x", "export", "Export"),
     ]
 
     def __init__(self) -> None:
@@ -85,8 +88,16 @@ class CollectionsScreen(Screen[None]):
             options.append(Option(Text("none yet: folio search QUERY --save NAME", "dim"),
                                   disabled=True))  # fmt: skip
         listing = self.query_one("#collection-list", OptionList)
+        was = listing.highlighted
         listing.clear_options()
         listing.add_options(options)
+        # On a collection from the start, so `enter` or `x` act on what the cursor shows.
+        if was is not None and was < listing.option_count:
+            listing.highlighted = was
+            if listing.get_option_at_index(was).disabled:  # the lists changed: a heading
+                listing.action_first()
+        else:
+            listing.action_first()
         self._status(
             f"{len(self.collections)} collection(s), {len(self.searches)} saved search(es)"
         )
@@ -152,6 +163,20 @@ class CollectionsScreen(Screen[None]):
         )
         self._status(f"Took {article.citekey} out of {one_line(outcome.value.name)}")
         self.app.library_changed()
+
+    def action_export(self) -> None:
+        """Export the collection or saved search highlighted on the left (or the collection
+        whose articles are shown, from the list on the right)."""
+        collection, saved = self.chosen, None
+        listing = self.query_one("#collection-list", OptionList)
+        if listing.has_focus and listing.highlighted is not None:
+            option_id = listing.get_option_at_index(listing.highlighted).id or ""
+            if option_id.startswith("collection-"):
+                collection = self.collections[int(option_id.removeprefix("collection-"))].name
+            elif option_id.startswith("search-"):
+                collection = None
+                saved = self.searches[int(option_id.removeprefix("search-"))].name
+        self.app.open_export(collection=collection, saved=saved)
 
     def refresh_data(self) -> None:
         """Reload (something changed in the library)."""
