@@ -191,6 +191,7 @@ def test_notes_in_date_order_as_a_claims_table(
     assert rows[1][6] == "'=early"  # a formula in a spreadsheet: kept as text
     assert rows[3][7] == "water"
     assert "1 note(s) on articles without a date are listed last" in result.stderr
+    assert "(give an article its date with `folio edit REF --date`)" in result.stderr
     tsv = folio("notes", "--sort", "date", "--format", "tsv").stdout.splitlines()
     assert len(tsv) == 4 and all(line.count("\t") == 7 for line in tsv)
     by_article = folio("notes", "--sort", "article", "--format", "csv").stdout

@@ -117,8 +117,7 @@ def _undated_notice(
     return [
         Notice(
             "notes-undated",
-            f"{count} note(s) on articles without a date are listed last "
-            "(give one with `folio edit REF --date`)",
+            f"{count} note(s) on articles without a date are listed last",
             level="note",
         )
     ]

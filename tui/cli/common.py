@@ -28,6 +28,7 @@ _NOTICE_HINTS = {
     "notes-to-check": "see `folio notes`",
     "notes-orphaned": "see `folio notes --orphans`",
     "missing-field": "set it with `folio edit REF {option}`",
+    "notes-undated": "give an article its date with `folio edit REF --date`",
 }
 
 
