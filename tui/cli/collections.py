@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 import click
 
 from library.textnorm import one_line
-from tui.cli.common import confirm_deletion, echo, emit_json, finish, guarded, open_library
+from tui.cli.common import (
+    confirm_deletion,
+    echo,
+    emit_json,
+    finish,
+    guarded,
+    open_library,
+    show_listing,
+)
 
 if TYPE_CHECKING:
     from library.collections import CollectionInfo
@@ -95,13 +103,12 @@ def collections_command(ctx: click.Context, as_json: bool) -> None:
 
     with open_library(ctx) as library:
         found = list_collections(library, with_ids=as_json).value
-    if as_json:
-        emit_json([item.to_json() for item in found])
-        return
-    if not found:
-        echo("No collections (`folio collection add NAME REF…` makes one).", err=True)
-    for item in found:
-        echo(f"{one_line(item.name)}  ({item.count} article(s))")
+    show_listing(
+        found,
+        as_json,
+        empty="No collections (`folio collection add NAME REF…` makes one).",
+        line=lambda item: f"{one_line(item.name)}  ({item.count} article(s))",
+    )
 
 
 @click.group(name="searches", invoke_without_command=True)
@@ -116,13 +123,12 @@ def searches(ctx: click.Context, as_json: bool) -> None:
 
     with open_library(ctx) as library:
         found = list_saved_searches(library).value
-    if as_json:
-        emit_json([item.to_json() for item in found])
-        return
-    if not found:
-        echo("No saved searches (`folio search QUERY --save NAME` saves one).", err=True)
-    for item in found:
-        echo(f"{one_line(item.name)}: {one_line(item.query)}")
+    show_listing(
+        found,
+        as_json,
+        empty="No saved searches (`folio search QUERY --save NAME` saves one).",
+        line=lambda item: f"{one_line(item.name)}: {one_line(item.query)}",
+    )
 
 
 @searches.command(name="rm")

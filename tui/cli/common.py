@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 import click
 
@@ -163,6 +163,27 @@ def json_text(data: Any, indent: int | None = 2) -> str:
 def emit_json(data: Any) -> None:
     """Print `data` as indented JSON."""
     echo(json_text(data))
+
+
+class _Listed(Protocol):
+    def to_json(self) -> Any: ...
+
+
+_Item = TypeVar("_Item", bound=_Listed)
+
+
+def show_listing(
+    items: list[_Item], as_json: bool, *, empty: str, line: Callable[[_Item], str]
+) -> None:
+    """What a listing command prints: a JSON list of the items, or a line for each (`empty`
+    on stderr when there are none)."""
+    if as_json:
+        emit_json([item.to_json() for item in items])
+        return
+    if not items:
+        echo(empty, err=True)
+    for item in items:
+        echo(line(item))
 
 
 @contextmanager

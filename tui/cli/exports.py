@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tui.cli.common import echo, echo_notices, emit_json, finish, guarded, open_library
+from tui.cli.common import (
+    echo,
+    echo_notices,
+    finish,
+    guarded,
+    open_library,
+    show_listing,
+)
+
+if TYPE_CHECKING:
+    from library.kept_exports import KeptExport
 
 
 @click.group(name="exports", invoke_without_command=True)
@@ -23,23 +34,27 @@ def exports(ctx: click.Context, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tui.actions.export import Selection
     from tui.actions.exports import list_kept_exports
 
     with open_library(ctx) as library:
         kept = list_kept_exports(library).value
-    if as_json:
-        emit_json([item.to_json() for item in kept])
-        return
-    if not kept:
-        echo("No exports are kept current (`folio export … -o FILE --keep-updated`).",
-             err=True)  # fmt: skip
-    for item in kept:
-        selection = Selection.from_json(item.selection).describe()
-        when = (item.refreshed_at or "never")[:19].replace("T", " ")
-        echo(f"{item.path}  {item.fmt}  {selection}  (written {when})")
-        if item.last_error:
-            echo(f"    last problem: {item.last_error}")
+    show_listing(
+        kept,
+        as_json,
+        empty="No exports are kept current (`folio export … -o FILE --keep-updated`).",
+        line=_kept_line,
+    )
+
+
+def _kept_line(item: KeptExport) -> str:
+    """A kept export: its file, format, selection and when it was last written (and its last
+    problem, on a line of its own)."""
+    from tui.actions.export import Selection
+
+    selection = Selection.from_json(item.selection).describe()
+    when = (item.refreshed_at or "never")[:19].replace("T", " ")
+    problem = f"\n    last problem: {item.last_error}" if item.last_error else ""
+    return f"{item.path}  {item.fmt}  {selection}  (written {when}){problem}"
 
 
 @exports.command(name="rm")

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.cli.common import confirm_deletion, echo, emit_json, finish, guarded, open_library
+from tui.cli.common import (
+    confirm_deletion,
+    echo,
+    emit_json,
+    finish,
+    guarded,
+    open_library,
+    show_listing,
+)
 
 if TYPE_CHECKING:
     from library.aliases import AliasChange, AliasSet
@@ -62,13 +70,12 @@ def alias_list(ctx: click.Context, as_json: bool) -> None:
 
     with open_library(ctx) as library:
         sets = list_aliases(library).value
-    if as_json:
-        emit_json([alias_set.to_json() for alias_set in sets])
-        return
-    if not sets:
-        echo("No alias sets (folio alias add NAME VARIANT… makes one).", err=True)
-    for alias_set in sets:
-        echo(_set_line(alias_set))
+    show_listing(
+        sets,
+        as_json,
+        empty="No alias sets (folio alias add NAME VARIANT… makes one).",
+        line=_set_line,
+    )
 
 
 @alias_group.command(name="rm")

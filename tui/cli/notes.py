@@ -22,6 +22,7 @@ from tui.cli.common import (
     guarded,
     open_library,
     read_text_option,
+    show_listing,
     styled,
 )
 
@@ -330,13 +331,12 @@ def tags_command(ctx: click.Context, as_json: bool) -> None:
 
     with open_library(ctx) as library:
         counts = list_tags(library).value
-    if as_json:
-        emit_json([count.to_json() for count in counts])
-        return
-    if not counts:
-        echo("No tags yet. Add some with `folio tag add REF TAG`.", err=True)
-    for count in counts:
-        echo(f"{count.name:<40} {count.articles:>5} articles {count.annotations:>5} notes")
+    show_listing(
+        counts,
+        as_json,
+        empty="No tags yet. Add some with `folio tag add REF TAG`.",
+        line=lambda c: f"{c.name:<40} {c.articles:>5} articles {c.annotations:>5} notes",
+    )
 
 
 @click.command(name="tag-rename")
