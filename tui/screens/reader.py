@@ -108,8 +108,7 @@ def load_reader_data(
     shown = article_actions.show_article(library, article_id)
     details = shown.value
     article = details.article
-    annotations = note_actions.list_notes(library, article.id).value
-    places = note_actions.places_elsewhere(library, annotations).value
+    annotations, places = load_notes(library, article.id)
     matches: list[tuple[int, int]] = []
     if query:
         try:
