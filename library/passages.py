@@ -39,6 +39,7 @@ __all__ = ["PASSAGES_VERSION", "Discovery", "catch_up", "requeue_all"]
 # The rules passages are found by. A library scanned under another number is scanned again.
 PASSAGES_VERSION = 1
 _VERSION_SETTING = "passages-version"
+_GENERATION_SETTING = "passages-generation"
 # Texts scanned per transaction (more when many wait, up to MAX_CHUNK: see catch_up).
 CHUNK = 1000
 MAX_CHUNK = 5000
@@ -75,45 +76,72 @@ def requeue_all(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM {table}")
     conn.execute("INSERT OR IGNORE INTO passage_queue(article_pk) SELECT pk FROM articles")
     set_setting(conn, _VERSION_SETTING, str(PASSAGES_VERSION))
+    _bump_generation(conn)
 
 
-def catch_up(conn: sqlite3.Connection, progress: Progress | None = None) -> list[Discovery]:
+def chunk_size(waiting: int) -> int:
+    """Texts scanned per transaction when `waiting` texts are to be scanned in all. A
+    transaction writes its fingerprints in one sorted pass over the index: when many texts
+    wait, bigger chunks make fewer passes (a library scanned whole, about twenty)."""
+    return min(MAX_CHUNK, max(CHUNK, waiting // 20))
+
+
+def catch_up(
+    conn: sqlite3.Connection, progress: Progress | None = None, *, size: int | None = None
+) -> list[Discovery]:
     """Scan every queued text, a chunk per transaction (an interruption keeps what was
-    committed; the rest stays queued). Returns what was found for each text that shares
-    passages. Cheap when the queue is empty (two queries)."""
+    committed; the rest stays queued), `size` texts a chunk (default: `chunk_size`).
+    Returns what was found for each text that shares passages. Cheap when the queue is
+    empty (two queries).
+
+    A chunk is scanned outside any transaction and its results written in a short one, so
+    that another writer (an import storing texts while this scans them, in another
+    process) waits only for the writing. The writing checks that nothing it rests on
+    changed meanwhile (the texts, or another scan's results); when something did, the
+    chunk is scanned again holding the write lock."""
     if get_setting(conn, _VERSION_SETTING) != str(PASSAGES_VERSION):
         with transaction(conn):
             requeue_all(conn)
     total = pending_count(conn)
-    # A transaction writes its fingerprints in one sorted pass over the index: when many
-    # texts wait, bigger chunks make fewer passes (a library scanned whole, about twenty).
-    size = min(MAX_CHUNK, max(CHUNK, total // 20))
+    size = size or chunk_size(total)
     found: list[Discovery] = []
     done = 0
     texts = _Texts(conn)
     while done < total:
+        chunk = _queued(conn, size)
+        if not chunk:
+            break
+        scanner = _Scanner(conn, texts)
+        scanner.scan_all(chunk)
         with transaction(conn):
-            chunk = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT article_pk FROM passage_queue ORDER BY article_pk LIMIT ?", (size,)
-                )
-            ]
-            if not chunk:
-                break
-            scanner = _Scanner(conn, texts)
-            for pk in chunk:
-                discovery = scanner.scan(pk)
-                if discovery is not None and discovery.shared:
-                    found.append(discovery)
-            scanner.flush()
-            conn.executemany(
-                "DELETE FROM passage_queue WHERE article_pk = ?", [(pk,) for pk in chunk]
-            )
+            if not scanner.still_valid():
+                # Scanned again under the lock: what it reads cannot change before it writes.
+                chunk = _queued(conn, size)
+                scanner = _Scanner(conn, texts)
+                scanner.scan_all(chunk)
+            scanner.write()
+        found.extend(scanner.shared)
         done += len(chunk)
         if progress:
             progress(min(done, total), total)
     return found
+
+
+def _queued(conn: sqlite3.Connection, size: int) -> list[int]:
+    """The first `size` texts waiting to be scanned."""
+    select = "SELECT article_pk FROM passage_queue ORDER BY article_pk LIMIT ?"
+    return [row[0] for row in conn.execute(select, (size,))]
+
+
+def _generation(conn: sqlite3.Connection) -> str | None:
+    """A number every scan's writing changes (see _Scanner.still_valid)."""
+    return get_setting(conn, _GENERATION_SETTING)
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    """Say that scan results changed (inside the caller's transaction)."""
+    current = _generation(conn)
+    set_setting(conn, _GENERATION_SETTING, str(int(current or 0) + 1))
 
 
 class _Texts:
@@ -125,19 +153,24 @@ class _Texts:
         self.size = size
         self.cache: OrderedDict[int, tuple[str, Segmented]] = OrderedDict()
 
-    def get(self, pk: int) -> Segmented | None:
-        """Article `pk`'s current text (None when it is gone)."""
+    def get(self, pk: int) -> tuple[str, Segmented] | None:
+        """Article `pk`'s current text and its hash (None when it is gone)."""
         row = self.conn.execute("SELECT text_sha256 FROM articles WHERE pk = ?", (pk,)).fetchone()
         if row is None:
             return None
         cached = self.cache.get(pk)
         if cached is not None and cached[0] == row[0]:
             self.cache.move_to_end(pk)
-            return cached[1]
-        text = self.conn.execute("SELECT text FROM articles WHERE pk = ?", (pk,)).fetchone()[0]
-        found = Segmented.of(text)
+            return cached
+        # (The text and its hash read together: outside a transaction, they may have changed.)
+        row = self.conn.execute(
+            "SELECT text_sha256, text FROM articles WHERE pk = ?", (pk,)
+        ).fetchone()
+        if row is None:
+            return None
+        found = Segmented.of(row[1])
         self.remember(pk, row[0], found)
-        return found
+        return row[0], found
 
     def remember(self, pk: int, sha: str, found: Segmented) -> None:
         """Keep a text just read."""
@@ -197,22 +230,70 @@ class _Scan:
 
 
 class _Scanner:
-    """Scans texts inside one transaction; their fingerprints are written together at the end
-    (sorted: one pass over the index instead of a page write per fingerprint), and meanwhile
-    looked up here."""
+    """Scans a chunk of texts reading the database only, and then writes what it found in
+    the caller's transaction (`write`): the statements in the order the scans made them,
+    and the fingerprints together at the end (sorted: one pass over the index instead of a
+    page write per fingerprint). Until then, what the chunk will write is looked up here:
+    its fingerprints, its scans, and the texts whose earlier scan it takes out."""
 
     def __init__(self, conn: sqlite3.Connection, texts: _Texts) -> None:
         self.conn = conn
         self.texts = texts
+        self.generation = _generation(conn)
+        self.shared: list[Discovery] = []  # the chunk's texts that share passages
         self.unwritten: dict[int, list[tuple[int, int]]] = {}
+        self.writes: list[tuple[str, list[tuple[object, ...]]]] = []
+        # Scans this chunk will write ((scan, chars); None: taken out, not replaced).
+        self.scans: dict[int, tuple[_Scan, int] | None] = {}
+        # The text versions what it found rests on (None: the article is gone).
+        self.versions: dict[int, str | None] = {}
+
+    def scan_all(self, pks: list[int]) -> None:
+        """Scan these texts, in order (a text finds those before it in the chunk)."""
+        for pk in pks:
+            discovery = self.scan(pk)
+            if discovery is not None and discovery.shared:
+                self.shared.append(discovery)
+
+    def still_valid(self) -> bool:
+        """Inside the writing transaction: whether what the scans read is still what the
+        database holds (no text they read changed, no other scan wrote meanwhile)."""
+        if _generation(self.conn) != self.generation:
+            return False
+        select = "SELECT pk, text_sha256 FROM articles WHERE pk IN ({marks})"
+        now = dict.fromkeys(self.versions)
+        now.update((row[0], row[1]) for row in rows_in(self.conn, select, list(self.versions)))
+        return now == self.versions
+
+    def write(self) -> None:
+        """Write what the chunk found (inside the caller's transaction) and take its texts
+        off the queue."""
+        for statement, rows in self.writes:
+            self.conn.executemany(statement, rows)
+        rows = sorted(
+            (value, pk, index)
+            for value, carriers in self.unwritten.items()
+            for pk, index in carriers
+        )
+        self.conn.executemany("INSERT OR IGNORE INTO passage_prints VALUES (?, ?, ?)", rows)
+        self.conn.executemany(
+            "DELETE FROM passage_queue WHERE article_pk = ?", [(pk,) for pk in self.versions]
+        )
+        _bump_generation(self.conn)
+
+    def _later(self, statement: str, rows: list[tuple[object, ...]]) -> None:
+        """Write this when the chunk is written."""
+        if rows:
+            self.writes.append((statement, rows))
 
     def scan(self, pk: int) -> Discovery | None:
         """Forget what an earlier version of text `pk` shared, then find what it shares now
-        and store its fingerprints; None when the article is gone."""
+        and keep its fingerprints; None when the article is gone."""
         self._forget(pk)
         row = self.conn.execute(
             "SELECT text, text_sha256 FROM articles WHERE pk = ?", (pk,)
         ).fetchone()
+        self.versions[pk] = row[1] if row else None
         if row is None:
             return None
         me = Segmented.of(row[0])
@@ -226,10 +307,12 @@ class _Scanner:
         discovery = Discovery(pk, mine[-1].end - mine[0].start if mine else 0)
         for other, seeds in self._candidates(mine, found.sketches, kept, postings):
             them = self.texts.get(other)
-            if them is not None:
-                shared = align(me, them, seeds)
-                if shared:
-                    discovery.shared[other] = shared
+            if them is None:
+                continue
+            shared = align(me, them[1], seeds)
+            if shared:
+                discovery.shared[other] = shared
+                self.versions.setdefault(other, them[0])
         for value, index in kept:
             self.unwritten.setdefault(value, []).append((pk, index))
         scan = _Scan.of(mine, found.sketches, sorted({value for value, _ in kept}))
@@ -237,11 +320,14 @@ class _Scanner:
         return discovery
 
     def _postings(self, values: set[int]) -> dict[int, list[tuple[int, int]]]:
-        """Who else carries each fingerprint: (article pk, segment) pairs, stored or not yet."""
+        """Who else carries each fingerprint: (article pk, segment) pairs, stored or not yet
+        (those of texts this chunk takes out left out)."""
         found: dict[int, list[tuple[int, int]]] = {}
+        gone = self.scans
         select = "SELECT hash, article_pk, segment FROM passage_prints WHERE hash IN ({marks})"
         for value, article_pk, segment in rows_in(self.conn, select, list(values)):
-            found.setdefault(value, []).append((article_pk, segment))
+            if article_pk not in gone:
+                found.setdefault(value, []).append((article_pk, segment))
         for value in values & self.unwritten.keys():
             found.setdefault(value, []).extend(self.unwritten[value])
         return found
@@ -311,35 +397,45 @@ class _Scanner:
         return comparable(row[0]) if row and row[0] else ""
 
     def _scans(self, pks: list[int]) -> dict[int, _Scan]:
-        """The stored scans of these articles (and of those scanned in this transaction)."""
+        """The scans of these articles: stored, or made by this chunk."""
+        found = {pk: pending[0] for pk in pks if (pending := self.scans.get(pk)) is not None}
+        stored: list[object] = [pk for pk in pks if pk not in self.scans]
         select = "SELECT article_pk, scan FROM passage_scans WHERE article_pk IN ({marks})"
-        return {pk: _Scan.from_blob(blob) for pk, blob in rows_in(self.conn, select, list(pks))}
+        found.update((pk, _Scan.from_blob(blob)) for pk, blob in rows_in(self.conn, select, stored))
+        return found
 
     def _store(self, pk: int, sha: str, discovery: Discovery, scan: _Scan) -> None:
-        """Write the links found (both ways) and the scan; queue the fingerprints."""
-        links = []
+        """Keep the links found (both ways) and the scan for writing."""
+        links: list[tuple[object, ...]] = []
         for other, shared in discovery.shared.items():
             for p in shared:
                 links.append((pk, other, p.start, p.end, p.other_start, p.other_end, p.similarity))
                 links.append((other, pk, p.other_start, p.other_end, p.start, p.end, p.similarity))
             discovery.kinds[other] = self._kind(discovery, other, shared)
-        self.conn.executemany("INSERT INTO passage_links VALUES (?, ?, ?, ?, ?, ?, ?)", links)
-        self.conn.execute(
+        self._later("INSERT INTO passage_links VALUES (?, ?, ?, ?, ?, ?, ?)", links)
+        self._later(
             "INSERT OR REPLACE INTO passage_scans(article_pk, text_sha256, chars, scan)"
             " VALUES (?, ?, ?, ?)",
-            (pk, sha, discovery.chars, scan.to_blob()),
+            [(pk, sha, discovery.chars, scan.to_blob())],
         )
+        self.scans[pk] = (scan, discovery.chars)
+
+    def _chars(self, pk: int) -> int:
+        """How long article `pk`'s scanned text is (0 when it has no scan)."""
+        if pk in self.scans:
+            pending = self.scans[pk]
+            return pending[1] if pending is not None else 0
+        row = self.conn.execute("SELECT chars FROM passage_scans WHERE article_pk = ?", (pk,))
+        found = row.fetchone()
+        return int(found[0]) if found else 0
 
     def _kind(self, discovery: Discovery, other: int, shared: list[SharedPassage]) -> Kind:
-        row = self.conn.execute(
-            "SELECT chars FROM passage_scans WHERE article_pk = ?", (other,)
-        ).fetchone()
         return kind_of(
             len(shared),
             covered_length((p.start, p.end) for p in shared),
             discovery.chars,
             covered_length((p.other_start, p.other_end) for p in shared),
-            row[0] if row else 0,
+            self._chars(other),
         )
 
     def _forget(self, pk: int) -> None:
@@ -349,20 +445,14 @@ class _Scanner:
         ).fetchone()
         if row is None:
             return
-        self.conn.executemany(
+        self._later(
             "DELETE FROM passage_prints WHERE hash = ? AND article_pk = ?",
             [(value, pk) for value in _Scan.from_blob(row[0]).prints],
         )
-        self.conn.execute("DELETE FROM passage_links WHERE article_pk = ?", (pk,))
-        self.conn.execute("DELETE FROM passage_links WHERE other_pk = ?", (pk,))
-        self.conn.execute("DELETE FROM passage_scans WHERE article_pk = ?", (pk,))
-
-    def flush(self) -> None:
-        """Write the fingerprints of the texts scanned, in index order."""
-        rows = sorted(
-            (value, pk, index)
-            for value, carriers in self.unwritten.items()
-            for pk, index in carriers
-        )
-        self.conn.executemany("INSERT OR IGNORE INTO passage_prints VALUES (?, ?, ?)", rows)
-        self.unwritten.clear()
+        for statement in (
+            "DELETE FROM passage_links WHERE article_pk = ?",
+            "DELETE FROM passage_links WHERE other_pk = ?",
+            "DELETE FROM passage_scans WHERE article_pk = ?",
+        ):
+            self._later(statement, [(pk,)])
+        self.scans[pk] = None

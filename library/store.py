@@ -32,6 +32,11 @@ class Library:
         # Why the index could not catch up with the database (a full disk), until told.
         self.index_lag: str | None = None
 
+    @property
+    def database_path(self) -> Path:
+        """The library's database file."""
+        return self.root / DB_NAME
+
     def close(self) -> None:
         """Close the index searcher and the database connection."""
         self.index.close()

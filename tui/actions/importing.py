@@ -19,7 +19,9 @@ from tui.actions.notes import reanchor_notes
 from tui.actions.results import Notice, Outcome
 
 if TYPE_CHECKING:
+    from library.background_scan import BackgroundScan
     from library.importing import ImportResult, Source, Status
+    from library.passages import Discovery
     from notes.reanchoring import Reanchored
 
 # (stage, done, total): the stages are "Importing" (files read), "Indexing", then "Finding
@@ -98,14 +100,24 @@ def import_collected(
     from library.importing import import_sources
 
     stage = progress or _no_progress
-    report.results.extend(
-        import_sources(
-            library,
-            list(sources),
-            lambda done, total: stage("Importing", done, total),
-            lambda done, total: stage("Indexing", done, total),
+    scanning = _scan_alongside(library, len(sources))
+    try:
+        report.results.extend(
+            import_sources(
+                library,
+                list(sources),
+                lambda done, total: stage("Importing", done, total),
+                lambda done, total: stage("Indexing", done, total),
+            )
         )
-    )
+    except BaseException:
+        if scanning is not None:
+            scanning.stop()
+        raise
+    scanned: list[Discovery] = []
+    if scanning is not None:
+        stage(_SCANNING, 0, 0)
+        scanned = scanning.finish() or []  # (when it failed, what it left is scanned below)
     notices = [notice for result in report.results if (notice := _result_notice(result))]
     if report.skipped and sources:  # (with no file to import, the failure says what Folio reads)
         notices.append(
@@ -123,7 +135,7 @@ def import_collected(
                 f"imported; the search index will catch up when there is space ({lag})",
             )
         )
-    after = texts_stored(library, report.results, stage)
+    after = texts_stored(library, report.results, stage, scanned)
     report.reanchored = after.value
     notices.extend(after.warnings)
     return Outcome(report, notices)
@@ -149,12 +161,16 @@ def attach_file(
 
 
 def texts_stored(
-    library: Library, results: Sequence[ImportResult], progress: StageProgress | None = None
+    library: Library,
+    results: Sequence[ImportResult],
+    progress: StageProgress | None = None,
+    scanned: Sequence[Discovery] = (),
 ) -> Outcome[list[Reanchored]]:
     """What every action that stores article texts (import, attach, capture, watch) does
     once they are committed: move the notes on texts that changed, and find the passages
-    the new texts share with the library (stage "Finding shared passages"); the notices
-    say what moved and which imports share passages with which articles."""
+    the new texts share with the library (stage "Finding shared passages"; `scanned`: what
+    a scan alongside the import found already); the notices say what moved and which
+    imports share passages with which articles."""
     from tui.actions.related import discovery_notices, find_shared_passages
 
     notices: list[Notice] = []
@@ -165,8 +181,20 @@ def texts_stored(
     stage = progress or _no_progress
     scan = find_shared_passages(library, lambda done, total: stage(_SCANNING, done, total))
     names = {result.article.pk: result.path for result in results if result.article is not None}
-    notices.extend(discovery_notices(library, scan.value.found, names))
+    notices.extend(discovery_notices(library, [*scanned, *scan.value.found], names))
     return Outcome(moved, notices)
+
+
+def _scan_alongside(library: Library, count: int) -> BackgroundScan | None:
+    """For an import of many texts: a process finding their shared passages while the
+    import stores them (on the core it leaves idle), instead of after."""
+    from library.background_scan import MIN_TEXTS, BackgroundScan
+
+    if count < MIN_TEXTS:
+        return None
+    from library.passages import chunk_size
+
+    return BackgroundScan.start(library.database_path, chunk_size(count))
 
 
 def _result_notice(result: ImportResult) -> Notice | None:
