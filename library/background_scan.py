@@ -106,9 +106,11 @@ def _scan_until_finished(database: Path, size: int, finished: threading.Event) -
     the parent says the texts are stored; what was found, pickled."""
     from library.database import connect
     from library.passage_links import pending_count
-    from library.passages import catch_up
+    from library.passages import SCAN_CACHE_KIB, catch_up
 
     conn = connect(database)
+    # (Kept between chunks: each call of catch_up would otherwise start from a cold cache.)
+    conn.execute(f"PRAGMA cache_size=-{SCAN_CACHE_KIB}")
     found: list[Discovery] = []
     try:
         while True:

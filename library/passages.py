@@ -18,7 +18,8 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from library.alignment import SharedPassage, align, segments_match
@@ -43,6 +44,12 @@ _GENERATION_SETTING = "passages-generation"
 # Texts scanned per transaction (more when many wait, up to MAX_CHUNK: see catch_up).
 CHUNK = 1000
 MAX_CHUNK = 5000
+# SQLite's page cache while more than a chunk is scanned. A chunk looks up its fingerprints
+# all over the index and writes them in one sorted pass over it: with the default 2 MB
+# cache, most pages are read again for every look-up and again for the writing. (At 100,000
+# articles the index is ~170 MB; 5,000 texts scanned in 23 s with the default, 18 s with
+# this.) Memory used only as pages are read, and given back when the scan ends.
+SCAN_CACHE_KIB = 256 * 1024
 # Segments that may carry one fingerprint before it counts as boilerplate.
 COMMON = 40
 # Articles aligned with one text (those sharing the most segments first), and considered.
@@ -104,6 +111,16 @@ def catch_up(
             requeue_all(conn)
     total = pending_count(conn)
     size = size or chunk_size(total)
+    if total <= CHUNK:
+        return _catch_up(conn, total, size, progress)
+    with _page_cache(conn, SCAN_CACHE_KIB):
+        return _catch_up(conn, total, size, progress)
+
+
+def _catch_up(
+    conn: sqlite3.Connection, total: int, size: int, progress: Progress | None
+) -> list[Discovery]:
+    """Scan the `total` queued texts, `size` a chunk (see catch_up)."""
     found: list[Discovery] = []
     done = 0
     texts = _Texts(conn)
@@ -125,6 +142,17 @@ def catch_up(
         if progress:
             progress(min(done, total), total)
     return found
+
+
+@contextmanager
+def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
+    """SQLite's page cache for this connection at `kib` KiB for a while, then as it was."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size=-{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def _queued(conn: sqlite3.Connection, size: int) -> list[int]:

@@ -223,3 +223,24 @@ def test_another_scans_writing_meanwhile_makes_a_chunk_scan_again(
         _stored(reference, _sources(6))
         catch_up(reference.conn)
         assert links == _links(reference.conn)
+
+
+def test_a_big_scan_gets_a_bigger_page_cache_and_gives_it_back(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from library import passages
+
+    _stored(library, _sources(6))
+    monkeypatch.setattr(passages, "CHUNK", 2)
+    seen: list[int] = []
+    real = passages._Scanner.scan_all
+
+    def scan_all(self: passages._Scanner, pks: list[int]) -> None:
+        seen.append(library.conn.execute("PRAGMA cache_size").fetchone()[0])
+        real(self, pks)
+
+    monkeypatch.setattr(passages._Scanner, "scan_all", scan_all)
+    before = library.conn.execute("PRAGMA cache_size").fetchone()[0]
+    catch_up(library.conn)
+    assert seen and set(seen) == {-passages.SCAN_CACHE_KIB}
+    assert library.conn.execute("PRAGMA cache_size").fetchone()[0] == before
