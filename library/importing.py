@@ -178,6 +178,8 @@ class _Prepared:
     # The original under a temporary name (None when files/ has it already and it is
     # recorded), renamed into place by the transaction that records it.
     staged: Path | None
+    # Where that transaction renamed it (taken out again if the transaction does not commit).
+    placed: Path | None = None
 
 
 def _staged(prepared: Iterable[_Prepared | ImportResult]) -> Iterator[Path]:
@@ -244,18 +246,23 @@ def _stage(library: Library, data: bytes, file_sha: str, fmt: str) -> Path:
 def _write_batch(library: Library, prepared: list[_Prepared | ImportResult]) -> list[ImportResult]:
     """Record a prepared batch in one transaction: no reading, no extraction."""
     results: list[ImportResult] = []
-    with library.transaction() as conn:
-        for item in prepared:
-            if isinstance(item, ImportResult):
-                results.append(item)
-                continue
-            conn.execute("SAVEPOINT one_file")
-            try:
-                results.append(_write_one(library, conn, item))
-            except FolioError as exc:
-                conn.execute("ROLLBACK TO one_file")
-                results.append(ImportResult(item.source.name, "failed", error=str(exc)))
-            conn.execute("RELEASE one_file")
+    try:
+        with library.transaction() as conn:
+            for item in prepared:
+                if isinstance(item, ImportResult):
+                    results.append(item)
+                    continue
+                conn.execute("SAVEPOINT one_file")
+                try:
+                    results.append(_write_one(library, conn, item))
+                except FolioError as exc:
+                    conn.execute("ROLLBACK TO one_file")
+                    _unplace(library, [item])
+                    results.append(ImportResult(item.source.name, "failed", error=str(exc)))
+                conn.execute("RELEASE one_file")
+    except BaseException:
+        _unplace(library, prepared)
+        raise
     return results
 
 
@@ -299,8 +306,25 @@ def _keep_original(conn: sqlite3.Connection, library: Library, item: _Prepared) 
         (item.file_sha, size or 0, ext, articles.now_iso()),
     )
     if item.staged is not None:
-        place_blob(item.staged, library.files_dir, item.file_sha, ext)
+        item.placed = place_blob(item.staged, library.files_dir, item.file_sha, ext)
         item.staged = None
+
+
+def _unplace(library: Library, prepared: Iterable[_Prepared | ImportResult]) -> None:
+    """After a rollback: remove the originals these items renamed into files/ that the
+    database does not record (an interrupted batch leaves no unrecorded file behind)."""
+    for item in prepared:
+        if not isinstance(item, _Prepared) or item.placed is None:
+            continue
+        try:
+            select = "SELECT 1 FROM files WHERE sha256 = ?"
+            recorded = library.conn.execute(select, (item.file_sha,)).fetchone() is not None
+        except sqlite3.Error:  # (then it may be recorded: `folio check --repair` decides)
+            recorded = True
+        if not recorded:
+            with contextlib.suppress(OSError):
+                item.placed.unlink(missing_ok=True)
+        item.placed = None
 
 
 def _declared_format(source: Source) -> str | None:
@@ -392,6 +416,9 @@ def attach_source(library: Library, source: Source, ref: str) -> ImportResult:
             _keep_original(conn, library, item)
             version = articles.SourceVersion(text_sha, fmt, _source_path(source), file_sha)
             article = articles.replace_content(conn, target, extracted, version)
+    except BaseException:
+        _unplace(library, [item])
+        raise
     finally:
         _discard_staged([item])
     library.ensure_index()

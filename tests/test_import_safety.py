@@ -199,3 +199,62 @@ def test_read_refuses_what_is_not_a_regular_file(library: Library, tmp_path: Pat
         return "read"
 
     assert "not a regular file" in _without_hanging(read, tmp_path / "f.txt", 10)
+
+
+def _unrecorded_files(library: Library) -> list[Path]:
+    recorded = {row[0] for row in library.conn.execute("SELECT sha256 FROM files")}
+    return [
+        path
+        for path in library.files_dir.rglob("*")
+        if path.is_file() and path.name.split(".")[0] not in recorded
+    ]
+
+
+def test_an_interrupted_batch_leaves_no_original_behind(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while a batch is being recorded: the transaction rolls back, and the originals
+    it had renamed into files/ go with it (`folio check` finds no leftovers)."""
+    from library import articles
+    from library.check import check_library
+
+    real = articles.insert_article
+    calls: list[int] = []
+
+    def insert_then_interrupt(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(articles, "insert_article", insert_then_interrupt)
+    sources = [
+        Source(name=f"{n}.txt", path=None, data=f"{BEES}\n\nCopy {n}.".encode()) for n in range(4)
+    ]
+    with pytest.raises(KeyboardInterrupt):
+        list(import_sources(library, sources))
+    assert library.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    assert _unrecorded_files(library) == []
+    assert check_library(library).leftovers == []
+
+
+def test_a_file_refused_inside_the_batch_leaves_no_original_behind(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from library import articles
+
+    real = articles.insert_article
+
+    def refuse_the_second(conn: object, extracted: object, version: object) -> object:
+        if "Copy 1." in extracted.text:  # type: ignore[attr-defined]
+            raise ImportRefused("1.txt: refused for the test")
+        return real(conn, extracted, version)
+
+    monkeypatch.setattr(articles, "insert_article", refuse_the_second)
+    sources = [
+        Source(name=f"{n}.txt", path=None, data=f"{BEES}\n\nCopy {n}.".encode()) for n in range(3)
+    ]
+    results = list(import_sources(library, sources))
+    assert [r.status for r in results] == ["added", "failed", "added"]
+    assert _unrecorded_files(library) == []
+    assert len(list(p for p in library.files_dir.rglob("*") if p.is_file())) == 2
