@@ -19,7 +19,7 @@ import sqlite3
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from library.alignment import SharedPassage, align, segments_match
@@ -111,13 +111,11 @@ def catch_up(
             requeue_all(conn)
     total = pending_count(conn)
     size = size or chunk_size(total)
-    if total <= CHUNK:
-        return _catch_up(conn, total, size, progress)
-    with _page_cache(conn, SCAN_CACHE_KIB):
-        return _catch_up(conn, total, size, progress)
+    with _page_cache(conn, SCAN_CACHE_KIB) if total > CHUNK else nullcontext():
+        return _scan_queue(conn, total, size, progress)
 
 
-def _catch_up(
+def _scan_queue(
     conn: sqlite3.Connection, total: int, size: int, progress: Progress | None
 ) -> list[Discovery]:
     """Scan the `total` queued texts, `size` a chunk (see catch_up)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -156,12 +157,31 @@ def test_a_small_import_is_scanned_in_process(
 # --- compute, then write ----------------------------------------------------------------
 
 
+def _after_first_scan(
+    monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], object]
+) -> list[int]:
+    """Run `meanwhile` once, after the first chunk is scanned and before it is written; the
+    size of every chunk scanned (filled as they are)."""
+    from library import passages
+
+    real = passages._Scanner.scan_all
+    calls: list[int] = []
+
+    def scan_all(self: passages._Scanner, pks: list[int]) -> None:
+        real(self, pks)
+        calls.append(len(pks))
+        if len(calls) == 1:
+            meanwhile()
+
+    monkeypatch.setattr(passages._Scanner, "scan_all", scan_all)
+    return calls
+
+
 def test_a_text_changed_while_its_chunk_was_scanned_is_scanned_again(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The scan reads outside any transaction; an import changing a text before the scan
     writes makes it scan again under the lock, so no link rests on a text that is gone."""
-    from library import passages
 
     sources = [
         Source(name="a.txt", path=None, data=_article("One", *PARAGRAPHS).encode()),
@@ -169,20 +189,15 @@ def test_a_text_changed_while_its_chunk_was_scanned_is_scanned_again(
     ]
     _stored(library, sources)
     other = connect(library.database_path)
-    real = passages._Scanner.scan_all
-    calls: list[int] = []
 
-    def scan_then_change(self: passages._Scanner, pks: list[int]) -> None:
-        real(self, pks)
-        calls.append(len(pks))
-        if len(calls) == 1:  # another writer changes text 2 between the scan and the write
-            with transaction(other):
-                other.execute(
-                    "UPDATE articles SET text = ?, text_sha256 = 'changed' WHERE pk = 2",
-                    (_article("Two", "Nothing like the first story is left in here."),),
-                )
+    def change() -> None:  # another writer changes text 2 between the scan and the write
+        with transaction(other):
+            other.execute(
+                "UPDATE articles SET text = ?, text_sha256 = 'changed' WHERE pk = 2",
+                (_article("Two", "Nothing like the first story is left in here."),),
+            )
 
-    monkeypatch.setattr(passages._Scanner, "scan_all", scan_then_change)
+    calls = _after_first_scan(monkeypatch, change)
     try:
         found = catch_up(library.conn)
     finally:
@@ -198,20 +213,11 @@ def test_another_scans_writing_meanwhile_makes_a_chunk_scan_again(
     """Two scans of one library (the import's process and a notebook's catch-up): the one
     that writes second sees that the first wrote and scans again, so neither's links are
     written twice."""
-    from library import passages
 
     _stored(library, _sources(6))
     other = connect(library.database_path)
-    real = passages._Scanner.scan_all
-    calls: list[int] = []
-
-    def scan_while_another_writes(self: passages._Scanner, pks: list[int]) -> None:
-        real(self, pks)
-        calls.append(len(pks))
-        if len(calls) == 1:
-            catch_up(other, size=3)  # writes the first three texts' results
-
-    monkeypatch.setattr(passages._Scanner, "scan_all", scan_while_another_writes)
+    # (The other scan writes the first three texts' results.)
+    _after_first_scan(monkeypatch, lambda: catch_up(other, size=3))
     try:
         catch_up(library.conn, size=6)
     finally:
