@@ -12,6 +12,7 @@ highest id), which is how an AND or a phrase reads only what it needs of a frequ
 from __future__ import annotations
 
 import re
+import struct
 import sys
 import zlib
 from bisect import bisect_left
@@ -59,6 +60,7 @@ class Segment:
     searcher: Any  # the top-level searcher: collection statistics (idf, average lengths)
     _lengths: dict[str, bytes] = field(default_factory=dict)
     _numbers: dict[str, Any] = field(default_factory=dict)
+    _norms: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def deleted(self) -> frozenset[int]:
@@ -82,6 +84,16 @@ class Segment:
                 stored = min(column._count, count)
                 found = bytes(column._dbfile.get(column._basepos, stored)) + bytes(count - stored)
             self._lengths[fieldname] = found
+        return found
+
+    def norms(self, fieldname: str, avgfl: float, B: float, K1: float) -> list[float]:
+        """BM25's length part, `K1 * ((1 - B) + B * fl / avgfl)`, for each of the 256 length
+        codes: worked out once per field rather than once per posting (the same floats)."""
+        found = self._norms.get(fieldname)
+        if found is None:
+            if not _LENGTHS:
+                _LENGTHS.extend(_length_table())
+            found = self._norms[fieldname] = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
         return found
 
     def numbers(self, fieldname: str) -> Any:
@@ -132,22 +144,32 @@ class TermPostings:
     """The postings of one term in one segment, read block by block on demand."""
 
     def __init__(
-        self, segment: Segment, fieldname: str, btext: bytes, matcher: Any, terminfo: Any
+        self,
+        segment: Segment,
+        fieldname: str,
+        btext: bytes,
+        terminfo: Any,
+        blocks: list[_Block],
+        source: _Source | None,
     ) -> None:
         self.segment = segment
         self.fieldname = fieldname
         self.btext = btext
         self.terminfo = terminfo
         self.count = terminfo.doc_frequency()  # documents (deleted ones counted, as Whoosh)
-        self._postfile = getattr(matcher, "_postfile", None)
-        self.blocks: list[_Block] = list(_blocks(matcher))
+        self.blocks = blocks
+        self._source = source
         self._maxids: list[int] | None = None
+
+    def _raw(self, block: _Block) -> bytes:
+        """A block's bytes as stored (compressed or not)."""
+        assert self._source is not None  # (inlined postings come decoded)
+        return self._source.get(block.offset, block.length)
 
     def _data(self, block: _Block) -> tuple[list[int], list[float], Any]:
         """A block's ids, weights and values (positions)."""
         if block.data is None:
-            assert self._postfile is not None  # (inlined postings come decoded)
-            raw = self._postfile.get(block.offset, block.length)
+            raw = self._raw(block)
             if block.compressed:
                 raw = zlib.decompress(raw)
             deltas, weights, values = loads(raw.replace(_ENCODE_CALL, _BYTES_CALL, 1))
@@ -162,8 +184,7 @@ class TermPostings:
         if block.head is None:
             if block.data is not None:
                 return block.data[0], block.data[1]
-            assert self._postfile is not None
-            raw = self._postfile.get(block.offset, block.length)
+            raw = self._raw(block)
             if block.compressed:
                 wanted = _HEAD_BYTES_PER_POSTING * block.count + 16
                 raw = zlib.decompressobj().decompress(raw, wanted)
@@ -195,10 +216,37 @@ class TermPostings:
             if within is None:
                 yield ids, weights
                 continue
-            wanted = set(within[start : bisect_left(within, block.maxid + 1)])
-            kept = [i for i, doc in enumerate(ids) if doc in wanted]
-            if kept:
-                yield [ids[i] for i in kept], [weights[i] for i in kept]
+            wanted = within[start : bisect_left(within, block.maxid + 1)]
+            if len(wanted) * 4 < len(ids):
+                kept = [at for at in map(_finder(ids), wanted) if at is not None]
+                if kept:
+                    yield [ids[at] for at in kept], [weights[at] for at in kept]
+                continue
+            # Many wanted: the block's ids by document, looked up in C.
+            by_doc = dict(zip(ids, weights, strict=True))
+            present = [doc for doc in wanted if doc in by_doc]
+            if present:
+                yield present, list(map(by_doc.__getitem__, present))
+
+    def _by_block(self, docs: list[int]) -> Iterator[tuple[_Block, list[int]]]:
+        """Each block that may hold one of `docs` (sorted), with those of them it may hold."""
+        start, count = 0, len(docs)
+        for block in self.blocks:
+            if start >= count:
+                return
+            if docs[start] > block.maxid:
+                continue
+            end = bisect_left(docs, block.maxid + 1, start)
+            yield block, docs[start:end]
+            start = end
+
+    def weights_of(self, docs: list[int]) -> list[float]:
+        """The term's weight in each of `docs` (sorted, every one of them with the term)."""
+        found: list[float] = []
+        for block, some in self._by_block(docs):
+            ids, weights = self._head(block)
+            found.extend(map(dict(zip(ids, weights, strict=True)).__getitem__, some))
+        return found
 
     def ids(self, within: list[int] | None = None, *, whole: bool = False) -> list[int]:
         """The documents (of `within`, sorted, when given) that have the term, in order;
@@ -225,29 +273,22 @@ class TermPostings:
         """The positions of the term in each of `docs` (sorted; documents without the term
         are left out), walking the blocks once."""
         found: dict[int, set[int]] = {}
-        start, count = 0, len(docs)
-        for block in self.blocks:
-            if start >= count:
-                break
-            if docs[start] > block.maxid:
-                continue
-            end = bisect_left(docs, block.maxid + 1, start)
+        for block, some in self._by_block(docs):
             ids, _, values = self._data(block)
-            if end - start < 8:
+            if len(some) < 8:
                 ats = []
-                for doc in docs[start:end]:
+                for doc in some:
                     at = bisect_left(ids, doc)
                     if at < len(ids) and ids[at] == doc:
                         ats.append(at)
             else:
                 where = {doc: at for at, doc in enumerate(ids)}
-                ats = [where[doc] for doc in docs[start:end] if doc in where]
+                ats = [where[doc] for doc in some if doc in where]
             if ats:
                 lists = _positions([values[at] for at in ats])
                 found.update(
                     zip([ids[at] for at in ats], map(set, map(accumulate, lists)), strict=True)
                 )
-            start = end
         return found
 
     def positions(self, doc: int) -> set[int]:
@@ -291,6 +332,16 @@ def _positions(values: list[bytes]) -> list[list[int]]:
     return [loads(value[_INT_SIZE:] + (b"" if value[-1:] == b"." else b".")) for value in values]
 
 
+def _finder(ids: list[int]) -> Any:
+    """A function giving the index of a document in `ids` (sorted), or None."""
+
+    def find(doc: int) -> int | None:
+        at = bisect_left(ids, doc)
+        return at if at < len(ids) and ids[at] == doc else None
+
+    return find
+
+
 def _weights(weights: Any, count: int) -> list[float]:
     """A block's weights as a list (Whoosh stores all-1.0 as None, all-equal as one float)."""
     if weights is None:
@@ -300,9 +351,73 @@ def _weights(weights: Any, count: int) -> list[float]:
     return list(weights)
 
 
+@dataclass
+class _Source:
+    """Where a term's blocks are read from: its whole posting list, read in one go when
+    its block headers were (a frequent word's blocks are then sliced out of it, not read
+    one by one), else the postings file."""
+
+    postfile: Any
+    base: int = 0
+    data: bytes | None = None
+
+    def get(self, offset: int, length: int) -> bytes:
+        """The bytes at `offset` (in the postings file)."""
+        if self.data is not None:
+            start = offset - self.base
+            return self.data[start : start + length]
+        found: bytes = self.postfile.get(offset, length)
+        return found
+
+
+# A block's header: its length (negative for the last block), then a pickle of its
+# (postings, highest id, highest weight, compression, shortest, longest length codes).
+_BLOCK_LENGTH = struct.Struct("!i")
+_BLOCK_INFO = re.compile(
+    rb"\x80[\x02-\x05](?:\x95.{8})?\((?:K.|M..|J....|G.{8}|N|\x88|\x89)*t(?:q.|r....|\x94)?\.",
+    re.DOTALL,
+)
+_MAGIC = b"W3Bl"  # (whoosh.codec.whoosh3's header of a posting list)
+
+
+def _read_blocks(postfile: Any, terminfo: Any) -> tuple[list[_Block], _Source] | None:
+    """The blocks of a term's postings from one read of the whole list, their headers
+    parsed here (a third of the time of Whoosh's matcher walking them); None when the list
+    is not laid out as expected (then Whoosh's matcher reads it)."""
+    offset, length = terminfo._offset, terminfo._length
+    if isinstance(length, tuple):  # (Whoosh reads it back as a 1-tuple)
+        length = length[0]
+    if not isinstance(offset, int) or not isinstance(length, int) or length < 8:
+        return None
+    data = postfile.get(offset, length)
+    if data[:4] != _MAGIC:
+        return None
+    blocks: list[_Block] = []
+    position = 4
+    while True:
+        if position + 4 > len(data):
+            return None
+        (size,) = _BLOCK_LENGTH.unpack_from(data, position)
+        following = position + 4 + abs(size)
+        header = _BLOCK_INFO.match(data, position + 4)
+        if header is None or following > len(data):
+            return None
+        info = loads(header.group())
+        if not (isinstance(info, tuple) and len(info) == 6):
+            return None
+        count, maxid, _, compression, _, _ = info
+        start = header.end()
+        blocks.append(
+            _Block(maxid, offset + start, following - start, bool(compression), None, count)
+        )
+        if size < 0:
+            return blocks, _Source(postfile, offset, bytes(data))
+        position = following
+
+
 def _blocks(matcher: Any) -> Iterator[_Block]:
-    """The blocks of a term's postings, read from their headers only (inlined postings
-    are one block already decoded)."""
+    """The blocks of a term's postings, read from their headers by Whoosh's matcher
+    (inlined postings are one block already decoded)."""
     from whoosh.matching import ListMatcher
 
     if isinstance(matcher, ListMatcher):
@@ -337,8 +452,13 @@ def term_postings(segment: Segment, fieldname: str, text: str | bytes) -> TermPo
         terminfo = terms.term_info(fieldname, btext)
     except (KeyError, TermNotFound):
         return None
+    if not terminfo.is_inlined():
+        found = _read_blocks(terms._postfile, terminfo)
+        if found is not None:
+            return TermPostings(segment, fieldname, btext, terminfo, *found)
     matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
-    return TermPostings(segment, fieldname, btext, matcher, terminfo)
+    source = None if terminfo.is_inlined() else _Source(terms._postfile)
+    return TermPostings(segment, fieldname, btext, terminfo, list(_blocks(matcher)), source)
 
 
 class TermScorer:
@@ -355,6 +475,7 @@ class TermScorer:
             self.B = weighting._field_B.get(fieldname, weighting.B)
             self.K1 = weighting.K1
             self.lengths = segment.lengths(fieldname)
+            self.norms = segment.norms(fieldname, self.avgfl, self.B, self.K1)
 
     def highest(self, terminfo: Any) -> float:
         """No document scores more than this (the term's highest weight at its shortest
@@ -370,13 +491,12 @@ class TermScorer:
         """The scores of these postings (as whoosh.scoring.bm25 computes them)."""
         if not self.scorable:
             return weights
-        if not _LENGTHS:
-            _LENGTHS.extend(_length_table())
-        idf, avgfl, B, K1 = self.idf, self.avgfl, self.B, self.K1
-        lengths, table = self.lengths, _LENGTHS
+        # bm25's `idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))`, its
+        # length part from the table: each step the same operation on the same floats.
+        idf, raised, lengths = self.idf, self.K1 + 1, self.lengths
+        norms = list(map(self.norms.__getitem__, map(lengths.__getitem__, ids)))
         return [
-            idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * table[lengths[doc]] / avgfl)))
-            for doc, tf in zip(ids, weights, strict=True)
+            idf * ((tf * raised) / (tf + norm)) for tf, norm in zip(weights, norms, strict=True)
         ]
 
 

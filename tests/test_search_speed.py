@@ -175,6 +175,45 @@ def test_blocks_decoded_in_part_or_whole_give_whoosh_postings(filled: Library) -
     assert checked  # words with several blocks among them
 
 
+def test_block_headers_read_in_one_go_are_the_ones_whoosh_reads(
+    filled: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A posting list's block headers parsed from one read of the whole list are what
+    Whoosh's matcher reads block by block; a list not laid out as expected is left to the
+    matcher, with the same postings."""
+    import copy
+
+    from library import postings as module
+
+    searcher = filled.index.searcher()
+    checked = 0
+    for segment in module.segments(searcher):
+        terms = segment.reader._terms
+        field_format = segment.reader.schema["body"].format
+        for word in segment.reader.lexicon("body"):
+            terminfo = terms.term_info("body", word)
+            if terminfo.is_inlined():
+                continue
+            found = module._read_blocks(terms._postfile, terminfo)
+            assert found is not None
+            matcher = terms._codec.postings_reader(terms._postfile, terminfo, field_format)
+            theirs = list(module._blocks(matcher))
+            assert found[0] == theirs
+            shifted = copy.copy(terminfo)
+            shifted._offset += 1
+            assert module._read_blocks(terms._postfile, shifted) is None
+            checked += len(theirs) > 1
+    assert checked
+    segment = max(module.segments(searcher), key=lambda segment: segment.reader.doc_count_all())
+    read_in_one_go = module.term_postings(segment, "body", "kernel")
+    monkeypatch.setattr(module, "_read_blocks", lambda postfile, terminfo: None)
+    block_by_block = module.term_postings(segment, "body", "kernel")
+    assert read_in_one_go is not None and block_by_block is not None
+    ids = read_in_one_go.ids()
+    assert ids == block_by_block.ids()
+    assert read_in_one_go.positions_of(ids) == block_by_block.positions_of(ids)
+
+
 def test_a_shape_found_unsupported_midway_is_left_to_whoosh(filled: Library) -> None:
     """A phrase on a field without positions (tags) passes the shape check and is found
     unsupported only while evaluating: the evaluation steps aside (None), so Whoosh runs
@@ -258,3 +297,39 @@ def test_a_compound_word_is_highlighted_whole_and_its_parts_alone(filled: Librar
     snippet = hit.snippets[0]
     marked = {snippet.text[a - snippet.start : b - snippet.start] for a, b in snippet.highlights}
     assert marked == {"PerlIOBase_close"}
+
+
+def test_the_cycle_collector_waits_while_a_query_runs_and_is_left_as_it_was(
+    filled: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evaluation holds Python's cycle collector off (its lists and dicts of numbers
+    make no cycles, and the collector's passes over them cost a phrase up to a fifth of its
+    time) and gives it back as it found it, also when the query fails."""
+    import gc
+
+    from library import evaluation
+
+    seen: list[bool] = []
+    original = evaluation._top_documents
+
+    def watched(*args: object) -> list[tuple[int, float]]:
+        seen.append(gc.isenabled())
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evaluation, "_top_documents", watched)
+    assert gc.isenabled()
+    assert search(filled, '"memory kernel" OR lock').hits
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        search(filled, "memory")
+        assert not gc.isenabled()  # (whoever turned it off keeps it off)
+    finally:
+        gc.enable()
+
+    def failing(*args: object) -> list[tuple[int, float]]:
+        raise evaluation.Unsupported("midway")
+
+    monkeypatch.setattr(evaluation, "_top_documents", failing)
+    assert search(filled, "memory").hits  # (through Whoosh)
+    assert gc.isenabled()
