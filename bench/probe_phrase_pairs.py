@@ -9,6 +9,14 @@ Run from the repository root:
 
 It answers "what would the 2-word phrase index add to an import", which bench/README.md
 ("Search speed at 100,000 articles") weighs against the phrase goal.
+
+    .venv/bin/python bench/probe_phrase_pairs.py --common [--articles 3000]
+
+counts instead what pairs of common words only ("common grams") would add: for the N words
+in most of these texts, the postings of the pairs of two of them (each pair once per text)
+against the postings of the words, and how many of the words in more than 5 % of the texts
+a phrase could then find through a pair. (No index is built: postings are what the index's
+size and build time follow.)
 """
 
 from __future__ import annotations
@@ -82,12 +90,60 @@ def _build(records: list[dict[str, str]], pairs: bool, folder: Path) -> tuple[fl
     return seconds, size
 
 
+def _common_grams(records: list[dict[str, str]], sizes: tuple[int, ...]) -> None:
+    """Print, for each size N of the common-word list, the pair postings it adds."""
+    from collections import Counter
+
+    from library.index_schema import build_analyzer
+
+    analyzer = build_analyzer()
+    texts: list[dict[int, list[str]]] = []  # each text's words by position
+    frequency: Counter[str] = Counter()
+    tokens = 0
+    for record in records:
+        by_position: dict[int, list[str]] = {}
+        for token in analyzer(record["body"], positions=True):
+            by_position.setdefault(token.pos, []).append(token.text)
+            tokens += 1
+        texts.append(by_position)
+        frequency.update({word for words in by_position.values() for word in words})
+    postings = sum(frequency.values())
+    frequent = {word for word, count in frequency.items() if count > 0.05 * len(records)}
+    print(
+        f"{len(records)} texts, {tokens:,} words, {postings:,} word postings; "
+        f"{len(frequent):,} words in more than 5 % of the texts"
+    )
+    ranked = [word for word, _ in frequency.most_common()]
+    for size in sizes:
+        common = set(ranked[:size])
+        pairs = 0
+        for by_position in texts:
+            found = set()
+            for pos, words in by_position.items():
+                for second in by_position.get(pos + 1, ()):
+                    if second in common:
+                        found.update((first, second) for first in words if first in common)
+            pairs += len(found)
+        covered = len(frequent & common)
+        print(
+            f"  the {size:>5} most common words: +{pairs:,} pair postings "
+            f"(+{100 * pairs / postings:.1f} %), covering {covered:,} of the {len(frequent):,} "
+            f"({100 * covered / max(1, len(frequent)):.0f} %)"
+        )
+
+
 def main() -> None:
     """Build both indexes twice, alternating, and print the medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument(
+        "--common", action="store_true", help="count what common-word pairs alone would add"
+    )
     args = parser.parse_args()
     records = _texts(args.articles)
+    if args.common:
+        _common_grams(records, (200, 400, 800, 1500, 3000))
+        return
     work = Path(tempfile.mkdtemp(prefix="folio-pairs-"))
     runs: dict[bool, list[tuple[float, int]]] = {False: [], True: []}
     try:

@@ -16,7 +16,7 @@ import struct
 import sys
 import zlib
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pickle import loads
@@ -269,10 +269,13 @@ class TermPostings:
             found.extend(sorted(set(head(block)[0]).intersection(wanted)))
         return found
 
-    def positions_of(self, docs: list[int]) -> dict[int, set[int]]:
+    def positions_of(
+        self, docs: list[int], container: Callable[[Iterable[int]], Any] = set
+    ) -> dict[int, Any]:
         """The positions of the term in each of `docs` (sorted; documents without the term
-        are left out), walking the blocks once."""
-        found: dict[int, set[int]] = {}
+        are left out) as sets (or `container`: a list where they are only walked), walking
+        the blocks once."""
+        found: dict[int, Any] = {}
         for block, some in self._by_block(docs):
             ids, _, values = self._data(block)
             if len(some) < 8:
@@ -287,7 +290,11 @@ class TermPostings:
             if ats:
                 lists = _positions([values[at] for at in ats])
                 found.update(
-                    zip([ids[at] for at in ats], map(set, map(accumulate, lists)), strict=True)
+                    zip(
+                        [ids[at] for at in ats],
+                        map(container, map(accumulate, lists)),
+                        strict=True,
+                    )
                 )
         return found
 
