@@ -78,6 +78,38 @@ def test_stale_results_are_never_shown(library_dir: Path, monkeypatch: pytest.Mo
     run_app(library_dir, scenario)
 
 
+def test_hits_past_the_first_screenful_are_listed_once_it_is_drawn(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first hits are laid out at once, the rest after they are drawn; a list shown in
+    between (a newer query) drops the older rest."""
+    from textual.widgets import OptionList
+
+    import tui.screens.search as search_screen
+
+    make_library(library_dir)
+    monkeypatch.setattr(search_screen, "FIRST_HITS", 1)
+
+    async def scenario(app: FolioApp, pilot: Pilot) -> None:
+        screen = await _open_search(app, pilot)
+        results = screen.query_one("#search-results", OptionList)
+        screen.query_one("#search-query").value = "silt OR honey"
+        await wait_for(lambda: screen.shown_query == "silt OR honey")
+        await wait_for(lambda: results.option_count == 2)
+        assert len(screen.hits) == 2
+        assert [results.get_option_at_index(i).id for i in range(2)] == ["hit-0", "hit-1"]
+        both = [hit for _kind, hit in screen.hits]
+        await pilot.pause(0.3)
+        # Two lists in a row, before a refresh: the first one's rest never lands.
+        screen._show("silt OR honey", both, search_screen.Text(""))
+        screen._show("silt", both[:1], search_screen.Text(""))
+        await pilot.pause(0.2)
+        assert results.option_count == 1
+        assert [hit for _kind, hit in screen.hits] == both[:1]
+
+    run_app(library_dir, scenario)
+
+
 def test_enter_on_hit_opens_reader_at_the_match(library_dir: Path) -> None:
     make_library(library_dir)
 
