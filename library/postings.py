@@ -19,7 +19,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
-from pickle import loads
+from pickle import UnpicklingError, loads
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -222,10 +222,11 @@ class TermPostings:
                 if kept:
                     yield [ids[at] for at in kept], [weights[at] for at in kept]
                 continue
-            # Many wanted: the block's ids by document, looked up in C.
-            by_doc = dict(zip(ids, weights, strict=True))
-            present = [doc for doc in wanted if doc in by_doc]
+            # Many wanted (often far more than the block holds: a word in a few titles has one
+            # block over every document number): matched in C, the smaller side walked.
+            present = sorted(set(ids).intersection(wanted))
             if present:
+                by_doc = dict(zip(ids, weights, strict=True))
                 yield present, list(map(by_doc.__getitem__, present))
 
     def _by_block(self, docs: list[int]) -> Iterator[tuple[_Block, list[int]]]:
@@ -409,7 +410,10 @@ def _read_blocks(postfile: Any, terminfo: Any) -> tuple[list[_Block], _Source] |
         header = _BLOCK_INFO.match(data, position + 4)
         if header is None or following > len(data):
             return None
-        info = loads(header.group())
+        try:
+            info = loads(header.group())
+        except (UnpicklingError, ValueError):  # (damaged: the matcher says how)
+            return None
         if not (isinstance(info, tuple) and len(info) == 6):
             return None
         count, maxid, _, compression, _, _ = info

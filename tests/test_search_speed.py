@@ -333,3 +333,34 @@ def test_the_cycle_collector_waits_while_a_query_runs_and_is_left_as_it_was(
     monkeypatch.setattr(evaluation, "_top_documents", failing)
     assert search(filled, "memory").hits  # (through Whoosh)
     assert gc.isenabled()
+
+
+def test_a_block_header_that_does_not_unpickle_leaves_the_list_to_whoosh() -> None:
+    """A header that looks right but does not load (a damaged file) is not an internal error:
+    the list goes back to Whoosh's matcher, which reports the damage as it always did."""
+    import struct
+
+    from library.postings import _Block, _read_blocks
+
+    def posting_list(header: bytes) -> tuple[object, object]:
+        data = b"W3Bl" + struct.pack("!i", -(len(header) + 5)) + header + b"xxxxx"
+
+        class File:
+            def get(self, offset: int, length: int) -> bytes:
+                return data[offset : offset + length]
+
+        class Info:
+            _offset = 0
+            _length = (len(data),)  # (as Whoosh reads it back)
+
+        return File(), Info()
+
+    weight = b"G" + struct.pack(">d", 1.0)
+    sound = b"\x80\x02(K\x01K\x02" + weight + b"K\x00K\x01K\x02tq\x00."
+    found = _read_blocks(*posting_list(sound))
+    assert found is not None
+    # (after the magic, the length and the header: the 5 bytes of data)
+    assert found[0] == [_Block(maxid=2, offset=8 + len(sound), length=5, compressed=False, count=1)]
+    # A frame longer than the bytes: the pickle does not load.
+    framed = b"\x80\x04\x95" + (10**6).to_bytes(8, "little") + b"(K\x01K\x02" + weight
+    assert _read_blocks(*posting_list(framed + b"K\x00K\x01K\x02t.")) is None
