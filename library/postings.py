@@ -60,7 +60,7 @@ class Segment:
     searcher: Any  # the top-level searcher: collection statistics (idf, average lengths)
     _lengths: dict[str, bytes] = field(default_factory=dict)
     _numbers: dict[str, Any] = field(default_factory=dict)
-    _norms: dict[str, list[float]] = field(default_factory=dict)
+    _norms: dict[tuple[str, float, float, float], list[float]] = field(default_factory=dict)
 
     @property
     def deleted(self) -> frozenset[int]:
@@ -89,11 +89,12 @@ class Segment:
     def norms(self, fieldname: str, avgfl: float, B: float, K1: float) -> list[float]:
         """BM25's length part, `K1 * ((1 - B) + B * fl / avgfl)`, for each of the 256 length
         codes: worked out once per field rather than once per posting (the same floats)."""
-        found = self._norms.get(fieldname)
+        key = (fieldname, avgfl, B, K1)
+        found = self._norms.get(key)
         if found is None:
             if not _LENGTHS:
                 _LENGTHS.extend(_length_table())
-            found = self._norms[fieldname] = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
+            found = self._norms[key] = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
         return found
 
     def numbers(self, fieldname: str) -> Any:
@@ -201,24 +202,14 @@ class TermPostings:
     def postings(self, within: list[int] | None = None) -> Iterator[tuple[list[int], list[float]]]:
         """(ids, weights) of each block that may hold one of `within` (sorted document
         numbers; None for all), with only those documents when `within` is given."""
-        previous = -1
-        start = 0
-        for block in self.blocks:
-            if within is not None:
-                start = bisect_left(within, previous + 1)
-                if start == len(within):
-                    return
-                if within[start] > block.maxid:
-                    previous = block.maxid
-                    continue
-            previous = block.maxid
+        if within is None:
+            for block in self.blocks:
+                yield self._head(block)
+            return
+        for block, wanted in self._by_block(within):
             ids, weights = self._head(block)
-            if within is None:
-                yield ids, weights
-                continue
-            wanted = within[start : bisect_left(within, block.maxid + 1)]
             if len(wanted) * 4 < len(ids):
-                kept = [at for at in map(_finder(ids), wanted) if at is not None]
+                kept = [at for doc in wanted if (at := _index_of(ids, doc)) is not None]
                 if kept:
                     yield [ids[at] for at in kept], [weights[at] for at in kept]
                 continue
@@ -258,15 +249,7 @@ class TermPostings:
             for block in self.blocks:
                 found.extend(head(block)[0])
             return found
-        previous = -1
-        for block in self.blocks:
-            start = bisect_left(within, previous + 1)
-            if start == len(within):
-                break
-            previous = block.maxid
-            if within[start] > block.maxid:
-                continue
-            wanted = within[start : bisect_left(within, block.maxid + 1)]
+        for block, wanted in self._by_block(within):
             found.extend(sorted(set(head(block)[0]).intersection(wanted)))
         return found
 
@@ -280,11 +263,7 @@ class TermPostings:
         for block, some in self._by_block(docs):
             ids, _, values = self._data(block)
             if len(some) < 8:
-                ats = []
-                for doc in some:
-                    at = bisect_left(ids, doc)
-                    if at < len(ids) and ids[at] == doc:
-                        ats.append(at)
+                ats = [at for doc in some if (at := _index_of(ids, doc)) is not None]
             else:
                 where = {doc: at for at, doc in enumerate(ids)}
                 ats = [where[doc] for doc in some if doc in where]
@@ -309,8 +288,8 @@ class TermPostings:
         if index == len(self.blocks):
             return set()
         ids, _, values = self._data(self.blocks[index])
-        at = bisect_left(ids, doc)
-        if at == len(ids) or ids[at] != doc:
+        at = _index_of(ids, doc)
+        if at is None:
             return set()
         value = values[at]
         if not value.endswith(b"."):
@@ -340,14 +319,10 @@ def _positions(values: list[bytes]) -> list[list[int]]:
     return [loads(value[_INT_SIZE:] + (b"" if value[-1:] == b"." else b".")) for value in values]
 
 
-def _finder(ids: list[int]) -> Any:
-    """A function giving the index of a document in `ids` (sorted), or None."""
-
-    def find(doc: int) -> int | None:
-        at = bisect_left(ids, doc)
-        return at if at < len(ids) and ids[at] == doc else None
-
-    return find
+def _index_of(ids: list[int], doc: int) -> int | None:
+    """Where `doc` is in `ids` (sorted), or None."""
+    at = bisect_left(ids, doc)
+    return at if at < len(ids) and ids[at] == doc else None
 
 
 def _weights(weights: Any, count: int) -> list[float]:
@@ -463,13 +438,14 @@ def term_postings(segment: Segment, fieldname: str, text: str | bytes) -> TermPo
         terminfo = terms.term_info(fieldname, btext)
     except (KeyError, TermNotFound):
         return None
-    if not terminfo.is_inlined():
-        found = _read_blocks(terms._postfile, terminfo)
-        if found is not None:
-            return TermPostings(segment, fieldname, btext, terminfo, *found)
-    matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
-    source = None if terminfo.is_inlined() else _Source(terms._postfile)
-    return TermPostings(segment, fieldname, btext, terminfo, list(_blocks(matcher)), source)
+    inlined = terminfo.is_inlined()
+    found: tuple[list[_Block], _Source | None] | None = (
+        None if inlined else _read_blocks(terms._postfile, terminfo)
+    )
+    if found is None:
+        matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
+        found = list(_blocks(matcher)), None if inlined else _Source(terms._postfile)
+    return TermPostings(segment, fieldname, btext, terminfo, *found)
 
 
 class TermScorer:

@@ -234,23 +234,21 @@ class SearchScreen(Screen[None]):
         self._set_status(status)
         self.query_one("#search-query", Input).remove_class("error")
         results = self._cleared_results()
-        batches: list[list[Option | None]] = [[]]
+        first: list[Option | None] = []  # the first FIRST_HITS hits, laid out now
+        rest: list[Option | None] = []
         for number, hit in enumerate(hits):
-            options = batches[-1]
-            if options:
-                options.append(None)  # (a divider under the hit before)
-            if number == FIRST_HITS:
-                options = []
-                batches.append(options)
+            if number:  # a divider under the hit before
+                (first if number <= FIRST_HITS else rest).append(None)
+            options = first if number < FIRST_HITS else rest
             if self.notes_mode:
                 self._add_option(options, "note", hit, note_hit_label(hit))
                 continue
             self._add_option(options, "article", hit, hit_label(hit))
             for note_hit in (notes_by_article or {}).get(hit.id, []):
                 self._add_option(options, "note", note_hit, note_line_label(note_hit))
-        results.add_options(batches[0])
-        if len(batches) > 1:
-            self.call_after_refresh(self._add_later, self.listing, batches[1])
+        results.add_options(first)
+        if rest:
+            self.call_after_refresh(self._add_later, self.listing, rest)
 
     def _cleared_results(self) -> OptionList:
         """The results list, emptied (hits still to be added to it are dropped)."""
