@@ -225,7 +225,8 @@ class FoldingWordAnalyzer(Tokenizer):
                 before = _capital_after_word(value, match)
                 if before is not None:  # `ISIS K`: the word before and this capital join
                     parts, compound_start = [before[0]], before[1]
-                    compound_pos = position - (not _dropped(before[0]))
+                    # (`R. A.`: the word before is `r.`, one letter: it took no position)
+                    compound_pos = position - (not _dropped(before[0].rstrip(".")))
             if parts is not None:
                 parts.append(word)
             if match.end() == next_join:

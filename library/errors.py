@@ -86,3 +86,8 @@ def database_refusal(exc: BaseException) -> str | None:
             return "the disk is full: the change was not saved (what was saved before is kept)"
         return f"the library database refused the change: {exc}"
     return None
+
+
+class DamagedPostings(ValueError):
+    """Bytes of the search index's postings that are not laid out as Folio writes them (a
+    damaged file): reading them reports the index damaged, to be rebuilt."""

@@ -569,13 +569,13 @@ class _Run:
         candidates = within
         # Three words or more: the rarest two in a row checked for every candidate (few pass:
         # a phrase of three words is rare), so that the words are scored and the whole
-        # phrase checked only for those. Their blocks are decoded whole from the start.
+        # phrase checked only for those.
         paired: tuple[int, ...] = ()
         if len(words) > 2:
             pair = min(range(len(words) - 1), key=lambda i: lists[i].count + lists[i + 1].count)
             paired = (pair, pair + 1)
         for i in sorted(range(len(words)), key=lambda i: lists[i].count):
-            candidates = lists[i].ids(candidates, whole=i in paired)
+            candidates = lists[i].ids(candidates)
             if not candidates:
                 return {}
         assert candidates is not None

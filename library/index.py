@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from library.errors import LibraryError
+from library.errors import DamagedPostings, LibraryError
 from library.index_documents import documents_for
 from library.index_schema import INDEX_SCHEMA_VERSION, build_schema
 
@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 
 _MARKER = "folio-index-version"
 # What reading truncated or corrupt index files raises, besides the opening checks.
-READ_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, struct.error, zlib.error)
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    EOFError,
+    OSError,
+    struct.error,
+    zlib.error,
+    DamagedPostings,
+)
 
 
 class IndexDamaged(LibraryError):

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from library.analysis import FoldingWordAnalyzer
 
 # Bump when the schema or analysis changes: a mismatching index is rebuilt from the database.
-INDEX_SCHEMA_VERSION = 5
+INDEX_SCHEMA_VERSION = 6  # 6: Folio's posting layout (library.index_codec)
 
 # A word: letters and digits; or a compound of them joined by dots, underscores or `@`
 # (`importlib.machinery.BuiltinLoader`, `PerlIOBase_close`, `userfunc.c`, `U.S`, `3.11`,
@@ -90,19 +90,28 @@ def build_schema() -> Schema:
     """The Whoosh schema. Bodies are not stored: snippets are cut from the database's text."""
     from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
+    from library.index_codec import FolioPositions
+
     analyzer = build_analyzer()
+
+    def text(field_boost: float = 1.0) -> TEXT:
+        # Positions in Folio's encoding (uint32 gaps, no pickle: library.index_codec).
+        field = TEXT(analyzer=analyzer, field_boost=field_boost)
+        field.format = FolioPositions(field_boost=field_boost)
+        return field
+
     return Schema(
         id=ID(stored=True, unique=True),
         citekey=KEYWORD(stored=True, lowercase=True),
         rev=NUMERIC(stored=True),
-        title=TEXT(analyzer=analyzer, field_boost=DEFAULT_FIELDS["title"]),
-        authors=TEXT(analyzer=analyzer, field_boost=DEFAULT_FIELDS["authors"]),
-        site=TEXT(analyzer=analyzer),
+        title=text(DEFAULT_FIELDS["title"]),
+        authors=text(DEFAULT_FIELDS["authors"]),
+        site=text(),
         date=DATETIME(sortable=True),
         type=KEYWORD(lowercase=True),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True),
-        notes=TEXT(analyzer=analyzer),
-        body=TEXT(analyzer=analyzer),
+        notes=text(),
+        body=text(),
         # Name-like words as `KEY|word` (library.variants): the dictionary of spellings that
         # a query's word is looked up in, and how many articles use each (`folio names`).
         names=KEYWORD(),

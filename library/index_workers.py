@@ -29,7 +29,11 @@ WATCH_SECONDS = 0.2
 
 
 def open_writer(index: Index, **options: Any) -> IndexWriter:
-    """`index.writer(**options)`; with `procs` > 1, its worker processes die with Folio."""
+    """`index.writer(**options)` writing Folio's posting layout (library.index_codec); with
+    `procs` > 1, its worker processes die with Folio."""
+    from library.index_codec import FolioCodec
+
+    options.setdefault("codec", FolioCodec())
     if options.get("procs", 1) <= 1:
         return index.writer(**options)
     return _writer_class()(index, **options)

@@ -3,24 +3,35 @@ scores them (BM25F, the same expression in the same order, so the same floats).
 
 Whoosh's matchers walk postings one document at a time through several layers of Python
 method calls (a union of six fields for every word of a query); most of a query's time was
-there. A block of Whoosh's postings is one pickled tuple (ids as deltas, weights, values),
-so a block's ids, weights and scores come out of a few C calls and one list comprehension.
-Blocks whose ids cannot hold a wanted document are never decoded (their headers give the
-highest id), which is how an AND or a phrase reads only what it needs of a frequent word.
+there. Folio's posting layout (library.index_codec) keeps a block's ids, weights and
+positions as arrays, so a block's ids, weights and scores come out of a few C calls and one
+list comprehension. Blocks whose ids cannot hold a wanted document are never decoded (the
+list's directory gives each block's highest id), which is how an AND or a phrase reads only
+what it needs of a frequent word. Postings in any other layout (inlined in their term's
+info, or from another codec) are decoded by Whoosh's matcher.
 """
 
 from __future__ import annotations
 
-import re
-import struct
 import sys
-import zlib
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from pickle import UnpicklingError, loads
 from typing import TYPE_CHECKING, Any
+
+from library.index_codec import (
+    FolioCodec,
+    FolioPositions,
+    array_of,
+    block_ids,
+    block_values,
+    block_weights,
+    check_block,
+    extent_of,
+    read_directory,
+    split_values,
+)
 
 if TYPE_CHECKING:
     # Whoosh ships no type information: to mypy this name is Any.
@@ -37,17 +48,6 @@ def _length_table() -> list[int]:
 
 
 _LENGTHS: list[int] = []
-
-# The start of a block's pickle (protocol 2, as Whoosh writes it): the tuple of id deltas,
-# then the weights (None, one float for all, or a tuple of floats). The values that follow
-# (a term's positions: each one a string re-encoded by a call, the costly part of loading a
-# block) are decoded only where positions are needed. Tuples of up to three items have
-# opcodes of their own (no MARK): those blocks are loaded whole.
-_HEAD = re.compile(
-    rb"\x80\x02\((?:K.|M..|J....)*t(?:q.|r....)?(?:N|G.{8}|\((?:G.{8})*t)", re.DOTALL
-)
-# (A delta takes at most 5 bytes and a weight 9: what a block's head can take, at most.)
-_HEAD_BYTES_PER_POSTING = 14
 
 
 @dataclass
@@ -130,15 +130,19 @@ def segments(searcher: Searcher) -> list[Segment]:
 
 @dataclass
 class _Block:
-    """One block of a term's postings: its highest id, and where its data is."""
+    """One block of a term's postings: its highest id and size, where its data is in the
+    posting list (Folio's layout), and what of it was decoded."""
 
     maxid: int
-    offset: int
-    length: int
-    compressed: bool
-    data: tuple[list[int], list[float], Any] | None = None
-    count: int = 0  # its postings
-    head: tuple[list[int], list[float]] | None = None  # its ids and weights alone
+    count: int
+    start: int = 0
+    end: int = 0
+    flags: int = 0
+    crc: int = 0
+    head: tuple[list[int], list[float]] | None = None  # its ids and weights
+    values: Sequence[bytes] | None = None  # its values, decoded by Whoosh's matcher
+    gaps: Any = None  # its positions' gaps (an array) and where each posting's start
+    offsets: list[int] | None = None
 
 
 class TermPostings:
@@ -151,7 +155,7 @@ class TermPostings:
         btext: bytes,
         terminfo: Any,
         blocks: list[_Block],
-        source: _Source | None,
+        data: bytes | None,
     ) -> None:
         self.segment = segment
         self.fieldname = fieldname
@@ -159,45 +163,40 @@ class TermPostings:
         self.terminfo = terminfo
         self.count = terminfo.doc_frequency()  # documents (deleted ones counted, as Whoosh)
         self.blocks = blocks
-        self._source = source
+        self._data = data  # the posting list's bytes in Folio's layout (None: decoded blocks)
+        self._format = segment.reader.schema[fieldname].format
         self._maxids: list[int] | None = None
 
-    def _raw(self, block: _Block) -> bytes:
-        """A block's bytes as stored (compressed or not)."""
-        assert self._source is not None  # (inlined postings come decoded)
-        return self._source.get(block.offset, block.length)
-
-    def _data(self, block: _Block) -> tuple[list[int], list[float], Any]:
-        """A block's ids, weights and values (positions)."""
-        if block.data is None:
-            raw = self._raw(block)
-            if block.compressed:
-                raw = zlib.decompress(raw)
-            deltas, weights, values = loads(raw.replace(_ENCODE_CALL, _BYTES_CALL, 1))
-            if block.head is None:
-                ids = list(accumulate(deltas))
-                block.head = (ids, _weights(weights, len(ids)))
-            block.data = (*block.head, values)
-        return block.data
-
     def _head(self, block: _Block) -> tuple[list[int], list[float]]:
-        """A block's ids and weights, decoding no more of it than they take."""
+        """A block's ids and weights."""
         if block.head is None:
-            if block.data is not None:
-                return block.data[0], block.data[1]
-            raw = self._raw(block)
-            if block.compressed:
-                wanted = _HEAD_BYTES_PER_POSTING * block.count + 16
-                raw = zlib.decompressobj().decompress(raw, wanted)
-            found = _HEAD.match(raw)
-            if found is None:
-                data = self._data(block)
-                return data[0], data[1]
-            # The two items then TUPLE2 and STOP: a pickle of (deltas, weights).
-            deltas, weights = loads(raw[: found.end()] + b"\x86.")
-            ids = list(accumulate(deltas))
-            block.head = (ids, _weights(weights, len(ids)))
+            data = self._data
+            assert data is not None  # (decoded blocks come with theirs)
+            check_block(data, block.start, block.end, block.crc)
+            ids = block_ids(data, block.start, block.count)
+            block.head = (ids, block_weights(data, block.start, block.count, block.flags))
         return block.head
+
+    def _positions(self, block: _Block, ats: list[int]) -> list[Iterable[int]]:
+        """The positions of the block's postings at `ats`."""
+        data = self._data
+        if data is not None and isinstance(self._format, FolioPositions):
+            if block.gaps is None:
+                offsets, values = block_values(
+                    data, block.start, block.end, block.count, block.flags
+                )
+                # (a posting's positions are a run of uint32 gaps: one array for the block)
+                block.gaps = array_of("I", values)
+                block.offsets = [offset // 4 for offset in offsets]
+            gaps, starts = block.gaps, block.offsets
+            assert starts is not None
+            return [accumulate(gaps[starts[at] : starts[at + 1]]) for at in ats]
+        if block.values is None:
+            assert data is not None
+            offsets, values = block_values(data, block.start, block.end, block.count, block.flags)
+            block.values = split_values(offsets, values)
+        decode, found = self._format.decode_positions, block.values
+        return [decode(found[at]) for at in ats]
 
     def postings(self, within: list[int] | None = None) -> Iterator[tuple[list[int], list[float]]]:
         """(ids, weights) of each block that may hold one of `within` (sorted document
@@ -240,17 +239,15 @@ class TermPostings:
             found.extend(map(dict(zip(ids, weights, strict=True)).__getitem__, some))
         return found
 
-    def ids(self, within: list[int] | None = None, *, whole: bool = False) -> list[int]:
-        """The documents (of `within`, sorted, when given) that have the term, in order;
-        `whole`: the blocks read are decoded whole (their positions will be wanted)."""
+    def ids(self, within: list[int] | None = None) -> list[int]:
+        """The documents (of `within`, sorted, when given) that have the term, in order."""
         found: list[int] = []
-        head = self._data if whole else self._head
         if within is None:
             for block in self.blocks:
-                found.extend(head(block)[0])
+                found.extend(self._head(block)[0])
             return found
         for block, wanted in self._by_block(within):
-            found.extend(sorted(set(head(block)[0]).intersection(wanted)))
+            found.extend(sorted(set(self._head(block)[0]).intersection(wanted)))
         return found
 
     def positions_of(
@@ -261,18 +258,17 @@ class TermPostings:
         the blocks once."""
         found: dict[int, Any] = {}
         for block, some in self._by_block(docs):
-            ids, _, values = self._data(block)
+            ids = self._head(block)[0]
             if len(some) < 8:
                 ats = [at for doc in some if (at := _index_of(ids, doc)) is not None]
             else:
                 where = {doc: at for at, doc in enumerate(ids)}
                 ats = [where[doc] for doc in some if doc in where]
             if ats:
-                lists = _positions([values[at] for at in ats])
                 found.update(
                     zip(
                         [ids[at] for at in ats],
-                        map(container, map(accumulate, lists)),
+                        map(container, self._positions(block, ats)),
                         strict=True,
                     )
                 )
@@ -280,43 +276,14 @@ class TermPostings:
 
     def positions(self, doc: int) -> set[int]:
         """The positions of the term in a document (empty when it is not there)."""
-        from whoosh.system import _INT_SIZE
-
         if self._maxids is None:
             self._maxids = [block.maxid for block in self.blocks]
         index = bisect_left(self._maxids, doc)
         if index == len(self.blocks):
             return set()
-        ids, _, values = self._data(self.blocks[index])
-        at = _index_of(ids, doc)
-        if at is None:
-            return set()
-        value = values[at]
-        if not value.endswith(b"."):
-            value += b"."
-        return set(accumulate(loads(value[_INT_SIZE:])))
-
-
-# Protocol 2 pickles each value (bytes) as a call of _codecs.encode(text, "latin1"), which
-# looks the codec up every time; bytes(text, "latin1") makes the same bytes in a third less
-# time over a block. The call is named once, before the first value (later ones refer back
-# to it). Its first occurrence is that one: the ids and weights before it have an opcode
-# byte (K, M, J, G, N, q, r, t or "(") at least every 9 bytes, and none of those is in it.
-_ENCODE_CALL = b"c_codecs\nencode\n"
-_BYTES_CALL = b"cbuiltins\nbytes\n"
-
-
-def _positions(values: list[bytes]) -> list[list[int]]:
-    """The position deltas in a term's values (Whoosh's Positions format: the count, then a
-    pickled list), unpickled together as one list of lists rather than one call each."""
-    from whoosh.system import _INT_SIZE
-
-    skip = _INT_SIZE + 2  # (and the pickle's protocol opcode)
-    if all(value[_INT_SIZE:skip] == b"\x80\x02" for value in values):
-        bodies = [value[skip:-1] if value[-1:] == b"." else value[skip:] for value in values]
-        decoded: list[list[int]] = loads(b"\x80\x02(" + b"".join(bodies) + b"l.")
-        return decoded
-    return [loads(value[_INT_SIZE:] + (b"" if value[-1:] == b"." else b".")) for value in values]
+        block = self.blocks[index]
+        at = _index_of(self._head(block)[0], doc)
+        return set() if at is None else set(*self._positions(block, [at]))
 
 
 def _index_of(ids: list[int], doc: int) -> int | None:
@@ -325,105 +292,45 @@ def _index_of(ids: list[int], doc: int) -> int | None:
     return at if at < len(ids) and ids[at] == doc else None
 
 
-def _weights(weights: Any, count: int) -> list[float]:
-    """A block's weights as a list (Whoosh stores all-1.0 as None, all-equal as one float)."""
-    if weights is None:
-        return [1.0] * count
-    if isinstance(weights, float):
-        return [weights] * count
-    return list(weights)
-
-
-@dataclass
-class _Source:
-    """Where a term's blocks are read from: its whole posting list, read in one go when
-    its block headers were (a frequent word's blocks are then sliced out of it, not read
-    one by one), else the postings file."""
-
-    postfile: Any
-    base: int = 0
-    data: bytes | None = None
-
-    def get(self, offset: int, length: int) -> bytes:
-        """The bytes at `offset` (in the postings file)."""
-        if self.data is not None:
-            start = offset - self.base
-            return self.data[start : start + length]
-        found: bytes = self.postfile.get(offset, length)
-        return found
-
-
-# A block's header: its length (negative for the last block), then a pickle of its
-# (postings, highest id, highest weight, compression, shortest, longest length codes).
-_BLOCK_LENGTH = struct.Struct("!i")
-_BLOCK_INFO = re.compile(
-    rb"\x80[\x02-\x05](?:\x95.{8})?\((?:K.|M..|J....|G.{8}|N|\x88|\x89)*t(?:q.|r....|\x94)?\.",
-    re.DOTALL,
-)
-_MAGIC = b"W3Bl"  # (whoosh.codec.whoosh3's header of a posting list)
-
-
-def _read_blocks(postfile: Any, terminfo: Any) -> tuple[list[_Block], _Source] | None:
-    """The blocks of a term's postings from one read of the whole list, their headers
-    parsed here (a third of the time of Whoosh's matcher walking them); None when the list
-    is not laid out as expected (then Whoosh's matcher reads it)."""
-    offset, length = terminfo._offset, terminfo._length
-    if isinstance(length, tuple):  # (Whoosh reads it back as a 1-tuple)
-        length = length[0]
-    if not isinstance(offset, int) or not isinstance(length, int) or length < 8:
-        return None
-    data = postfile.get(offset, length)
-    if data[:4] != _MAGIC:
-        return None
-    blocks: list[_Block] = []
-    position = 4
-    while True:
-        if position + 4 > len(data):
-            return None
-        (size,) = _BLOCK_LENGTH.unpack_from(data, position)
-        following = position + 4 + abs(size)
-        header = _BLOCK_INFO.match(data, position + 4)
-        if header is None or following > len(data):
-            return None
-        try:
-            info = loads(header.group())
-        except (UnpicklingError, ValueError):  # (damaged: the matcher says how)
-            return None
-        if not (isinstance(info, tuple) and len(info) == 6):
-            return None
-        count, maxid, _, compression, _, _ = info
-        start = header.end()
-        blocks.append(
-            _Block(maxid, offset + start, following - start, bool(compression), None, count)
+def _folio_blocks(postfile: Any, terminfo: Any) -> tuple[list[_Block], bytes]:
+    """The blocks of a term's postings in Folio's layout, from one read of the whole list."""
+    offset, length = extent_of(terminfo)
+    data = bytes(postfile.get(offset, length))
+    directory = read_directory(data)
+    blocks = [
+        _Block(*block)
+        for block in zip(
+            directory.maxids,
+            directory.counts,
+            directory.starts,
+            directory.ends,
+            directory.flags,
+            directory.crcs,
+            strict=True,
         )
-        if size < 0:
-            return blocks, _Source(postfile, offset, bytes(data))
-        position = following
+    ]
+    return blocks, data
 
 
-def _blocks(matcher: Any) -> Iterator[_Block]:
-    """The blocks of a term's postings, read from their headers by Whoosh's matcher
-    (inlined postings are one block already decoded)."""
+def _decoded_blocks(matcher: Any) -> Iterator[_Block]:
+    """The blocks of a term's postings decoded by Whoosh's matcher (postings inlined in
+    their term info, or an index written by another codec)."""
     from whoosh.matching import ListMatcher
 
     if isinstance(matcher, ListMatcher):
         ids = list(matcher._ids)
         if ids:
-            weights = _weights(matcher._weights, len(ids))
-            yield _Block(ids[-1], 0, 0, False, (ids, weights, matcher._values), len(ids))
+            weights = [float(weight) for weight in matcher._weights]
+            yield _Block(ids[-1], len(ids), head=(ids, weights), values=list(matcher._values))
         return
-    while True:
-        yield _Block(
-            matcher._maxid,
-            matcher._dataoffset,
-            matcher._nextoffset - matcher._dataoffset,
-            bool(matcher._compression),
-            None,
-            matcher._blocklength,
-        )
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        ids = list(matcher._ids)
+        head = (ids, [float(weight) for weight in matcher._weights])
+        yield _Block(ids[-1], len(ids), head=head, values=list(matcher._values))
+        matcher._next_block()
 
 
 def term_postings(segment: Segment, fieldname: str, text: str | bytes) -> TermPostings | None:
@@ -438,14 +345,11 @@ def term_postings(segment: Segment, fieldname: str, text: str | bytes) -> TermPo
         terminfo = terms.term_info(fieldname, btext)
     except (KeyError, TermNotFound):
         return None
-    inlined = terminfo.is_inlined()
-    found: tuple[list[_Block], _Source | None] | None = (
-        None if inlined else _read_blocks(terms._postfile, terminfo)
-    )
-    if found is None:
-        matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
-        found = list(_blocks(matcher)), None if inlined else _Source(terms._postfile)
-    return TermPostings(segment, fieldname, btext, terminfo, *found)
+    if not terminfo.is_inlined() and isinstance(terms._codec, FolioCodec):
+        blocks, data = _folio_blocks(terms._postfile, terminfo)
+        return TermPostings(segment, fieldname, btext, terminfo, blocks, data)
+    matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
+    return TermPostings(segment, fieldname, btext, terminfo, list(_decoded_blocks(matcher)), None)
 
 
 class TermScorer:

@@ -28,6 +28,18 @@ def test_us_and_may_are_kept_as_words() -> None:
     assert [w for w, _ in _words("US troops left in May")] == ["us", "troops", "left", "may"]
 
 
+def test_positions_start_at_zero_and_never_go_back() -> None:
+    """Initials (`R. A. Bert`, found in a real .bib's author field), joins and compounds at
+    the start of a value: no word before the first position, none out of order (the index
+    stores positions as gaps)."""
+    for text in ("R. A. Bert", "J. R. R. Tolkien", "A. B", "ISIS K", "U.S. K", "x R. A. y",
+                 "al-Zawahiri", "os.path.join R. A.", "I A", "e.g. K"):  # fmt: skip
+        positions = [pos for _, pos in _words(text)]
+        assert positions and positions[0] == 0, text
+        assert positions == sorted(positions), text
+    assert _words("R. A. Bert") == [("ra", 0), ("bert", 1)]
+
+
 def test_character_offsets_point_into_the_original_text() -> None:
     text = "Naïve [bold]markup[/] stays"
     spans = [(t.startchar, t.endchar) for t in FoldingWordAnalyzer()(text, chars=True)]

@@ -137,81 +137,66 @@ def test_a_word_in_many_blocks_is_read_only_where_needed(filled: Library) -> Non
     few = postings.ids()[-3:]  # in the last block
     again = term_postings(segment, "body", "kernel")
     assert again is not None and again.ids(few) == few
-    read = [block.head is not None or block.data is not None for block in again.blocks]
+    read = [block.head is not None or block.gaps is not None for block in again.blocks]
     assert read[-1:] == [True]
     assert sum(read) == 1  # that block alone
     # Its ids and weights alone: the positions are decoded where a phrase asks for them.
-    assert again.blocks[-1].data is None
-    assert again.positions_of(few) and again.blocks[-1].data is not None
+    assert again.blocks[-1].gaps is None
+    assert again.positions_of(few) and again.blocks[-1].gaps is not None
 
 
-def test_blocks_decoded_in_part_or_whole_give_whoosh_postings(filled: Library) -> None:
-    """A block's ids and weights read from the start of its pickle, its values loaded with
-    bytes() for _codecs.encode, and positions unpickled together are what Whoosh's own
-    matcher reads, for every block of every word of the body."""
+def test_fast_postings_are_whoosh_matchers_postings(filled: Library) -> None:
+    """Every block of every word of every text field, read a block at a time from Folio's
+    layout (ids and weights, positions apart), holds what Whoosh's matcher reads: the same
+    documents, weights and positions."""
     from library.postings import segments, term_postings
 
     searcher = filled.index.searcher()
     checked = 0
     for segment in segments(searcher):
         reader = segment.reader
-        for word in reader.lexicon("body"):
-            postings = term_postings(segment, "body", word)
-            assert postings is not None
-            first = term_postings(segment, "body", word)
-            assert first is not None
-            ids = postings.ids()  # from the blocks' heads
-            weights = [w for block in postings.blocks for w in postings._head(block)[1]]
-            positions = first.positions_of(ids)  # from whole blocks
-            matcher = reader.postings("body", word)
-            theirs = []
-            while matcher.is_active():
-                theirs.append((matcher.id(), matcher.weight(), set(matcher.value_as("positions"))))
-                matcher.next()
-            mine = zip(ids, weights, [positions[doc] for doc in ids], strict=True)
-            # (Whoosh's matcher leaves the deleted article out; its postings stay until a merge)
-            assert [posting for posting in mine if posting[0] not in segment.deleted] == theirs
-            checked += len(postings.blocks) > 1
+        for fieldname in ("title", "authors", "body", "notes"):
+            for word in reader.lexicon(fieldname):
+                postings = term_postings(segment, fieldname, word)
+                first = term_postings(segment, fieldname, word)
+                assert postings is not None and first is not None
+                ids = postings.ids()  # from the blocks' heads
+                weights = [w for block in postings.blocks for w in postings._head(block)[1]]
+                positions = first.positions_of(ids)  # positions first
+                matcher = reader.postings(fieldname, word)
+                theirs = []
+                while matcher.is_active():
+                    found = set(matcher.value_as("positions"))
+                    theirs.append((matcher.id(), matcher.weight(), found))
+                    matcher.next()
+                mine = zip(ids, weights, [positions[doc] for doc in ids], strict=True)
+                # (Whoosh's matcher leaves the deleted article out; its postings stay until a
+                # merge)
+                assert [post for post in mine if post[0] not in segment.deleted] == theirs
+                if ids:
+                    assert first.positions(ids[-1]) == positions[ids[-1]]
+                checked += len(postings.blocks) > 1
     assert checked  # words with several blocks among them
 
 
-def test_block_headers_read_in_one_go_are_the_ones_whoosh_reads(
+def test_postings_of_another_codec_are_read_through_whoosh(
     filled: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A posting list's block headers parsed from one read of the whole list are what
-    Whoosh's matcher reads block by block; a list not laid out as expected is left to the
-    matcher, with the same postings."""
-    import copy
-
+    """A segment not written in Folio's layout (another codec; inlined postings) is read
+    through Whoosh's matcher, with the same postings."""
     from library import postings as module
 
     searcher = filled.index.searcher()
-    checked = 0
-    for segment in module.segments(searcher):
-        terms = segment.reader._terms
-        field_format = segment.reader.schema["body"].format
-        for word in segment.reader.lexicon("body"):
-            terminfo = terms.term_info("body", word)
-            if terminfo.is_inlined():
-                continue
-            found = module._read_blocks(terms._postfile, terminfo)
-            assert found is not None
-            matcher = terms._codec.postings_reader(terms._postfile, terminfo, field_format)
-            theirs = list(module._blocks(matcher))
-            assert found[0] == theirs
-            shifted = copy.copy(terminfo)
-            shifted._offset += 1
-            assert module._read_blocks(terms._postfile, shifted) is None
-            checked += len(theirs) > 1
-    assert checked
     segment = max(module.segments(searcher), key=lambda segment: segment.reader.doc_count_all())
-    read_in_one_go = module.term_postings(segment, "body", "kernel")
-    monkeypatch.setattr(module, "_read_blocks", lambda postfile, terminfo: None)
-    block_by_block = module.term_postings(segment, "body", "kernel")
-    assert read_in_one_go is not None and block_by_block is not None
-    ids = read_in_one_go.ids()
-    assert ids == block_by_block.ids()
-    assert read_in_one_go.positions_of(ids) == block_by_block.positions_of(ids)
+    fast = module.term_postings(segment, "body", "kernel")
+    monkeypatch.setattr(module, "FolioCodec", type("Other", (), {}))
+    decoded = module.term_postings(segment, "body", "kernel")
+    assert fast is not None and decoded is not None and decoded._data is None
+    ids = fast.ids()
+    assert ids == decoded.ids() and len(decoded.blocks) == len(fast.blocks)
+    assert fast.positions_of(ids) == decoded.positions_of(ids)
+    assert fast.weights_of(ids) == decoded.weights_of(ids)
+    assert decoded.positions(ids[0]) == fast.positions(ids[0])
 
 
 def test_a_shape_found_unsupported_midway_is_left_to_whoosh(filled: Library) -> None:
@@ -333,34 +318,3 @@ def test_the_cycle_collector_waits_while_a_query_runs_and_is_left_as_it_was(
     monkeypatch.setattr(evaluation, "_top_documents", failing)
     assert search(filled, "memory").hits  # (through Whoosh)
     assert gc.isenabled()
-
-
-def test_a_block_header_that_does_not_unpickle_leaves_the_list_to_whoosh() -> None:
-    """A header that looks right but does not load (a damaged file) is not an internal error:
-    the list goes back to Whoosh's matcher, which reports the damage as it always did."""
-    import struct
-
-    from library.postings import _Block, _read_blocks
-
-    def posting_list(header: bytes) -> tuple[object, object]:
-        data = b"W3Bl" + struct.pack("!i", -(len(header) + 5)) + header + b"xxxxx"
-
-        class File:
-            def get(self, offset: int, length: int) -> bytes:
-                return data[offset : offset + length]
-
-        class Info:
-            _offset = 0
-            _length = (len(data),)  # (as Whoosh reads it back)
-
-        return File(), Info()
-
-    weight = b"G" + struct.pack(">d", 1.0)
-    sound = b"\x80\x02(K\x01K\x02" + weight + b"K\x00K\x01K\x02tq\x00."
-    found = _read_blocks(*posting_list(sound))
-    assert found is not None
-    # (after the magic, the length and the header: the 5 bytes of data)
-    assert found[0] == [_Block(maxid=2, offset=8 + len(sound), length=5, compressed=False, count=1)]
-    # A frame longer than the bytes: the pickle does not load.
-    framed = b"\x80\x04\x95" + (10**6).to_bytes(8, "little") + b"(K\x01K\x02" + weight
-    assert _read_blocks(*posting_list(framed + b"K\x00K\x01K\x02t.")) is None
