@@ -113,6 +113,7 @@ def _check_sound_database(library: Library, report: CheckReport) -> CheckReport:
         return report
     try:
         indexed = library.index.stored_revisions()
+        library.index.check_postings()
     except IndexDamaged:
         report.index = "damaged"
         return report

@@ -250,6 +250,25 @@ class SearchIndex:
         except READ_ERRORS as exc:
             raise self.damaged(exc) from None
 
+    def check_postings(self) -> None:
+        """Read every posting list of every segment and check it against its checksums
+        (raises IndexDamaged): what a search would find damaged only when it got there."""
+        from library.index_codec import FolioCodec, check_list, extent_of
+
+        searcher = self.searcher()
+        try:
+            for leaf, _ in searcher.leaf_searchers():
+                terms = getattr(leaf.reader(), "_terms", None)  # (none in an empty index)
+                if terms is None or not isinstance(terms._codec, FolioCodec):
+                    continue
+                postfile = terms._postfile
+                for _, terminfo in terms.items():
+                    if not terminfo.is_inlined():
+                        offset, length = extent_of(terminfo)
+                        check_list(postfile.get(offset, length))
+        except READ_ERRORS as exc:
+            raise self.damaged(exc) from None
+
     def dead_files(self, keep: set[str] | None = None) -> list[Path]:
         """Files in the index folder that no live segment or table of contents uses
         (left by writers that were killed before they committed)."""

@@ -133,6 +133,14 @@ def check_block(data: bytes | memoryview, start: int, end: int, crc: int) -> Non
         raise DamagedPostings("a block of postings does not match its checksum")
 
 
+def check_list(data: bytes | memoryview) -> None:
+    """Raise DamagedPostings unless a whole posting list (its directory and every block)
+    matches its checksums."""
+    directory = read_directory(data)
+    for start, end, crc in zip(directory.starts, directory.ends, directory.crcs, strict=True):
+        check_block(data, start, end, crc)
+
+
 def block_ids(data: bytes | memoryview, start: int, count: int) -> list[int]:
     """A block's document numbers (its data starting at `start` of `data`)."""
     return array_of("I", data[start : start + 4 * count]).tolist()

@@ -262,7 +262,7 @@ class TermPostings:
             if len(some) < 8:
                 ats = [at for doc in some if (at := _index_of(ids, doc)) is not None]
             else:
-                where = {doc: at for at, doc in enumerate(ids)}
+                where = dict(zip(ids, range(len(ids)), strict=True))
                 ats = [where[doc] for doc in some if doc in where]
             if ats:
                 found.update(
