@@ -601,7 +601,7 @@ class _Run:
         todo = [doc for doc in docs if doc in candidates and (key, doc) not in self._checked]
         if not todo:
             return
-        starts = lists[0].positions_of(todo, list)
+        starts = lists[0].positions_of(todo, None)
         for i in range(1, len(lists)):
             alive = [doc for doc in todo if starts.get(doc)]
             if not alive:
@@ -614,7 +614,7 @@ class _Run:
 
 def _adjacent(first: TermPostings, second: TermPostings, docs: list[int]) -> list[int]:
     """Those of `docs` (sorted; each has both words) where the second word follows the first."""
-    before = first.positions_of(docs, list)
+    before = first.positions_of(docs, None)
     after = second.positions_of(docs)
     following = (1).__add__
     return [doc for doc in docs if not after[doc].isdisjoint(map(following, before[doc]))]

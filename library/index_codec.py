@@ -15,10 +15,12 @@ phrase or an AND of common words reads hundreds of blocks. Here a posting list i
   too), then its values (a fixed-size format's concatenated; otherwise their byte lengths
   and their bytes, zlib-compressed when that saves room: only a phrase reads them).
 
-`FolioPositions` stores a document's positions as uint32 gaps, so one block's values are one
-array: a document's positions are a slice of it. Everything Whoosh reads through a codec
-(its matchers, merges, the multi-process writer) goes through these classes, so Whoosh's own
-query evaluation reads the same postings. Vectors (unused by Folio) keep Whoosh's layout.
+`FolioPositions` stores a document's positions as uint32 numbers, so one block's values are
+one array: a document's positions are a slice of it, ready to use (gaps between positions
+would compress 5 % better and cost a running sum per document on every read). Everything
+Whoosh reads through a codec (its matchers, merges, the multi-process writer) goes through
+these classes, so Whoosh's own query evaluation reads the same postings. Vectors (unused by
+Folio) keep Whoosh's layout.
 """
 
 from __future__ import annotations
@@ -194,18 +196,18 @@ def split_values(offsets: list[int], data: bytes) -> list[bytes]:
 
 
 class FolioPositions(Positions):  # type: ignore[misc]
-    """Whoosh's Positions format stored as uint32 gaps between positions (no pickle)."""
+    """Whoosh's Positions format stored as an array of uint32 positions (no pickle)."""
 
     def encode(self, poslist: list[int]) -> bytes:
-        """The positions as little-endian uint32 gaps."""
-        gaps = [b - a for a, b in pairwise([0, *poslist])]
-        if gaps and min(gaps) < 0:  # (an analyzer's positions out of order: never lose a word)
-            gaps = [b - a for a, b in pairwise([0, *sorted(max(0, p) for p in poslist)])]
-        return _little_endian(array("I", gaps))
+        """The positions as little-endian uint32 numbers, in order."""
+        if any(b < a for a, b in pairwise(poslist)) or (poslist and poslist[0] < 0):
+            # (an analyzer's positions out of order: keep every word, in order)
+            poslist = sorted(max(0, position) for position in poslist)
+        return _little_endian(array("I", poslist))
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         """The positions of an encoded value."""
-        return list(accumulate(array_of("I", valuestring)))
+        return array_of("I", valuestring).tolist()
 
     def decode_frequency(self, valuestring: bytes) -> int:
         """How many positions (times the word occurs)."""

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from library.analysis import FoldingWordAnalyzer
 
 # Bump when the schema or analysis changes: a mismatching index is rebuilt from the database.
-INDEX_SCHEMA_VERSION = 6  # 6: Folio's posting layout (library.index_codec)
+INDEX_SCHEMA_VERSION = 7  # 6, 7: Folio's posting layout (library.index_codec)
 
 # A word: letters and digits; or a compound of them joined by dots, underscores or `@`
 # (`importlib.machinery.BuiltinLoader`, `PerlIOBase_close`, `userfunc.c`, `U.S`, `3.11`,
@@ -95,7 +95,7 @@ def build_schema() -> Schema:
     analyzer = build_analyzer()
 
     def text(field_boost: float = 1.0) -> TEXT:
-        # Positions in Folio's encoding (uint32 gaps, no pickle: library.index_codec).
+        # Positions in Folio's encoding (uint32 arrays, no pickle: library.index_codec).
         field = TEXT(analyzer=analyzer, field_boost=field_boost)
         field.format = FolioPositions(field_boost=field_boost)
         return field

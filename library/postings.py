@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from library.index_codec import (
@@ -141,7 +140,7 @@ class _Block:
     crc: int = 0
     head: tuple[list[int], list[float]] | None = None  # its ids and weights
     values: Sequence[bytes] | None = None  # its values, decoded by Whoosh's matcher
-    gaps: Any = None  # its positions' gaps (an array) and where each posting's start
+    positions: Any = None  # its postings' positions (one array) and where each one's start
     offsets: list[int] | None = None
 
 
@@ -177,20 +176,20 @@ class TermPostings:
             block.head = (ids, block_weights(data, block.start, block.count, block.flags))
         return block.head
 
-    def _positions(self, block: _Block, ats: list[int]) -> list[Iterable[int]]:
+    def _positions(self, block: _Block, ats: list[int]) -> list[Sequence[int]]:
         """The positions of the block's postings at `ats`."""
         data = self._data
         if data is not None and isinstance(self._format, FolioPositions):
-            if block.gaps is None:
+            if block.positions is None:
                 offsets, values = block_values(
                     data, block.start, block.end, block.count, block.flags
                 )
-                # (a posting's positions are a run of uint32 gaps: one array for the block)
-                block.gaps = array_of("I", values)
+                # (a posting's positions are a run of uint32: one array for the block)
+                block.positions = array_of("I", values)
                 block.offsets = [offset // 4 for offset in offsets]
-            gaps, starts = block.gaps, block.offsets
+            positions, starts = block.positions, block.offsets
             assert starts is not None
-            return [accumulate(gaps[starts[at] : starts[at + 1]]) for at in ats]
+            return [positions[starts[at] : starts[at + 1]] for at in ats]
         if block.values is None:
             assert data is not None
             offsets, values = block_values(data, block.start, block.end, block.count, block.flags)
@@ -251,11 +250,11 @@ class TermPostings:
         return found
 
     def positions_of(
-        self, docs: list[int], container: Callable[[Iterable[int]], Any] = set
+        self, docs: list[int], container: Callable[[Sequence[int]], Any] | None = set
     ) -> dict[int, Any]:
         """The positions of the term in each of `docs` (sorted; documents without the term
-        are left out) as sets (or `container`: a list where they are only walked), walking
-        the blocks once."""
+        are left out) as sets (or `container`; None: as read, a sequence, where they are
+        only walked), walking the blocks once."""
         found: dict[int, Any] = {}
         for block, some in self._by_block(docs):
             ids = self._head(block)[0]
@@ -265,10 +264,11 @@ class TermPostings:
                 where = dict(zip(ids, range(len(ids)), strict=True))
                 ats = [where[doc] for doc in some if doc in where]
             if ats:
+                read = self._positions(block, ats)
                 found.update(
                     zip(
                         [ids[at] for at in ats],
-                        map(container, self._positions(block, ats)),
+                        read if container is None else map(container, read),
                         strict=True,
                     )
                 )

@@ -160,7 +160,7 @@ def test_the_multi_process_writer_writes_folios_layout(
     }
 
 
-def test_positions_are_stored_as_gaps() -> None:
+def test_positions_are_stored_as_uint32_arrays() -> None:
     positions = FolioPositions(field_boost=2.0)
     value = positions.encode([3, 4, 90_000])
     assert len(value) == 12

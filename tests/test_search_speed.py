@@ -137,12 +137,12 @@ def test_a_word_in_many_blocks_is_read_only_where_needed(filled: Library) -> Non
     few = postings.ids()[-3:]  # in the last block
     again = term_postings(segment, "body", "kernel")
     assert again is not None and again.ids(few) == few
-    read = [block.head is not None or block.gaps is not None for block in again.blocks]
+    read = [block.head is not None or block.positions is not None for block in again.blocks]
     assert read[-1:] == [True]
     assert sum(read) == 1  # that block alone
     # Its ids and weights alone: the positions are decoded where a phrase asks for them.
-    assert again.blocks[-1].gaps is None
-    assert again.positions_of(few) and again.blocks[-1].gaps is not None
+    assert again.blocks[-1].positions is None
+    assert again.positions_of(few) and again.blocks[-1].positions is not None
 
 
 def test_fast_postings_are_whoosh_matchers_postings(filled: Library) -> None:
