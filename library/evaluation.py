@@ -536,7 +536,8 @@ class _Run:
             if total is None:
                 total = found
             else:
-                total = {doc: score + found[doc] for doc, score in total.items() if doc in found}
+                # (found is read within total's documents: the smaller of the two, walked)
+                total = {doc: total[doc] + score for doc, score in found.items() if doc in total}
             if not total:
                 return {}
             within = sorted(total)
