@@ -90,4 +90,4 @@ def database_refusal(exc: BaseException) -> str | None:
 
 class DamagedPostings(ValueError):
     """Bytes of the search index's postings that are not laid out as Folio writes them (a
-    damaged file): reading them reports the index damaged, to be rebuilt."""
+    damaged file). Never shown as such: reading the index turns it into IndexDamaged."""

@@ -253,7 +253,7 @@ class SearchIndex:
     def check_postings(self) -> None:
         """Read every posting list of every segment and check it against its checksums
         (raises IndexDamaged): what a search would find damaged only when it got there."""
-        from library.index_codec import FolioCodec, check_list, extent_of
+        from library.index_codec import FolioCodec, PostingList
 
         searcher = self.searcher()
         try:
@@ -261,11 +261,9 @@ class SearchIndex:
                 terms = getattr(leaf.reader(), "_terms", None)  # (none in an empty index)
                 if terms is None or not isinstance(terms._codec, FolioCodec):
                     continue
-                postfile = terms._postfile
                 for _, terminfo in terms.items():
                     if not terminfo.is_inlined():
-                        offset, length = extent_of(terminfo)
-                        check_list(postfile.get(offset, length))
+                        PostingList.read(terms._postfile, terminfo).check()
         except READ_ERRORS as exc:
             raise self.damaged(exc) from None
 

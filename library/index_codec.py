@@ -135,14 +135,6 @@ def check_block(data: bytes | memoryview, start: int, end: int, crc: int) -> Non
         raise DamagedPostings("a block of postings does not match its checksum")
 
 
-def check_list(data: bytes | memoryview) -> None:
-    """Raise DamagedPostings unless a whole posting list (its directory and every block)
-    matches its checksums."""
-    directory = read_directory(data)
-    for start, end, crc in zip(directory.starts, directory.ends, directory.crcs, strict=True):
-        check_block(data, start, end, crc)
-
-
 def block_ids(data: bytes | memoryview, start: int, count: int) -> list[int]:
     """A block's document numbers (its data starting at `start` of `data`)."""
     return array_of("I", data[start : start + 4 * count]).tolist()
@@ -193,6 +185,59 @@ def block_values(
 def split_values(offsets: list[int], data: bytes) -> list[bytes]:
     """Each posting's value, from `block_values`."""
     return [data[start:end] for start, end in pairwise(offsets)]
+
+
+class PostingList:
+    """One term's posting list in Folio's layout: its directory, and each block's ids,
+    weights and values decoded on demand, the block checked against its checksum first."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.directory = read_directory(data)
+        self._checked = [False] * len(self.directory.counts)
+
+    @classmethod
+    def read(cls, postfile: Any, terminfo: Any) -> PostingList:
+        """The term's posting list, in one read of the postings file."""
+        offset, length = extent_of(terminfo)
+        return cls(bytes(postfile.get(offset, length)))
+
+    def _check(self, block: int) -> None:
+        if not self._checked[block]:
+            directory = self.directory
+            start, end = directory.starts[block], directory.ends[block]
+            check_block(self.data, start, end, directory.crcs[block])
+            self._checked[block] = True
+
+    def check(self) -> None:
+        """Raise DamagedPostings unless every block matches its checksum."""
+        for block in range(len(self._checked)):
+            self._check(block)
+
+    def ids(self, block: int) -> list[int]:
+        """The block's document numbers."""
+        self._check(block)
+        return block_ids(self.data, self.directory.starts[block], self.directory.counts[block])
+
+    def weights(self, block: int) -> list[float]:
+        """The block's weights, one per posting."""
+        self._check(block)
+        directory = self.directory
+        return block_weights(
+            self.data, directory.starts[block], directory.counts[block], directory.flags[block]
+        )
+
+    def values(self, block: int) -> tuple[list[int], bytes]:
+        """The block's values, as `block_values` gives them."""
+        self._check(block)
+        directory = self.directory
+        return block_values(
+            self.data,
+            directory.starts[block],
+            directory.ends[block],
+            directory.counts[block],
+            directory.flags[block],
+        )
 
 
 class FolioPositions(Positions):  # type: ignore[misc]
@@ -311,8 +356,7 @@ class FolioLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
     _values: Any
 
     def _read_header(self) -> None:
-        self._list = self._postfile.get(self._startoffset, self._length)
-        self._directory = read_directory(self._list)
+        self._postings = PostingList(self._postfile.get(self._startoffset, self._length))
 
     def reset(self) -> None:
         """Back to the first posting."""
@@ -321,11 +365,10 @@ class FolioLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
         self._goto(0)
 
     def _goto(self, block: int) -> None:
-        directory = self._directory
+        directory = self._postings.directory
         self._block = block
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
-        self._checked = False
         self._lastblock = block == len(directory.counts) - 1
         self._blocklength = directory.counts[block]
         self._maxid = directory.maxids[block]
@@ -341,37 +384,18 @@ class FolioLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
         else:
             self._goto(self._block + 1)
 
-    def _check(self) -> None:
-        if not self._checked:
-            directory, block = self._directory, self._block
-            check_block(
-                self._list, directory.starts[block], directory.ends[block], directory.crcs[block]
-            )
-            self._checked = True
-
     def _read_ids(self) -> None:
-        self._check()
-        start = self._directory.starts[self._block]
-        self._ids = block_ids(self._list, start, self._blocklength)
+        self._ids = self._postings.ids(self._block)
 
     def _read_weights(self) -> None:
-        self._check()
-        directory, block = self._directory, self._block
-        self._weights = block_weights(
-            self._list, directory.starts[block], self._blocklength, directory.flags[block]
-        )
+        self._weights = self._postings.weights(self._block)
 
     def _read_values(self) -> None:
-        self._check()
-        directory, block = self._directory, self._block
-        flags = directory.flags[block]
-        offsets, data = block_values(
-            self._list, directory.starts[block], directory.ends[block], self._blocklength, flags
-        )
-        if flags & _VALUES == VALUES_NONE:
+        block = self._block
+        if self._postings.directory.flags[block] & _VALUES == VALUES_NONE:
             self._values = (None,) * self._blocklength
         else:
-            self._values = tuple(split_values(offsets, data))
+            self._values = tuple(split_values(*self._postings.values(block)))
 
 
 class FolioCodec(W3Codec):  # type: ignore[misc]

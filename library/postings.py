@@ -19,18 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from library.index_codec import (
-    FolioCodec,
-    FolioPositions,
-    array_of,
-    block_ids,
-    block_values,
-    block_weights,
-    check_block,
-    extent_of,
-    read_directory,
-    split_values,
-)
+from library.index_codec import FolioCodec, FolioPositions, PostingList, array_of, split_values
 
 if TYPE_CHECKING:
     # Whoosh ships no type information: to mypy this name is Any.
@@ -129,17 +118,14 @@ def segments(searcher: Searcher) -> list[Segment]:
 
 @dataclass
 class _Block:
-    """One block of a term's postings: its highest id and size, where its data is in the
-    posting list (Folio's layout), and what of it was decoded."""
+    """One block of a term's postings: its highest id and size, its number in the posting
+    list (Folio's layout), and what of it was decoded."""
 
     maxid: int
     count: int
-    start: int = 0
-    end: int = 0
-    flags: int = 0
-    crc: int = 0
+    index: int = 0
     head: tuple[list[int], list[float]] | None = None  # its ids and weights
-    values: Sequence[bytes] | None = None  # its values, decoded by Whoosh's matcher
+    values: Sequence[bytes] | None = None  # its values, one bytes each
     positions: Any = None  # its postings' positions (one array) and where each one's start
     offsets: list[int] | None = None
 
@@ -154,7 +140,7 @@ class TermPostings:
         btext: bytes,
         terminfo: Any,
         blocks: list[_Block],
-        data: bytes | None,
+        stored: PostingList | None,
     ) -> None:
         self.segment = segment
         self.fieldname = fieldname
@@ -162,28 +148,24 @@ class TermPostings:
         self.terminfo = terminfo
         self.count = terminfo.doc_frequency()  # documents (deleted ones counted, as Whoosh)
         self.blocks = blocks
-        self._data = data  # the posting list's bytes in Folio's layout (None: decoded blocks)
+        self._stored = stored  # the posting list in Folio's layout (None: decoded blocks)
         self._format = segment.reader.schema[fieldname].format
         self._maxids: list[int] | None = None
 
     def _head(self, block: _Block) -> tuple[list[int], list[float]]:
         """A block's ids and weights."""
         if block.head is None:
-            data = self._data
-            assert data is not None  # (decoded blocks come with theirs)
-            check_block(data, block.start, block.end, block.crc)
-            ids = block_ids(data, block.start, block.count)
-            block.head = (ids, block_weights(data, block.start, block.count, block.flags))
+            stored = self._stored
+            assert stored is not None  # (decoded blocks come with theirs)
+            block.head = (stored.ids(block.index), stored.weights(block.index))
         return block.head
 
     def _positions(self, block: _Block, ats: list[int]) -> list[Sequence[int]]:
         """The positions of the block's postings at `ats`."""
-        data = self._data
-        if data is not None and isinstance(self._format, FolioPositions):
+        stored = self._stored
+        if stored is not None and isinstance(self._format, FolioPositions):
             if block.positions is None:
-                offsets, values = block_values(
-                    data, block.start, block.end, block.count, block.flags
-                )
+                offsets, values = stored.values(block.index)
                 # (a posting's positions are a run of uint32: one array for the block)
                 block.positions = array_of("I", values)
                 block.offsets = [offset // 4 for offset in offsets]
@@ -191,9 +173,8 @@ class TermPostings:
             assert starts is not None
             return [positions[starts[at] : starts[at + 1]] for at in ats]
         if block.values is None:
-            assert data is not None
-            offsets, values = block_values(data, block.start, block.end, block.count, block.flags)
-            block.values = split_values(offsets, values)
+            assert stored is not None
+            block.values = split_values(*stored.values(block.index))
         decode, found = self._format.decode_positions, block.values
         return [decode(found[at]) for at in ats]
 
@@ -292,26 +273,6 @@ def _index_of(ids: list[int], doc: int) -> int | None:
     return at if at < len(ids) and ids[at] == doc else None
 
 
-def _folio_blocks(postfile: Any, terminfo: Any) -> tuple[list[_Block], bytes]:
-    """The blocks of a term's postings in Folio's layout, from one read of the whole list."""
-    offset, length = extent_of(terminfo)
-    data = bytes(postfile.get(offset, length))
-    directory = read_directory(data)
-    blocks = [
-        _Block(*block)
-        for block in zip(
-            directory.maxids,
-            directory.counts,
-            directory.starts,
-            directory.ends,
-            directory.flags,
-            directory.crcs,
-            strict=True,
-        )
-    ]
-    return blocks, data
-
-
 def _decoded_blocks(matcher: Any) -> Iterator[_Block]:
     """The blocks of a term's postings decoded by Whoosh's matcher (postings inlined in
     their term info, or an index written by another codec)."""
@@ -346,8 +307,15 @@ def term_postings(segment: Segment, fieldname: str, text: str | bytes) -> TermPo
     except (KeyError, TermNotFound):
         return None
     if not terminfo.is_inlined() and isinstance(terms._codec, FolioCodec):
-        blocks, data = _folio_blocks(terms._postfile, terminfo)
-        return TermPostings(segment, fieldname, btext, terminfo, blocks, data)
+        stored = PostingList.read(terms._postfile, terminfo)
+        directory = stored.directory
+        blocks = [
+            _Block(maxid, count, index)
+            for index, (maxid, count) in enumerate(
+                zip(directory.maxids, directory.counts, strict=True)
+            )
+        ]
+        return TermPostings(segment, fieldname, btext, terminfo, blocks, stored)
     matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema_field.format)
     return TermPostings(segment, fieldname, btext, terminfo, list(_decoded_blocks(matcher)), None)
 

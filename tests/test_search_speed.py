@@ -191,7 +191,7 @@ def test_postings_of_another_codec_are_read_through_whoosh(
     fast = module.term_postings(segment, "body", "kernel")
     monkeypatch.setattr(module, "FolioCodec", type("Other", (), {}))
     decoded = module.term_postings(segment, "body", "kernel")
-    assert fast is not None and decoded is not None and decoded._data is None
+    assert fast is not None and decoded is not None and decoded._stored is None
     ids = fast.ids()
     assert ids == decoded.ids() and len(decoded.blocks) == len(fast.blocks)
     assert fast.positions_of(ids) == decoded.positions_of(ids)
